@@ -1,0 +1,98 @@
+"""Exceptions and warnings raised by servqual.
+
+Every error names what is wrong, where (field, row, item or column) and the offending
+value. Each class subclasses the matching builtin, so ``except ValueError`` keeps working.
+
+Exception tree::
+
+    ServqualError
+    ├── ValidationError (ValueError)        bad input that a user can fix
+    │   ├── ScaleError                      an answer outside the instrument's scale
+    │   ├── ItemError                       unknown, duplicate or unanswered item
+    │   ├── RespondentError                 duplicate respondent id, empty data
+    │   ├── DesignError                     weights, strata, clusters or fpc unusable
+    │   ├── DataFormatError                 CSV / frame layout: missing column, ragged row
+    │   └── ParameterError                  an argument outside its allowed set or range
+    ├── EstimationError (ValueError)        the data cannot support the requested figure
+    │   ├── InsufficientDataError           n too small for an interval, empty domain
+    │   └── ConvergenceError                an iterative method did not converge
+    └── ServqualTypeError (TypeError)       an argument of the wrong type
+
+    ServqualWarning (UserWarning)
+    └── DegenerateDataWarning (RuntimeWarning)   legal but degenerate data; says what was done
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConvergenceError",
+    "DataFormatError",
+    "DegenerateDataWarning",
+    "DesignError",
+    "EstimationError",
+    "InsufficientDataError",
+    "ItemError",
+    "ParameterError",
+    "RespondentError",
+    "ScaleError",
+    "ServqualError",
+    "ServqualTypeError",
+    "ServqualWarning",
+    "ValidationError",
+]
+
+
+class ServqualError(Exception):
+    """Base class of every exception raised by servqual."""
+
+
+class ValidationError(ServqualError, ValueError):
+    """Input that violates a documented rule; the message names field, place and value."""
+
+
+class ScaleError(ValidationError):
+    """An answer outside the instrument's scale, or not an integer."""
+
+
+class ItemError(ValidationError):
+    """An unknown, duplicate or never-answered item id."""
+
+
+class RespondentError(ValidationError):
+    """A duplicate respondent id, or no respondents at all."""
+
+
+class DesignError(ValidationError):
+    """Unusable design columns: negative or missing weights, inconsistent fpc, lonely PSU."""
+
+
+class DataFormatError(ValidationError):
+    """A file or frame whose layout is wrong: missing column, ragged row, bad encoding."""
+
+
+class ParameterError(ValidationError):
+    """An argument outside its allowed set or range (a level of 1.5, an unknown method)."""
+
+
+class EstimationError(ServqualError, ValueError):
+    """The data cannot support the requested estimate."""
+
+
+class InsufficientDataError(EstimationError):
+    """Too few observations for the requested figure (n = 1 for an interval, empty domain)."""
+
+
+class ConvergenceError(EstimationError):
+    """An iterative method (raking, a score interval) did not converge."""
+
+
+class ServqualTypeError(ServqualError, TypeError):
+    """An argument of the wrong type."""
+
+
+class ServqualWarning(UserWarning):
+    """Base class of servqual's warnings."""
+
+
+class DegenerateDataWarning(ServqualWarning, RuntimeWarning):
+    """Legal but degenerate data (no variance, a single PSU in a stratum); says what was done."""

@@ -1,0 +1,5 @@
+"""Pydantic models: the vocabulary at servqual's edges (inputs and results)."""
+
+from servqual.models.results import Estimate, Interval
+
+__all__ = ["Estimate", "Interval"]

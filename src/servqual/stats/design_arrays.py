@@ -1,0 +1,109 @@
+"""A survey design as plain arrays: the form the numeric core works on."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from servqual.stats.reduce import FloatArray, IntArray, Moments, Summary, finalize, reduce
+from servqual.stats.variance import LonelyPSU, covariance, design_df
+
+__all__ = ["DesignArrays", "linearized_variance"]
+
+
+@dataclass(frozen=True)
+class DesignArrays:
+    """Validated design columns as numpy arrays (no pydantic, no labels per row).
+
+    Attributes
+    ----------
+    weights : (n,) float array
+        Sampling weights, finite and non-negative.
+    stratum_codes : (n,) int array
+        Index of each row's stratum in ``strata``.
+    strata : tuple
+        Stratum labels (one ``None`` stratum when unstratified).
+    pop : (H,) float array
+        Population PSU count per stratum, ``inf`` when there is no fpc.
+    psu_codes : (n,) int array or None
+        Index of each row's PSU in ``psu_keys`` (``None``: each row is its own PSU).
+    psu_keys : tuple or None
+        PSU labels, as ``(stratum, cluster)`` pairs.
+    lonely_psu : str
+        Policy for strata with a single PSU.
+    """
+
+    weights: FloatArray
+    stratum_codes: IntArray
+    strata: tuple[Hashable, ...]
+    pop: FloatArray
+    psu_codes: IntArray | None = None
+    psu_keys: tuple[Hashable, ...] | None = None
+    lonely_psu: LonelyPSU = "fail"
+
+    @property
+    def n(self) -> int:
+        """Number of rows."""
+        return int(self.weights.shape[0])
+
+    @property
+    def n_psu(self) -> int:
+        """Number of first-stage units in the sample."""
+        return self.n if self.psu_keys is None else len(self.psu_keys)
+
+    @property
+    def df(self) -> float:
+        """Design degrees of freedom (PSUs minus strata), as R's ``degf``."""
+        return design_df(self.n_psu, len(self.strata))
+
+    @property
+    def has_fpc(self) -> bool:
+        """Whether a finite-population correction applies."""
+        return bool(np.isfinite(self.pop).any())
+
+    def summarize(self, values: npt.ArrayLike, *, diagonal: bool = False) -> Summary:
+        """Reduce per-row ``values`` (n,) or (n, k) over this design."""
+        return reduce(
+            values,
+            weights=self.weights,
+            stratum_codes=self.stratum_codes,
+            strata=self.strata,
+            pop=self.pop,
+            psu_codes=self.psu_codes,
+            psu_keys=self.psu_keys,
+            diagonal=diagonal,
+        )
+
+    def moments(self, values: npt.ArrayLike, *, diagonal: bool = False) -> Moments:
+        """Per-stratum moments of PSU totals of ``values``."""
+        return finalize(self.summarize(values, diagonal=diagonal), diagonal=diagonal)
+
+    def with_weights(self, weights: FloatArray) -> DesignArrays:
+        """The same design with other weights (calibration returns these)."""
+        return DesignArrays(
+            weights,
+            self.stratum_codes,
+            self.strata,
+            self.pop,
+            self.psu_codes,
+            self.psu_keys,
+            self.lonely_psu,
+        )
+
+
+def linearized_variance(z: npt.ArrayLike, design: DesignArrays) -> FloatArray:
+    """Variance of ``Σ w z`` for each column of the linearized values ``z``.
+
+    ``z`` is (n,) or (n, m); the result has shape (m,). Each column is the influence
+    function of one estimate (already divided by the estimated population size where
+    relevant), so the result is that estimate's design variance.
+    """
+    arr = np.asarray(z, dtype=np.float64)
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    m = design.moments(arr, diagonal=True)
+    cov = covariance(m, lonely_psu=design.lonely_psu)
+    return np.asarray(np.diagonal(cov).copy(), dtype=np.float64)
