@@ -7,14 +7,19 @@
 
 from servqual import errors
 from servqual.design import Design
-from servqual.models import Estimate, Interval
+from servqual.models import Estimate, Instrument, Interval, Item, Scale
+from servqual.responses import Responses
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "Design",
     "Estimate",
+    "Instrument",
     "Interval",
+    "Item",
+    "Responses",
+    "Scale",
     "__version__",
     "errors",
 ]

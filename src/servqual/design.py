@@ -106,7 +106,7 @@ class Design:
     >>> d = sq.Design({"score": [3, 4, 3, 2, 4, 3, 3, 4, 2, 3], "N": [60] * 10}, fpc="N")
     >>> est = d.mean("score")  # R: svymean(~score, svydesign(ids=~1, fpc=~N, data=df))
     >>> round(est.value, 2), round(est.se, 4), est.df
-    (3.1, 0.2126, 9.0)
+    (3.1, 0.213, 9.0)
     """
 
     def __init__(
