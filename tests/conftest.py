@@ -1,0 +1,25 @@
+"""Shared test fixtures: access to the reference values in ``../shared/reference/``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REFERENCE_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
+
+
+def load_reference(name: str) -> Any:
+    """Parse one reference JSON file (e.g. ``"design.json"``)."""
+    path = REFERENCE_DIR / name
+    if not path.exists():
+        pytest.fail(f"reference file {path} is missing: the tests need ../shared/reference/")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def reference() -> Any:
+    """``reference("design.json")`` → the parsed file."""
+    return load_reference
