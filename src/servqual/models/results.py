@@ -87,8 +87,8 @@ class Estimate(FrozenModel):
 
     Examples
     --------
-    A district office's mean score of 3.1 from 40 applicants, with a standard error of
-    0.1 on 39 degrees of freedom:
+    Ten applicants rated a district office's counter service on 1–4; the mean is an
+    estimate with a t interval on 9 degrees of freedom:
 
     >>> import servqual as sq
     >>> est = sq.mean_ci([3, 4, 3, 2, 4, 3, 3, 4, 2, 3])
