@@ -37,11 +37,11 @@ DESIGNS: dict[str, dict[str, str]] = {
 
 def _responses(design: str) -> Any:
     data = DATA["data"]
-    scores = [
-        [data[f"U{j}"][i] for j in range(1, 10)] for i in range(len(data["stratum"]))
-    ]
+    scores = [[data[f"U{j}"][i] for j in range(1, 10)] for i in range(len(data["stratum"]))]
     columns = {k: np.asarray(data[k]) for k in ("stratum", "cluster", "w", "N", "Nc")}
-    columns["psu"] = np.asarray([f"{s}-{c}" for s, c in zip(data["stratum"], data["cluster"], strict=True)])
+    columns["psu"] = np.asarray(
+        [f"{s}-{c}" for s, c in zip(data["stratum"], data["cluster"], strict=True)]
+    )
     kwargs = {key: columns[col] for key, col in DESIGNS[design].items()}
     return sq.Responses.from_arrays(
         scores,
