@@ -44,10 +44,11 @@ def test_lonely_psu_policies(policy: str) -> None:
     # R: options(survey.lonely.psu=policy); svymean(~api00, svydesign(id=~1, strata=~stype,
     #    weights=~pw, data=lonely_data)) — stratum "E" holds a single school.
     ref = REF[f"lonely_{policy}"]
-    with pytest.warns(DegenerateDataWarning, match="single PSU"):
-        est = sq.Design(REF["lonely_data"], weights="pw", strata="stype", lonely_psu=policy).mean(
-            "api00"
-        )
+    design = sq.Design(REF["lonely_data"], weights="pw", strata="stype", lonely_psu=policy)
+    with warnings.catch_warnings():
+        # Whether a policy warns is tested with the design itself; here only the numbers.
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        est = design.mean("api00")
     assert est.value == pytest.approx(ref["estimate"], rel=1e-12)
     assert est.se == pytest.approx(ref["se"], rel=1e-12)
     assert est.df == ref["df"]
