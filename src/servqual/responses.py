@@ -9,19 +9,32 @@ whose rows are the respondents.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from servqual._build import (
+    DESIGN_COLUMNS,
+    ID_COLUMN,
+    Parts,
+    arrays_parts,
+    frame_parts,
+    make_design,
+    records_parts,
+)
 from servqual.design import Design
-from servqual.errors import ValidationError
+from servqual.errors import DataFormatError, ParameterError, ValidationError
 from servqual.models.instrument import Instrument
+from servqual.stats.variance import LonelyPSU
 
 __all__ = ["MISSING", "Responses"]
 
 MISSING = -1
 """Code of a missing answer in :attr:`Responses.codes`."""
+
+_HIDDEN = frozenset({ID_COLUMN, *DESIGN_COLUMNS.values()})
 
 
 class Responses:
@@ -65,6 +78,233 @@ class Responses:
         self.codes = codes
         ids = np.arange(codes.shape[0]) if respondent_ids is None else np.asarray(respondent_ids)
         self.respondent_ids = ids
+
+    # --- constructors ----------------------------------------------------------------
+    @classmethod
+    def _from_parts(
+        cls, instrument: Instrument, parts: Parts, lonely_psu: LonelyPSU = "fail"
+    ) -> Responses:
+        design = make_design(parts, lonely_psu)
+        return cls(instrument, design, parts.codes, design.column(ID_COLUMN))
+
+    @classmethod
+    def from_records(cls, records: Iterable[Any], instrument: Instrument) -> Responses:
+        """Responses from records as an app receives them.
+
+        Parameters
+        ----------
+        records : iterable of Response or mapping
+            One record per respondent; mappings are validated as :class:`~servqual.Response`.
+            An item absent from ``answers`` is a missing answer.
+        instrument : Instrument
+            The instrument answered.
+
+        Returns
+        -------
+        Responses
+            Attributes become design columns; ``weight`` becomes the weights column when
+            any record sets it, ``stratum``/``cluster``/``fpc`` when any record has one.
+
+        Raises
+        ------
+        servqual.errors.ScaleError
+            An answer outside the scale or not an integer (names the record and item).
+        servqual.errors.ItemError
+            An answer to an item the instrument does not have.
+        servqual.errors.RespondentError
+            No records, or a duplicate respondent id (names both records).
+        servqual.errors.DesignError
+            A negative or non-finite weight, a stratum given for some records only.
+
+        Examples
+        --------
+        >>> import servqual as sq
+        >>> records = [
+        ...     {"respondent_id": "a", "answers": {"U1": 4, "U2": 3}, "attributes": {"desk": "1"}},
+        ...     sq.Response(respondent_id="b", answers={"U1": 3}, attributes={"desk": "2"}),
+        ... ]
+        >>> r = sq.Responses.from_records(records, sq.instruments.SKM_2017)
+        >>> r.n, r.values()[:, :3].tolist(), r.attribute("desk").tolist()
+        (2, [[4.0, 3.0, nan], [3.0, nan, nan]], ['1', '2'])
+        """
+        return cls._from_parts(instrument, records_parts(records, instrument))
+
+    @classmethod
+    def from_arrays(
+        cls,
+        scores: npt.ArrayLike,
+        instrument: Instrument,
+        *,
+        weights: npt.ArrayLike | None = None,
+        strata: npt.ArrayLike | None = None,
+        clusters: npt.ArrayLike | None = None,
+        fpc: npt.ArrayLike | None = None,
+        attributes: Mapping[str, npt.ArrayLike] | None = None,
+        respondent_ids: npt.ArrayLike | None = None,
+    ) -> Responses:
+        """Responses from an (n respondents × k items) array of answers.
+
+        Parameters
+        ----------
+        scores : 2-D array-like
+            Answers in the instrument's item order; missing as NaN or None. Integers or
+            integral floats; conversion to codes is vectorized.
+        instrument : Instrument
+            The instrument answered.
+        weights, strata, clusters, fpc : 1-D array-like, optional
+            Design values, one per respondent (see :class:`~servqual.Design`); stored as
+            the design columns ``_weight``, ``_stratum``, ``_cluster``, ``_fpc``.
+        attributes : mapping of str → 1-D array-like, optional
+            Respondent attributes (for ``by=``).
+        respondent_ids : 1-D array-like, optional
+            Unique ids (default ``0 … n-1``).
+
+        Raises
+        ------
+        servqual.errors.ScaleError
+            An answer outside the scale or not an integer (names row and item).
+        servqual.errors.DataFormatError
+            ``scores`` not (n, k), or a design/attribute array not of length n.
+        servqual.errors.RespondentError
+            No rows, or duplicate respondent ids.
+        servqual.errors.DesignError
+            Negative or non-finite weights (names the row).
+
+        Examples
+        --------
+        Five applicants at a district office answered the nine SKM elements:
+
+        >>> import numpy as np
+        >>> import servqual as sq
+        >>> scores = np.full((5, 9), 3.0)
+        >>> scores[0, 2] = np.nan  # applicant 0 skipped U3
+        >>> r = sq.Responses.from_arrays(scores, sq.instruments.SKM_2017,
+        ...                              fpc=[120] * 5)
+        >>> r.codes.dtype, r.codes[0, :4].tolist(), r.answered().sum(axis=0)[:3].tolist()
+        (dtype('int8'), [2, 2, -1, 2], [5, 5, 4])
+        """
+        design = {"weights": weights, "strata": strata, "clusters": clusters, "fpc": fpc}
+        parts = arrays_parts(scores, instrument, design, attributes, respondent_ids)
+        return cls._from_parts(instrument, parts)
+
+    @classmethod
+    def from_frame(
+        cls,
+        frame: Any,
+        instrument: Instrument,
+        *,
+        weights: str | None = None,
+        strata: str | None = None,
+        clusters: str | None = None,
+        fpc: str | None = None,
+        id_column: str | None = None,
+        items: Mapping[str, str] | None = None,
+    ) -> Responses:
+        """Responses from a dataframe (pandas, polars, pyarrow or a mapping of columns).
+
+        No frame library is imported unless the caller passed one of its objects.
+
+        Parameters
+        ----------
+        frame : dataframe or mapping of str → 1-D array
+            One row per respondent.
+        instrument : Instrument
+            The instrument answered; its item columns are found by item id.
+        weights, strata, clusters, fpc : str, optional
+            Names of the frame's design columns.
+        id_column : str, optional
+            Column of unique respondent ids (default ``0 … n-1``).
+        items : mapping of item id → column name, optional
+            Columns for items whose column is not named by the item id.
+
+        Returns
+        -------
+        Responses
+            Every column that is neither an item nor the id column is an attribute
+            (design columns included).
+
+        Raises
+        ------
+        servqual.errors.DataFormatError
+            An item, design or id column missing from the frame.
+        servqual.errors.ScaleError
+            An answer outside the scale or not an integer (names row and item).
+        servqual.errors.RespondentError
+            No rows, or duplicate respondent ids.
+
+        Examples
+        --------
+        >>> import servqual as sq
+        >>> frame = {f"U{j}": [4, 3, None] for j in range(1, 10)}
+        >>> frame["service"] = ["KTP", "KK", "KTP"]
+        >>> r = sq.Responses.from_frame(frame, sq.instruments.SKM_2017)
+        >>> r.codes[:, 0].tolist(), r.attributes
+        ([3, 2, -1], ['service'])
+        """
+        design = {"weights": weights, "strata": strata, "clusters": clusters, "fpc": fpc}
+        parts = frame_parts(frame, instrument, design, id_column, items)
+        return cls._from_parts(instrument, parts)
+
+    # --- attributes and design ---------------------------------------------------------
+    @property
+    def attributes(self) -> list[str]:
+        """Names of the respondent attributes (design columns named by the user included)."""
+        return [c for c in self.design.columns if c not in _HIDDEN]
+
+    def attribute(self, name: str) -> npt.NDArray[Any]:
+        """One attribute column (for ``by=`` grouping), one value per respondent.
+
+        Raises
+        ------
+        servqual.errors.ParameterError
+            If there is no such attribute (the message lists them).
+        """
+        if name not in self.design.columns or name in _HIDDEN:
+            raise ParameterError(f"no respondent attribute {name!r}; attributes: {self.attributes}")
+        return self.design.column(name)
+
+    def with_design(
+        self,
+        *,
+        weights: str | npt.ArrayLike | None = None,
+        strata: str | npt.ArrayLike | None = None,
+        clusters: str | npt.ArrayLike | None = None,
+        fpc: str | npt.ArrayLike | None = None,
+        lonely_psu: LonelyPSU = "fail",
+    ) -> Responses:
+        """The same answers under another design.
+
+        Each argument names an attribute or gives one value per respondent; the new
+        design uses exactly the arguments given (an omitted one means none).
+
+        Examples
+        --------
+        >>> import servqual as sq
+        >>> frame = {f"U{j}": [4, 3, 3, 2] for j in range(1, 10)}
+        >>> frame["desk"] = ["A", "A", "B", "B"]
+        >>> r = sq.Responses.from_frame(frame, sq.instruments.SKM_2017)
+        >>> r.with_design(strata="desk", fpc=[50, 50, 30, 30]).design.df
+        2.0
+        """
+        columns = {c: self.design.column(c) for c in self.design.columns}
+        names: dict[str, str | None] = {}
+        given = {"weights": weights, "strata": strata, "clusters": clusters, "fpc": fpc}
+        for field, value in given.items():
+            if value is None or isinstance(value, str):
+                if isinstance(value, str) and value not in self.design.columns:
+                    self.attribute(value)  # raises, listing the attributes
+                names[field] = value
+                continue
+            arr = np.asarray(value)
+            if arr.shape != (self.n,):
+                raise DataFormatError(
+                    f"{field} must have one value per respondent ({self.n}), got shape {arr.shape}"
+                )
+            columns[DESIGN_COLUMNS[field]] = arr
+            names[field] = DESIGN_COLUMNS[field]
+        ids = columns.pop(ID_COLUMN)
+        parts = Parts(self.codes, ids, columns, names, lambda i: f"row {i}")
+        return Responses._from_parts(self.instrument, parts, lonely_psu)
 
     @property
     def n(self) -> int:

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
-from servqual.errors import ItemError
+from servqual.errors import ItemError, ScaleError
 from servqual.models._base import FrozenModel
 
 __all__ = ["Instrument", "Item", "Scale"]
@@ -55,8 +55,41 @@ class Scale(FrozenModel):
         """Number of answer levels."""
         return self.max - self.min + 1
 
+    @property
+    def values(self) -> tuple[int, ...]:
+        """The answer levels ``min, min + 1, …, max``."""
+        return tuple(range(self.min, self.max + 1))
+
+    def __contains__(self, value: object) -> bool:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return False
+        return self.min <= value <= self.max
+
+    def check(self, value: int) -> int:
+        """Return ``value`` if it is a level of the scale.
+
+        Raises
+        ------
+        servqual.errors.ScaleError
+            If ``value`` is not an integer between ``min`` and ``max``.
+        """
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ScaleError(
+                f"answer {value!r} is not an integer on the scale {self.min}–{self.max}"
+            )
+        if not self.min <= value <= self.max:
+            raise ScaleError(f"answer {value} is outside the scale {self.min}–{self.max}")
+        return value
+
     def label(self, value: int) -> str | None:
-        """Label of an answer level (``None`` when the scale has no labels)."""
+        """Label of an answer level (``None`` when the scale has no labels).
+
+        Raises
+        ------
+        servqual.errors.ScaleError
+            If ``value`` is not a level of the scale.
+        """
+        self.check(value)
         if self.labels is None:
             return None
         return self.labels[value - self.min]
@@ -80,6 +113,17 @@ class Item(FrozenModel):
         *sangat mahal … gratis*).
     reverse : bool
         Negatively worded: score as ``min + max - answer`` before indexing.
+    question : str, optional
+        The question as printed on the questionnaire, when it differs from ``text``.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> scale = sq.Scale(min=1, max=4, labels=("Tidak baik", "Kurang baik", "Baik", "Sangat baik"))
+    >>> fee = sq.Item(id="U4", text="Biaya/Tarif",
+    ...               labels=("Sangat mahal", "Cukup mahal", "Murah", "Gratis"))
+    >>> fee.label(4, scale), sq.Item(id="U1", text="Persyaratan").label(4, scale)
+    ('Gratis', 'Sangat baik')
     """
 
     id: str = Field(min_length=1)
@@ -88,6 +132,32 @@ class Item(FrozenModel):
     text_en: str | None = None
     labels: tuple[str, ...] | None = None
     reverse: bool = False
+    question: str | None = None
+
+    def label(self, value: int, scale: Scale) -> str | None:
+        """Label of answer ``value``: the item's own wording, else the scale's label.
+
+        Parameters
+        ----------
+        value : int
+            An answer level of ``scale``.
+        scale : Scale
+            The instrument's scale (the item's labels are indexed from ``scale.min``).
+
+        Returns
+        -------
+        str or None
+            ``None`` when neither the item nor the scale has labels.
+
+        Raises
+        ------
+        servqual.errors.ScaleError
+            If ``value`` is not a level of ``scale``.
+        """
+        scale.check(value)
+        if self.labels is not None:
+            return self.labels[value - scale.min]
+        return scale.label(value)
 
 
 class Instrument(FrozenModel):
@@ -105,6 +175,12 @@ class Instrument(FrozenModel):
         Positive weights, normalised to sum to 1; default equal weights.
     metadata : mapping of str → str
         Free-form facts (``{"grading": "skm-2017"}``, source, language).
+
+    Notes
+    -----
+    Invalid definitions (duplicate item ids, a weight for an unknown item, a label list of
+    the wrong length) raise :class:`pydantic.ValidationError` (a ``ValueError``) whose
+    message names the item and the value, like every model in :mod:`servqual.models`.
 
     Examples
     --------
@@ -193,6 +269,23 @@ class Instrument(FrozenModel):
     def item(self, item_id: str) -> Item:
         """The item with this id (raises :class:`~servqual.errors.ItemError` if unknown)."""
         return self.items[self.index(item_id)]
+
+    def label(self, item_id: str, value: int) -> str | None:
+        """Label of answer ``value`` to item ``item_id`` (item wording, else the scale's).
+
+        Raises
+        ------
+        servqual.errors.ItemError
+            If the instrument has no such item.
+        servqual.errors.ScaleError
+            If ``value`` is not a level of the scale.
+        """
+        return self.item(item_id).label(value, self.scale)
+
+    @property
+    def grading(self) -> str | None:
+        """The grading regime named in ``metadata["grading"]`` (e.g. ``"skm-2017"``)."""
+        return self.metadata.get("grading")
 
     def weight_vector(self) -> list[float]:
         """Normalised weights in item order."""
