@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from servqual.stats.calibration import CalibrationStep, calibration_residuals
 from servqual.stats.reduce import FloatArray, IntArray, Moments, Summary, finalize, reduce
 from servqual.stats.variance import LonelyPSU, covariance, design_df
 
-__all__ = ["DesignArrays", "linearized_variance"]
+__all__ = ["DesignArrays", "linearized_covariance", "linearized_variance"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ class DesignArrays:
         PSU labels, as ``(stratum, cluster)`` pairs.
     lonely_psu : str
         Policy for strata with a single PSU.
+    calibration : tuple of PostStratum or Raking
+        Calibration steps applied to the weights (post-stratification, raking), in
+        order; :func:`linearized_variance` replaces the linearized values by their
+        residuals after these steps, as R ``survey`` does for calibrated designs.
     """
 
     weights: FloatArray
@@ -43,6 +48,7 @@ class DesignArrays:
     psu_codes: IntArray | None = None
     psu_keys: tuple[Hashable, ...] | None = None
     lonely_psu: LonelyPSU = "fail"
+    calibration: tuple[CalibrationStep, ...] = ()
 
     @property
     def n(self) -> int:
@@ -81,8 +87,14 @@ class DesignArrays:
         """Per-stratum moments of PSU totals of ``values``."""
         return finalize(self.summarize(values, diagonal=diagonal), diagonal=diagonal)
 
-    def with_weights(self, weights: FloatArray) -> DesignArrays:
-        """The same design with other weights (calibration returns these)."""
+    def with_weights(
+        self, weights: FloatArray, *, calibration: tuple[CalibrationStep, ...] | None = None
+    ) -> DesignArrays:
+        """The same design with other weights.
+
+        ``calibration`` replaces the calibration steps (``None`` keeps them); the
+        calibration functions pass the steps that produced ``weights``.
+        """
         return DesignArrays(
             weights,
             self.stratum_codes,
@@ -91,7 +103,23 @@ class DesignArrays:
             self.psu_codes,
             self.psu_keys,
             self.lonely_psu,
+            self.calibration if calibration is None else calibration,
         )
+
+    def residuals(self, z: npt.ArrayLike) -> FloatArray:
+        """Linearized values ``z`` (n,) or (n, m) after the design's calibration steps.
+
+        Returns an (n, m) array; without calibration, ``z`` itself. Rows of zero weight
+        get 0 (they carry no weight in any total).
+        """
+        arr = np.asarray(z, dtype=np.float64)
+        if arr.ndim == 1:
+            arr = arr[:, None]
+        if not self.calibration:
+            return arr
+        w = self.weights[:, None]
+        x = calibration_residuals(arr * w, self.calibration)
+        return np.where(w > 0, x / np.where(w > 0, w, 1.0), 0.0)
 
 
 def linearized_variance(z: npt.ArrayLike, design: DesignArrays) -> FloatArray:
@@ -99,11 +127,20 @@ def linearized_variance(z: npt.ArrayLike, design: DesignArrays) -> FloatArray:
 
     ``z`` is (n,) or (n, m); the result has shape (m,). Each column is the influence
     function of one estimate (already divided by the estimated population size where
-    relevant), so the result is that estimate's design variance.
+    relevant), so the result is that estimate's design variance. On a calibrated design
+    (``design.calibration``), ``z`` is first replaced by its residuals after the
+    calibration steps (:meth:`DesignArrays.residuals`), as R ``survey``'s ``svyrecvar``.
     """
-    arr = np.asarray(z, dtype=np.float64)
-    if arr.ndim == 1:
-        arr = arr[:, None]
-    m = design.moments(arr, diagonal=True)
+    m = design.moments(design.residuals(z), diagonal=True)
     cov = covariance(m, lonely_psu=design.lonely_psu)
     return np.asarray(np.diagonal(cov).copy(), dtype=np.float64)
+
+
+def linearized_covariance(z: npt.ArrayLike, design: DesignArrays) -> FloatArray:
+    """Covariance matrix (m, m) of ``Σ w z`` over the columns of ``z`` (n, m).
+
+    The full-matrix counterpart of :func:`linearized_variance` (same calibration
+    handling), for estimators that combine several totals.
+    """
+    m = design.moments(design.residuals(z))
+    return covariance(m, lonely_psu=design.lonely_psu)
