@@ -58,3 +58,33 @@ def test_lonely_psu_fails_by_default() -> None:
     design = sq.Design(REF["lonely_data"], weights="pw", strata="stype")
     with pytest.raises(DesignError, match="stratum 'E' has only one PSU"):
         design.mean("api00")
+
+
+POPULATION = {"stype": {"E": 4421, "H": 755, "M": 1018}, "sch.wide": {"No": 1072, "Yes": 5122}}
+
+
+def test_poststratify_cluster_design() -> None:
+    # R: postStratify(dclus, ~stype, pop.types); svymean(~api00); svytotal(~enroll)
+    ref = REF["apiclus1_postStratify_stype"]
+    ps = _dclus().poststratify("stype", POPULATION["stype"])
+    assert ps.weights.tolist() == pytest.approx(ref["weights"], rel=1e-12)
+    mean = ps.mean("api00")
+    total = ps.total("enroll")
+    assert mean.value == pytest.approx(ref["mean_api00"], rel=1e-12)
+    assert mean.se == pytest.approx(ref["se_mean_api00"], rel=1e-10)
+    assert total.value == pytest.approx(ref["total_enroll"], rel=1e-12)
+    assert total.se == pytest.approx(ref["se_total_enroll"], rel=1e-10)
+
+
+def test_rake_cluster_design() -> None:
+    # R: rake(dclus, list(~stype, ~sch.wide), list(pop.types, pop.schwide),
+    #         control=list(maxit=100, epsilon=1e-12)); svymean(~api00); svytotal(~enroll)
+    ref = REF["apiclus1_rake_stype_schwide"]
+    raked = _dclus().rake(POPULATION, max_iter=200, tol=1e-12)
+    assert raked.weights.tolist() == pytest.approx(ref["weights"], rel=1e-8)
+    mean = raked.mean("api00")
+    total = raked.total("enroll")
+    assert mean.value == pytest.approx(ref["mean_api00"], rel=1e-8)
+    assert mean.se == pytest.approx(ref["se_mean_api00"], rel=1e-7)
+    assert total.value == pytest.approx(ref["total_enroll"], rel=1e-8)
+    assert total.se == pytest.approx(ref["se_total_enroll"], rel=1e-7)
