@@ -132,7 +132,9 @@ def build_rows() -> list[list[str]]:
     gender = [GENDER[int(u[i, 0] < P_FEMALE[s])] for i, s in enumerate(service)]
     age = [AGE[int(categorical(u[i, 1:2], P_AGE[s])[0])] for i, s in enumerate(service)]
     education = [EDUCATION[int(j)] for j in categorical(u[:, 2], P_EDUCATION)]
-    occupation = [OCCUPATION[int(categorical(u[i, 3:4], P_OCCUPATION[a])[0])] for i, a in enumerate(age)]
+    occupation = [
+        OCCUPATION[int(categorical(u[i, 3:4], P_OCCUPATION[a])[0])] for i, a in enumerate(age)
+    ]
 
     header = [
         "respondent_id",
