@@ -1,0 +1,139 @@
+"""Argument validation for :func:`servqual.skm_index`: one place, before any arithmetic."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from servqual.design import Design
+from servqual.errors import (
+    InsufficientDataError,
+    ParameterError,
+    ScaleError,
+    ServqualTypeError,
+    ValidationError,
+)
+from servqual.indices.grades import Regime, regime_of
+from servqual.indices.skm_result import WeightsMode
+from servqual.responses import Responses
+from servqual.stats.design_arrays import DesignArrays
+from servqual.stats.quantiles import check_level
+
+__all__ = ["Method", "Spec", "domains", "validate"]
+
+Method = Literal["linearization", "bootstrap", "bootstrap_bca"]
+_WEIGHTS_MODES = ("exact", "regulation")
+_METHODS = ("linearization", "bootstrap", "bootstrap_bca")
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Validated arguments and the per-element constants of one call."""
+
+    responses: Responses
+    arrays: DesignArrays
+    omega: FloatArray  # element weights ω_j as used in the index
+    offset: FloatArray  # NRR_j = offset_j + sign_j · (mean code)_j
+    sign: FloatArray  # +1, or −1 for a reverse-scored element
+    regime: Regime
+    weights_mode: WeightsMode
+    level: float
+    method: Method
+    n_resamples: int
+    seed: int | np.random.Generator | None
+
+    def with_generator(self) -> Spec:
+        """The same spec drawing from one generator, so successive domains differ."""
+        if self.method == "linearization" or isinstance(self.seed, np.random.Generator):
+            return self
+        return replace(self, seed=np.random.default_rng(self.seed))
+
+
+def validate(
+    responses: Any, level: Any, weights: Any, method: Any, n_resamples: Any, seed: Any
+) -> Spec:
+    """Check every argument of ``skm_index`` and derive the per-element constants.
+
+    Raises
+    ------
+    servqual.errors.ServqualTypeError, ParameterError, ScaleError, InsufficientDataError
+        As documented on :func:`servqual.skm_index`.
+    """
+    if not isinstance(responses, Responses):
+        raise ServqualTypeError(
+            f"skm_index needs a servqual.Responses, got {type(responses).__name__}"
+        )
+    level = check_level(level)
+    if weights not in _WEIGHTS_MODES:
+        raise ParameterError(f"weights must be one of {list(_WEIGHTS_MODES)}, got {weights!r}")
+    if method not in _METHODS:
+        raise ParameterError(f"method must be one of {list(_METHODS)}, got {method!r}")
+    if isinstance(n_resamples, bool) or not isinstance(n_resamples, int) or n_resamples < 1:
+        raise ParameterError(f"n_resamples must be a positive integer, got {n_resamples!r}")
+    if not (seed is None or isinstance(seed, np.random.Generator)) and (
+        isinstance(seed, bool) or not isinstance(seed, int)
+    ):
+        raise ParameterError(f"seed must be an int, a numpy Generator or None, got {seed!r}")
+    inst = responses.instrument
+    if (inst.scale.min, inst.scale.max) != (1, 4):
+        raise ScaleError(
+            f"the SKM index needs elements answered on a 1–4 scale; instrument "
+            f"{inst.id!r} uses {inst.scale.min}–{inst.scale.max}"
+        )
+    if responses.n < 2:
+        raise InsufficientDataError(
+            f"the SKM index needs at least 2 respondents, got {responses.n}: no interval "
+            "can be computed with one respondent"
+        )
+    exact = np.asarray(inst.weight_vector(), dtype=np.float64)
+    reverse = np.array([item.reverse for item in inst.items])
+    return Spec(
+        responses=responses,
+        arrays=responses.design.arrays,
+        # The regulation prints each weight to 3 decimals (1/9 → 0.111, 1/14 → 0.071).
+        omega=exact if weights == "exact" else np.round(exact, 3),
+        offset=np.where(reverse, float(inst.scale.max), float(inst.scale.min)),
+        sign=np.where(reverse, -1.0, 1.0),
+        regime=regime_of(inst.metadata, inst.id),
+        weights_mode=weights,
+        level=level,
+        method=method,
+        n_resamples=n_resamples,
+        seed=seed,
+    )
+
+
+def domains(design: Design, by: Any) -> tuple[list[str], npt.NDArray[np.intp]]:
+    """Sorted labels (as str) and per-row domain index of a ``by`` column.
+
+    Raises
+    ------
+    servqual.errors.ValidationError
+        No such column, a missing label (naming the row), or unorderable labels.
+    """
+    if not isinstance(by, str):
+        raise ServqualTypeError(f"by must be a column name (str), got {type(by).__name__}")
+    values = design.column(by)
+    if values.dtype.kind == "f":
+        bad = np.flatnonzero(np.isnan(values))
+        if bad.size:
+            raise ValidationError(f"by column {by!r} is missing in row {int(bad[0])}: nan")
+    elif values.dtype.kind == "O":
+        for i, v in enumerate(values.tolist()):
+            if v is None or (isinstance(v, float) and math.isnan(v)):
+                raise ValidationError(f"by column {by!r} is missing in row {i}: {v!r}")
+    try:
+        uniq, groups = np.unique(values, return_inverse=True)
+    except TypeError as exc:
+        raise ValidationError(
+            f"by column {by!r} mixes values that cannot be ordered: {exc}"
+        ) from None
+    labels = [str(u.item() if hasattr(u, "item") else u) for u in uniq]
+    if len(set(labels)) != len(labels):
+        raise ValidationError(f"by column {by!r} has distinct values with the same text")
+    return labels, groups.astype(np.intp).reshape(-1)

@@ -1,0 +1,360 @@
+r"""The Indonesian public-service satisfaction index (SKM 2017, IKM 2004).
+
+For elements ``j = 1 … k`` answered on a 1–4 scale, with survey weights ``w_i`` and
+``a_ij = 1`` when respondent ``i`` answered element ``j``:
+
+.. math::
+
+    \mathrm{NRR}_j = \frac{\sum_i w_i a_{ij} y_{ij}}{\sum_i w_i a_{ij}}, \qquad
+    \mathrm{SKM} = 25 \sum_j \omega_j \, \mathrm{NRR}_j .
+
+The variance comes from linearization: the index is a smooth function of the weighted
+totals ``T_yj`` and ``T_aj``; its influence value for respondent ``i`` is
+
+.. math::
+
+    z_i = 25 \sum_j \omega_j \frac{a_{ij} (y_{ij} - \mathrm{NRR}_j)}{\hat T_{aj}},
+
+and the design variance of ``Σ w_i z_i`` is computed by the numeric core
+(:func:`servqual.stats.linearized_variance`), exactly as R's ``svycontrast`` applies the
+delta method to ``svytotal`` of the answers and the answered indicators.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import overload
+
+import numpy as np
+import numpy.typing as npt
+
+from servqual.design import estimate_from_variance
+from servqual.errors import DegenerateDataWarning, InsufficientDataError, ItemError
+from servqual.indices import _skm_kernel as kernel
+from servqual.indices._skm_inputs import Method, Spec, domains, validate
+from servqual.indices.grades import grade_of, label_of
+from servqual.indices.skm_bootstrap import bootstrap_index
+from servqual.indices.skm_result import SKMElement, SKMResult, WeightsMode
+from servqual.models.results import Estimate
+from servqual.responses import Responses
+from servqual.stats.design_arrays import linearized_variance
+
+__all__ = ["skm_index"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@overload
+def skm_index(
+    responses: Responses,
+    *,
+    level: float = ...,
+    by: None = None,
+    weights: WeightsMode = ...,
+    method: Method = ...,
+    n_resamples: int = ...,
+    seed: int | np.random.Generator | None = ...,
+) -> SKMResult: ...
+
+
+@overload
+def skm_index(
+    responses: Responses,
+    *,
+    level: float = ...,
+    by: str,
+    weights: WeightsMode = ...,
+    method: Method = ...,
+    n_resamples: int = ...,
+    seed: int | np.random.Generator | None = ...,
+) -> dict[str, SKMResult]: ...
+
+
+def skm_index(
+    responses: Responses,
+    *,
+    level: float = 0.95,
+    by: str | None = None,
+    weights: WeightsMode = "exact",
+    method: Method = "linearization",
+    n_resamples: int = 2000,
+    seed: int | np.random.Generator | None = None,
+) -> SKMResult | dict[str, SKMResult]:
+    r"""Satisfaction index (SKM/IKM) on 25–100 with its grade and confidence interval.
+
+    Parameters
+    ----------
+    responses : Responses
+        Answers to an SKM-style instrument (1–4 scale) and the design they were sampled
+        under (weights, strata, clusters, fpc).
+    level : float
+        Confidence level of the interval, in (0, 1).
+    by : str, optional
+        A respondent attribute column of ``responses.design`` (e.g. ``"service"``): one
+        result per value, estimated as a domain of the full design.
+    weights : {"exact", "regulation"}
+        ``"exact"``: the instrument's weights (1/9 for SKM 2017, summing to 1).
+        ``"regulation"``: each weight rounded to 3 decimals as the regulation prints it
+        (0.111 for 9 elements, 0.071 for 14), to match an official spreadsheet.
+    method : {"linearization", "bootstrap", "bootstrap_bca"}
+        How the interval is computed: linearization with a t quantile on the design's
+        degrees of freedom; or a bootstrap of respondents within strata with a
+        percentile (``"bootstrap"``) or BCa (``"bootstrap_bca"``) interval.
+    n_resamples : int
+        Bootstrap resamples (bootstrap methods only).
+    seed : int or numpy.random.Generator, optional
+        Randomness of the bootstrap (bootstrap methods only).
+
+    Returns
+    -------
+    SKMResult or dict of str to SKMResult
+        One result; with ``by=``, one per value of the column, keyed by ``str(value)``.
+
+    Raises
+    ------
+    servqual.errors.ParameterError
+        A level outside (0, 1), an unknown ``weights``/``method`` value, a bad
+        ``n_resamples``/``seed``, or a bootstrap on a clustered design.
+    servqual.errors.ServqualTypeError
+        ``responses`` is not a :class:`~servqual.Responses`.
+    servqual.errors.ScaleError
+        The instrument's scale is not 1–4.
+    servqual.errors.ItemError
+        An element that nobody (in a domain) answered.
+    servqual.errors.InsufficientDataError
+        Fewer than two respondents (in a domain): no interval can be computed.
+    servqual.errors.ValidationError
+        ``by`` names no column, or the column has a missing value.
+
+    Warns
+    -----
+    servqual.errors.DegenerateDataWarning
+        When the standard error is 0 (every element answered identically by everyone):
+        the interval then has zero width.
+
+    Notes
+    -----
+    ``NRR_j`` is the survey-weighted mean over the respondents who answered element
+    ``j`` (equal weights: the plain mean); a respondent who skipped some elements still
+    counts for the others. The index is ``25 Σ_j ω_j NRR_j``. Nothing is rounded: the
+    grade is that of the unrounded value, by half-open thresholds (2017: A ≥ 88.31,
+    B ≥ 76.61, C ≥ 65.00, else D; 2004: A ≥ 81.26, B ≥ 62.51, C ≥ 43.76, else D), so
+    76.605 is C. The regime follows ``instrument.metadata["grading"]``.
+
+    The interval is ``SKM ± t_{df} · se`` with ``se² = V̂(Σ_i w_i z_i)`` (see the module
+    docstring for ``z``), ``df`` the design's degrees of freedom (``n − 1`` under simple
+    random sampling) and the finite-population correction when the design has one. With
+    ``by=``, ``z`` is set to 0 outside the domain and the full design is used (R's
+    ``svyby``), with the full design's degrees of freedom.
+
+    The bootstrap methods resample respondents within strata (``n_h`` of ``n_h``, with
+    replacement, via :func:`servqual.stats.bootstrap.bootstrap_totals`) and recompute the
+    index from the resampled totals; they ignore the finite-population correction and
+    refuse clustered designs. The point value is the same as with linearization.
+
+    Examples
+    --------
+    A district office surveyed ten applicants on the nine SKM elements; two skipped U8:
+
+    >>> import servqual as sq
+    >>> scores = [[3, 3, 4, 4, 3, 3, 4, 3, 3], [4, 3, 3, 4, 3, 4, 4, 3, 3],
+    ...           [3, 2, 3, 4, 3, 3, 3, 2, 3], [3, 3, 2, 4, 3, 3, 4, None, 3],
+    ...           [4, 4, 3, 4, 4, 4, 4, 3, 4], [3, 3, 3, 4, 3, 3, 3, 3, 2],
+    ...           [2, 3, 2, 3, 3, 3, 3, None, 3], [3, 4, 3, 4, 4, 3, 4, 3, 3],
+    ...           [4, 3, 3, 4, 3, 4, 4, 3, 3], [3, 3, 2, 4, 3, 3, 3, 2, 3]]
+    >>> responses = sq.Responses.from_arrays(scores, sq.instruments.SKM_2017)
+    >>> res = sq.skm_index(responses)
+    >>> round(res.index.value, 2), res.grade, res.label
+    (80.14, 'B', 'Baik')
+    >>> round(res.index.ci.low, 2), round(res.index.ci.high, 2), res.index.df
+    (74.1, 86.17, 9.0)
+    >>> res.crosses_grade_boundary  # 74.10 is C: ten answers cannot rule C out
+    True
+    >>> [(e.code, e.n, round(e.nrr, 2), e.grade) for e in res.weakest(3)]
+    [('U8', 8, 2.75, 'C'), ('U3', 10, 2.8, 'C'), ('U9', 10, 3.0, 'C')]
+    >>> round(sq.skm_index(responses, weights="regulation").index.value, 4)  # 0.111
+    80.0588
+    """
+    spec = validate(responses, level, weights, method, n_resamples, seed)
+    if by is None:
+        return _estimate(spec, None, [None], None)[0]
+    labels, groups = domains(responses.design, by)
+    results = _estimate(spec.with_generator(), groups, list(labels), by)
+    return dict(zip(labels, results, strict=True))
+
+
+def _estimate(
+    spec: Spec,
+    groups: npt.NDArray[np.intp] | None,
+    labels: list[str | None],
+    by: str | None,
+) -> list[SKMResult]:
+    """The index of every domain (``groups=None``: the whole sample), in one pass each."""
+    codes = spec.responses.codes
+    n_groups = len(labels)
+    sizes = [codes.shape[0]] if groups is None else np.bincount(groups, minlength=n_groups)
+    for g, label in enumerate(labels):
+        if sizes[g] < 2:
+            raise InsufficientDataError(
+                f"{sizes[g]} respondent(s){_where(by, label)}: the SKM index needs at least "
+                "2, no interval can be computed with one respondent"
+            )
+    weights = spec.arrays.weights
+    code_tot, answered_tot, counts = kernel.element_sums(codes, weights, groups, n_groups)
+    for g, label in enumerate(labels):
+        _check_answered(spec, counts[g], answered_tot[g], by, label)
+    mean_codes = code_tot / answered_tot
+    nrr = spec.offset + spec.sign * mean_codes  # (G, k)
+    values = 25.0 * (nrr @ spec.omega)
+    if spec.method == "linearization":
+        variances = _variances(spec, mean_codes, answered_tot, groups)
+        indices = [
+            estimate_from_variance(
+                float(values[g]),
+                float(variances[g]),
+                n=int(sizes[g]),
+                df=spec.arrays.df,
+                level=spec.level,
+            )
+            for g in range(n_groups)
+        ]
+    else:
+        indices = [
+            _bootstrap(
+                spec,
+                weights if groups is None else weights * (groups == g),
+                float(values[g]),
+                int(sizes[g]),
+            )
+            for g in range(n_groups)
+        ]
+    results = []
+    for g, label in enumerate(labels):
+        _warn_degenerate(indices[g], by, label)
+        results.append(_result(spec, indices[g], nrr[g], counts[g], by, label))
+    return results
+
+
+def _variances(
+    spec: Spec,
+    mean_codes: FloatArray,
+    answered_tot: FloatArray,
+    groups: npt.NDArray[np.intp] | None,
+) -> FloatArray:
+    """Linearization variance of each domain's index: z_i = 0 outside the domain."""
+    coef = 25.0 * spec.omega * spec.sign / answered_tot  # (G, k)
+    z = kernel.influence(spec.responses.codes, mean_codes, coef, groups)
+    if groups is None:
+        return linearized_variance(z, spec.arrays)
+    per_domain = np.zeros((z.shape[0], mean_codes.shape[0]))
+    per_domain[np.arange(z.shape[0]), groups] = z
+    return linearized_variance(per_domain, spec.arrays)
+
+
+def _bootstrap(spec: Spec, weights: FloatArray, value: float, n: int) -> Estimate:
+    return bootstrap_index(
+        spec.responses.codes,
+        weights,
+        offset=spec.offset,
+        sign=spec.sign,
+        omega=spec.omega,
+        arrays=spec.arrays,
+        value=value,
+        n=n,
+        level=spec.level,
+        interval="bca" if spec.method == "bootstrap_bca" else "percentile",
+        n_resamples=spec.n_resamples,
+        seed=spec.seed,
+    )
+
+
+def _where(by: str | None, domain: str | None) -> str:
+    return "" if by is None else f" in domain {by}={domain!r}"
+
+
+def _check_answered(
+    spec: Spec,
+    counts: FloatArray,
+    answered_tot: FloatArray,
+    by: str | None,
+    domain: str | None,
+) -> None:
+    items = spec.responses.instrument.items
+    for j in np.flatnonzero(counts == 0):
+        item = items[int(j)]
+        raise ItemError(
+            f"element {item.id!r} ({item.text}) was answered by nobody{_where(by, domain)}: "
+            "its NRR, and so the index, cannot be computed"
+        )
+    for j in np.flatnonzero(answered_tot <= 0):
+        item = items[int(j)]
+        raise InsufficientDataError(
+            f"every respondent who answered element {item.id!r}{_where(by, domain)} has "
+            "weight 0: its NRR cannot be computed"
+        )
+
+
+def _warn_degenerate(index: Estimate, by: str | None, domain: str | None) -> None:
+    if not (math.isfinite(index.ci.low) and math.isfinite(index.ci.high)):
+        warnings.warn(
+            f"the design has {index.df} degrees of freedom{_where(by, domain)}: the "
+            "interval of the SKM index cannot be computed and is NaN",
+            DegenerateDataWarning,
+            stacklevel=4,
+        )
+    elif index.se == 0:
+        warnings.warn(
+            f"the SKM index has standard error 0{_where(by, domain)} (every element was "
+            "answered identically by all who answered it): its interval has zero width",
+            DegenerateDataWarning,
+            stacklevel=4,
+        )
+
+
+def _result(
+    spec: Spec,
+    index: Estimate,
+    nrr: FloatArray,
+    counts: FloatArray,
+    by: str | None,
+    domain: str | None,
+) -> SKMResult:
+    elements = []
+    for j, item in enumerate(spec.responses.instrument.items):
+        converted = float(25.0 * nrr[j])
+        grade = grade_of(converted, spec.regime)
+        elements.append(
+            SKMElement(
+                code=item.id,
+                name=item.text,
+                name_en=item.text_en,
+                n=int(counts[j]),
+                nrr=float(nrr[j]),
+                weight=float(spec.omega[j]),
+                weighted_nrr=float(spec.omega[j] * nrr[j]),
+                converted=converted,
+                grade=grade,
+                label=label_of(grade),
+            )
+        )
+    grade = grade_of(index.value, spec.regime)
+    low, high = index.ci.low, index.ci.high
+    crosses = (
+        math.isfinite(low)
+        and math.isfinite(high)
+        and grade_of(low, spec.regime) != grade_of(high, spec.regime)
+    )
+    return SKMResult(
+        index=index,
+        grade=grade,
+        label=label_of(grade),
+        elements=tuple(elements),
+        n=index.n,
+        crosses_grade_boundary=crosses,
+        regime=spec.regime,
+        weights_mode=spec.weights_mode,
+        instrument=spec.responses.instrument.id,
+        by=by,
+        domain=domain,
+    )
