@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from servqual.errors import ServqualTypeError
 from servqual.indices.skm import skm_index
 from servqual.indices.skm_result import SKMResult, WeightsMode
+from servqual.report.ipa_section import ipa_section
 from servqual.report.model import Report
 from servqual.responses import Responses
 
@@ -97,7 +98,7 @@ def skm_report(
         by_result = skm_index(responses, level=level, by=by, weights=weights)
         assert isinstance(by_result, dict)  # by=column gives a mapping
         groups = by_result
-    return Report.from_skm(
+    report = Report.from_skm(
         overall,
         groups=groups,
         by=by,
@@ -109,3 +110,5 @@ def skm_report(
         population=population,
         notes=notes,
     )
+    ipa = ipa_section(responses, level=level)  # needs importance columns imp_<item id>
+    return report if ipa is None else report.model_copy(update={"ipa": ipa})

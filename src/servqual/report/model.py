@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from servqual.errors import ValidationError
+from servqual.indices.ipa import IPAResult
 from servqual.models._base import FrozenModel
 from servqual.models.instrument import Instrument
 from servqual.models.results import Estimate
@@ -173,6 +174,9 @@ class Report(FrozenModel):
         How the figures were computed.
     notes : tuple of str
         Free-form notes printed under the method.
+    ipa : IPAResult, optional
+        Importance–performance analysis of the elements, when the data carries
+        importance answers (see :func:`servqual.report.ipa_section.ipa_section`).
 
     Examples
     --------
@@ -199,6 +203,7 @@ class Report(FrozenModel):
     groups: tuple[IndexSection, ...] = ()
     method: MethodNote
     notes: tuple[str, ...] = ()
+    ipa: IPAResult | None = None
 
     @property
     def level(self) -> float:

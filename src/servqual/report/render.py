@@ -12,6 +12,7 @@ import html
 
 from servqual.indices.grades import Regime, thresholds
 from servqual.report._labels import Language, check_language, fmt, fmt_int, label_text, word
+from servqual.report.ipa_section import ipa_html_lines, ipa_markdown_lines, ipa_text_lines
 from servqual.report.model import IndexSection, MethodNote, Report
 
 __all__ = ["method_note", "render_html", "render_json", "render_markdown", "render_text"]
@@ -246,6 +247,8 @@ def render_text(report: Report, *, language: Language = "en") -> str:
             out.append("  ".join(cells).rstrip())
         out += ["", f"{word('weakest', language)}:"]
         out += [f"  {i}. {item}" for i, item in enumerate(_weakest_items(section, language), 1)]
+    if report.ipa is not None:
+        out += ["", *ipa_text_lines(report.ipa, language=language)]
     out += ["", f"{word('method', language)}: {method_note(report.method, language=language)}"]
     out += [f"{word('notes', language)}: {note}" for note in report.notes]
     return "\n".join(out) + "\n"
@@ -292,6 +295,8 @@ def render_markdown(report: Report, *, language: Language = "en") -> str:
         out.append("| --- | --- | ---: | ---: | ---: | :---: |")
         out += ["| " + " | ".join(r) + " |" for r in _table_rows(section, language)]
         out += ["", _weakest(section, language)]
+    if report.ipa is not None:
+        out += ["", *ipa_markdown_lines(report.ipa, language=language)]
     out += ["", f"*{word('method', language)}:* {method_note(report.method, language=language)}"]
     out += [f"\n*{word('notes', language)}:* {note}" for note in report.notes]
     return "\n".join(out) + "\n"
@@ -341,6 +346,8 @@ def render_html(report: Report, *, language: Language = "en") -> str:
             out.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>")
         out.append("</table>")
         out.append(f"<p>{e(_weakest(section, language))}</p>")
+    if report.ipa is not None:
+        out += ipa_html_lines(report.ipa, language=language)
     note = method_note(report.method, language=language)
     out.append(f"<p><em>{e(word('method', language))}:</em> {e(note)}</p>")
     out += [f"<p><em>{e(word('notes', language))}:</em> {e(n)}</p>" for n in report.notes]

@@ -1,0 +1,310 @@
+"""Shared pieces of the indices: domains, item means by linearization, differences.
+
+Every index is a smooth function of weighted totals. Its point value and its per-respondent
+linearized values ``z`` (influence values, already divided by the estimated population
+size) are computed here or in the index module; the variance of ``Σ w z`` always comes
+from the numeric core (:func:`servqual.stats.linearized_variance`), and the interval from
+:func:`servqual.design.estimate_from_variance`.
+
+Comparisons use :mod:`servqual.comparisons`: two groups of one design by the influence
+values of their difference on the full design, two waves as independent estimates.
+
+Domains (``by=``) are handled as R ``survey``'s ``svyby`` does: the linearized values are
+zero outside the domain and the variance is computed on the full design, with the full
+design's degrees of freedom.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from servqual.comparisons import Comparison, comparison_from_influence
+from servqual.comparisons import compare as compare_independent
+from servqual.design import Design, estimate_from_variance
+from servqual.errors import (
+    InsufficientDataError,
+    ParameterError,
+    RespondentError,
+    ScaleError,
+    ServqualTypeError,
+)
+from servqual.models.instrument import Instrument, Scale
+from servqual.models.results import Estimate, Interval
+from servqual.responses import Responses
+from servqual.stats.design_arrays import DesignArrays, linearized_variance
+from servqual.stats.quantiles import check_level
+
+__all__ = [
+    "Lin",
+    "check_paired",
+    "compare",
+    "domains",
+    "estimate",
+    "item_means",
+]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+S = TypeVar("S")
+
+
+@dataclass(frozen=True)
+class Lin:
+    """A point value with its linearized values over all rows of the design."""
+
+    value: float
+    z: FloatArray
+    n: int
+
+
+def domains(design: Design, by: str | None) -> list[tuple[str, BoolArray]]:
+    """``[(label, mask)]`` of the groups of column ``by`` (one all-rows group without ``by``).
+
+    Labels are the column's values as strings, in sorted order.
+    """
+    n = design.n_rows
+    if by is None:
+        return [("all", np.ones(n, dtype=np.bool_))]
+    col = design.column(by)
+    if col.dtype.kind in "fc" and np.isnan(col.astype(np.float64)).any():
+        i = int(np.flatnonzero(np.isnan(col.astype(np.float64)))[0])
+        raise ParameterError(f"by column {by!r} is missing in row {i}")
+    uniq, codes = np.unique(col, return_inverse=True)
+    codes = codes.reshape(-1)
+    return [(str(u.item() if hasattr(u, "item") else u), codes == j) for j, u in enumerate(uniq)]
+
+
+def group_mask(design: Design, by: str, group: str) -> BoolArray:
+    """Mask of the rows of group ``group`` of column ``by`` (error if it has no rows)."""
+    found = dict(domains(design, by))
+    if group not in found:
+        raise InsufficientDataError(
+            f"group {group!r} of {by!r} has no respondents; groups: {sorted(found)}"
+        )
+    return found[group]
+
+
+def plain(value: object) -> object:
+    """A numpy scalar as the Python value (for messages)."""
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value
+
+
+def check_paired(first: Responses, second: Responses, names: tuple[str, str]) -> None:
+    """Two forms answered by the same respondents, on the same items and design.
+
+    Raises
+    ------
+    servqual.errors.RespondentError
+        If the respondents or the design weights differ.
+    servqual.errors.ItemError
+        If the item ids differ.
+    """
+    from servqual.errors import ItemError
+
+    a, b = names
+    ids_a, ids_b = first.instrument.item_ids, second.instrument.item_ids
+    if ids_a != ids_b:
+        only_a = [i for i in ids_a if i not in ids_b]
+        only_b = [i for i in ids_b if i not in ids_a]
+        raise ItemError(
+            f"{a} and {b} must have the same items in the same order; only in {a}: "
+            f"{only_a}, only in {b}: {only_b}"
+            + ("" if only_a or only_b else " (same ids, different order)")
+        )
+    if first.n != second.n:
+        raise RespondentError(
+            f"{a} has {first.n} respondents but {b} has {second.n}: the forms must be "
+            "answered by the same respondents"
+        )
+    differ = np.flatnonzero(np.asarray(first.respondent_ids != second.respondent_ids))
+    if differ.size:
+        i = int(differ[0])
+        raise RespondentError(
+            f"row {i} is respondent {plain(first.respondent_ids[i])!r} in {a} but "
+            f"{plain(second.respondent_ids[i])!r} in {b}: pair the forms by respondent"
+        )
+    if not np.array_equal(first.design.weights, second.design.weights):
+        raise RespondentError(f"{a} and {b} have different design weights: use one design")
+
+
+def item_means(
+    values: FloatArray, arrays: DesignArrays, mask: BoolArray, labels: Sequence[str]
+) -> tuple[FloatArray, FloatArray, npt.NDArray[np.intp]]:
+    """Design means of each column over the answered rows of the domain.
+
+    ``values`` is (n, k) with NaN for a missing answer. Returns the means (k,), the
+    linearized values (n, k) and the number of answers per column.
+
+    Raises
+    ------
+    servqual.errors.InsufficientDataError
+        If a column has no answer in the domain (``labels`` name the columns).
+    """
+    use = ~np.isnan(values) & mask[:, None]
+    w = arrays.weights[:, None] * use
+    size = w.sum(axis=0)
+    counts = use.sum(axis=0)
+    empty = np.flatnonzero(size <= 0)
+    if empty.size:
+        raise InsufficientDataError(
+            f"item {labels[int(empty[0])]!r} has no answers in this group: no mean"
+        )
+    y = np.where(use, values, 0.0)
+    means = (w * y).sum(axis=0) / size
+    z = np.where(use, (y - means) / size, 0.0)
+    return means, z, counts
+
+
+def estimate(lin: Lin, arrays: DesignArrays, level: float, scale: float = 1.0) -> Estimate:
+    """Estimate with a t interval on the design df from a linearized value."""
+    var = float(linearized_variance(lin.z, arrays)[0]) * scale * scale
+    return estimate_from_variance(lin.value * scale, var, n=lin.n, df=arrays.df, level=level)
+
+
+def estimates(
+    values: FloatArray, z: FloatArray, counts: Sequence[int], arrays: DesignArrays, level: float
+) -> list[Estimate]:
+    """One Estimate per column of linearized values ``z`` (n, k)."""
+    var = linearized_variance(z, arrays)
+    return [
+        estimate_from_variance(float(v), float(s), n=int(c), df=arrays.df, level=level)
+        for v, s, c in zip(values, var, counts, strict=True)
+    ]
+
+
+def compare(
+    lin_of: Callable[[S, BoolArray], Lin],
+    estimate_of: Callable[[Lin, DesignArrays], Estimate],
+    design_of: Callable[[S], Design],
+    first: S,
+    other: S | None,
+    *,
+    by: str | None,
+    groups: tuple[str, str] | None,
+    level: float,
+) -> Comparison:
+    """Dispatch a comparison: waves (``other`` given) or groups (``by`` and ``groups``).
+
+    ``lin_of(sample, mask)`` gives the index's linearized value for a domain of a sample
+    (one ``Responses`` or a pair of forms); ``estimate_of(lin, arrays)`` turns it into the
+    index's :class:`Estimate`; ``design_of(sample)`` is the sample's design.
+    """
+    level = check_level(level)
+    if other is not None:
+        if by is not None or groups is not None:
+            raise ParameterError("compare two waves or two groups, not both: drop by/groups")
+        d_a, d_b = design_of(first), design_of(other)
+        est_a = estimate_of(lin_of(first, np.ones(d_a.n_rows, np.bool_)), d_a.arrays)
+        est_b = estimate_of(lin_of(other, np.ones(d_b.n_rows, np.bool_)), d_b.arrays)
+        return compare_independent(est_a, est_b, level=level)
+    if by is None or groups is None or len(groups) != 2:
+        raise ParameterError(
+            "give either a second wave, or by= and groups=(a, b) naming two groups to compare"
+        )
+    ga, gb = (str(g) for g in groups)
+    if ga == gb:
+        raise ParameterError(f"groups must be two different groups, got {ga!r} twice")
+    design = design_of(first)
+    lin_a = lin_of(first, group_mask(design, by, ga))
+    lin_b = lin_of(first, group_mask(design, by, gb))
+    ests = (estimate_of(lin_a, design.arrays), estimate_of(lin_b, design.arrays))
+    return comparison_from_influence(design.arrays, list(ests), lin_a.z - lin_b.z, level=level)
+
+
+def interval_like(est: Estimate, bounds: tuple[float, float], method: str) -> Estimate:
+    """The same estimate with another interval (bounds computed by the core)."""
+    ci = Interval(low=bounds[0], high=bounds[1], level=est.ci.level, method=method)
+    return est.model_copy(update={"ci": ci})
+
+
+def single_item(
+    scores: object,
+    instrument: Instrument,
+    item: str | None,
+    name: str,
+    *,
+    same_scale: bool = True,
+) -> tuple[Responses, FloatArray]:
+    """A single-item index's answers: ``(responses, values (n,))`` with NaN for missing.
+
+    ``scores`` is a :class:`Responses` (with ``same_scale``, its instrument must share
+    ``instrument``'s scale; ``item`` picks the column when it has several items) or a 1-D
+    array of answers on ``instrument``'s scale (NaN or None = missing), taken as a simple
+    random sample.
+
+    Raises
+    ------
+    servqual.errors.ScaleError
+        An answer that is not an integer on the scale (row and value named), or a
+        ``Responses`` whose instrument is on another scale.
+    servqual.errors.ParameterError
+        ``item`` missing for a several-item instrument, or unknown.
+    """
+    scale = instrument.scale
+    if isinstance(scores, Responses):
+        s = scores.instrument.scale
+        if same_scale and (s.min, s.max) != (scale.min, scale.max):
+            raise ScaleError(
+                f"{name} needs answers on {scale.min}–{scale.max}; instrument "
+                f"{scores.instrument.id!r} is on {s.min}–{s.max}"
+            )
+        ids = scores.instrument.item_ids
+        if item is None:
+            if len(ids) != 1:
+                raise ParameterError(
+                    f"instrument {scores.instrument.id!r} has {len(ids)} items; "
+                    f"choose one with item=, one of {list(ids)}"
+                )
+            item = ids[0]
+        j = scores.instrument.index(item)
+        return scores, scores.values()[:, j]
+    values = _answers_1d(scores, scale, name)
+    n = values.shape[0]
+    codes = np.where(np.isnan(values), -1, values - scale.min).astype(np.int8)[:, None]
+    responses = Responses(instrument, Design({"respondent": np.arange(n)}), codes)
+    return responses, values
+
+
+def _answers_1d(scores: object, scale: Scale, name: str) -> FloatArray:
+    raw = np.asarray(scores, dtype=object)
+    if raw.ndim != 1:
+        raise ServqualTypeError(
+            f"{name} scores must be a 1-D sequence of answers or a Responses, got shape {raw.shape}"
+        )
+    if raw.shape[0] == 0:
+        raise InsufficientDataError(f"{name} got no answers")
+    blank = np.array([v is None for v in raw.tolist()], dtype=np.bool_)
+    try:
+        values = np.where(blank, np.nan, raw).astype(np.float64)
+    except (TypeError, ValueError):
+        bad = next(i for i, v in enumerate(raw.tolist()) if not _is_number(v))
+        raise ScaleError(
+            f"{name} answer in row {bad} is {raw[bad]!r}, not a number on the scale "
+            f"{scale.min}–{scale.max}"
+        ) from None
+    present = ~np.isnan(values)
+    bad_mask = present & (
+        (values != np.round(values)) | (values < scale.min) | (values > scale.max)
+    )
+    if bad_mask.any():
+        i = int(np.flatnonzero(bad_mask)[0])
+        kind = "not an integer" if values[i] != np.round(values[i]) else "outside the scale"
+        raise ScaleError(
+            f"{name} answer in row {i} is {raw[i]!r}: {kind} {scale.min}–{scale.max}"
+            + (f" ({int(bad_mask.sum())} such answers)" if bad_mask.sum() > 1 else "")
+        )
+    return values
+
+
+def _is_number(value: object) -> bool:
+    try:
+        float(value)  # type: ignore[arg-type]  # probing arbitrary user input
+    except (TypeError, ValueError):
+        return False
+    return True

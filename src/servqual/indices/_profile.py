@@ -1,0 +1,79 @@
+"""Item, dimension and overall means of a multi-item instrument (SERVQUAL, SERVPERF).
+
+Item means are design means over the answered rows (linearized as ratios); a dimension is
+the plain mean of its items' means and the overall figure the plain mean of the dimension
+figures, so their linearized values are the same averages of the items' values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from servqual.errors import ItemError
+from servqual.indices import _common as c
+from servqual.models.instrument import Instrument
+from servqual.models.results import Estimate
+from servqual.stats.design_arrays import DesignArrays
+
+__all__ = ["Profile", "dimension_columns", "profile"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def dimension_columns(instrument: Instrument) -> dict[str, list[int]]:
+    """Dimension → column positions, dimensions in order of first appearance.
+
+    Raises
+    ------
+    servqual.errors.ItemError
+        If an item has no dimension.
+    """
+    out: dict[str, list[int]] = {}
+    for j, item in enumerate(instrument.items):
+        if item.dimension is None:
+            raise ItemError(
+                f"item {item.id!r} of instrument {instrument.id!r} has no dimension; "
+                "dimension and overall figures need every item in a dimension"
+            )
+        out.setdefault(item.dimension, []).append(j)
+    return out
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Estimates per item and dimension and overall, plus the overall linearized value."""
+
+    items: dict[str, Estimate]
+    dimensions: dict[str, Estimate]
+    overall: Estimate
+    overall_lin: c.Lin
+
+
+def profile(
+    values: FloatArray,
+    instrument: Instrument,
+    arrays: DesignArrays,
+    mask: npt.NDArray[np.bool_],
+    level: float,
+) -> Profile:
+    """Item, dimension and overall means of ``values`` (n, k) over the domain ``mask``."""
+    dims = dimension_columns(instrument)
+    ids = instrument.item_ids
+    means, z, counts = c.item_means(values, arrays, mask, ids)
+    dim_values = np.array([means[cols].mean() for cols in dims.values()])
+    dim_z = np.column_stack([z[:, cols].mean(axis=1) for cols in dims.values()])
+    n_dim = [int(counts[cols].max()) for cols in dims.values()]
+    all_values = np.concatenate([means, dim_values, [dim_values.mean()]])
+    all_z = np.column_stack([z, dim_z, dim_z.mean(axis=1)])
+    answered = int((~np.isnan(values) & mask[:, None]).any(axis=1).sum())
+    est = c.estimates(all_values, all_z, [*counts, *n_dim, answered], arrays, level)
+    k, d = len(ids), len(dims)
+    return Profile(
+        items=dict(zip(ids, est[:k], strict=True)),
+        dimensions=dict(zip(dims, est[k : k + d], strict=True)),
+        overall=est[-1],
+        overall_lin=c.Lin(float(all_values[-1]), all_z[:, -1], answered),
+    )

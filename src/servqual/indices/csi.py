@@ -1,0 +1,275 @@
+r"""Customer Satisfaction Index (importance-weighted satisfaction, as used with IPA).
+
+With ``MIS_j`` the mean importance and ``MSS_j`` the mean satisfaction (performance) of
+item ``j`` (design means over the respondents who answered it), ``S = Σ_j MIS_j`` and
+``HS`` the performance scale's maximum:
+
+.. math::
+
+    \mathrm{WF}_j = 100\,\frac{\mathrm{MIS}_j}{S}\ (\%), \qquad
+    \mathrm{WS}_j = \mathrm{WF}_j \cdot \mathrm{MSS}_j, \qquad
+    \mathrm{CSI} = \frac{\sum_j \mathrm{WS}_j}{\mathrm{HS}}\ (\%).
+
+CSI is a smooth function of the item totals, so its influence value is
+
+.. math::
+
+    z_i = \frac{100}{\mathrm{HS}} \sum_j \Big[ w_j\, z^{P}_{ij}
+          + \frac{\mathrm{MSS}_j - \bar{M}}{S}\, z^{I}_{ij} \Big],
+    \qquad w_j = \frac{\mathrm{MIS}_j}{S},\ \bar M = \sum_j w_j \mathrm{MSS}_j,
+
+with ``z^P``, ``z^I`` the item means' influence values; importance and performance are
+answered by the same respondents, so their covariance is carried by ``z``. Since
+``CSI ≤ 100 · max_j MSS_j / HS``, it never exceeds 100 %.
+
+Bands (percent): 81–100 *Sangat puas*, 66–80.99 *Puas*, 51–65.99 *Cukup puas*,
+35–50.99 *Kurang puas*, 0–34.99 *Tidak puas* (half-open at the lower bounds).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import Field
+
+from servqual.comparisons import Comparison
+from servqual.errors import InsufficientDataError
+from servqual.indices import _common as c
+from servqual.models._base import FrozenModel
+from servqual.models.results import Estimate
+from servqual.responses import Responses
+from servqual.stats.design_arrays import DesignArrays
+from servqual.stats.quantiles import check_level
+
+__all__ = ["CSI_BANDS", "CSIItem", "CSIResult", "csi", "csi_band", "csi_compare"]
+
+FloatArray = npt.NDArray[np.float64]
+
+CSI_BANDS: tuple[tuple[float, str, str], ...] = (
+    (81.0, "Sangat puas", "Very satisfied"),
+    (66.0, "Puas", "Satisfied"),
+    (51.0, "Cukup puas", "Fairly satisfied"),
+    (35.0, "Kurang puas", "Less than satisfied"),
+    (0.0, "Tidak puas", "Not satisfied"),
+)
+"""``(lower bound %, Indonesian label, English label)``, highest band first."""
+
+
+class CSIItem(FrozenModel):
+    """One item's steps of the CSI computation.
+
+    Parameters
+    ----------
+    id : str
+        Item id.
+    mis, mss : Estimate
+        Mean importance and mean satisfaction (performance).
+    wf : float
+        Weighting factor in percent, ``100 · MIS / Σ MIS``.
+    ws : float
+        Weighted score ``WF · MSS``.
+    """
+
+    id: str
+    mis: Estimate
+    mss: Estimate
+    wf: float
+    ws: float
+
+
+class CSIResult(FrozenModel):
+    """Customer Satisfaction Index of one group.
+
+    Parameters
+    ----------
+    index : Estimate
+        CSI in percent (0–100), t interval on the design df.
+    band, band_en : str
+        The interpretation band of ``index.value`` (Indonesian, English).
+    crosses_band_boundary : bool
+        Whether the interval contains a band boundary (the band is then uncertain).
+    items : tuple of CSIItem
+        Per-item steps, in item order.
+    sum_mis : float
+        ``Σ MIS``.
+    weighted_total : float
+        ``WT = Σ WS`` (WF in percent).
+    scale_max : int
+        ``HS``, the performance scale's maximum.
+    n : int
+        Respondents in the group.
+    """
+
+    index: Estimate
+    band: str
+    band_en: str
+    crosses_band_boundary: bool
+    items: tuple[CSIItem, ...]
+    sum_mis: float
+    weighted_total: float
+    scale_max: int
+    n: int = Field(ge=0)
+
+
+def csi_band(percent: float) -> tuple[str, str]:
+    """``(Indonesian, English)`` band of a CSI in percent.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> sq.csi_band(80.99), sq.csi_band(81.0)
+    (('Puas', 'Satisfied'), ('Sangat puas', 'Very satisfied'))
+    """
+    for low, label, label_en in CSI_BANDS:
+        if percent >= low:
+            return label, label_en
+    return CSI_BANDS[-1][1], CSI_BANDS[-1][2]
+
+
+def _inputs(performance: Responses, importance: Responses) -> tuple[FloatArray, FloatArray]:
+    c.check_paired(performance, importance, ("performance", "importance"))
+    return performance.values(), importance.values()
+
+
+def _compute(
+    perf: FloatArray,
+    imp: FloatArray,
+    ids: tuple[str, ...],
+    arrays: DesignArrays,
+    mask: npt.NDArray[np.bool_],
+    scale_max: int,
+) -> tuple[c.Lin, FloatArray, FloatArray, FloatArray, FloatArray, list[int], list[int]]:
+    mis, z_i, n_i = c.item_means(imp, arrays, mask, ids)
+    mss, z_p, n_p = c.item_means(perf, arrays, mask, ids)
+    total = float(mis.sum())
+    if not total > 0:
+        raise InsufficientDataError(
+            "mean importance is zero for every item: the CSI weighting factors "
+            "MIS / Σ MIS are undefined"
+        )
+    wf = mis / total
+    wt = float(wf @ mss)
+    z = (100.0 / scale_max) * (z_p @ wf + z_i @ ((mss - wt) / total))
+    n = int(((~np.isnan(perf) | ~np.isnan(imp)) & mask[:, None]).any(axis=1).sum())
+    lin = c.Lin(100.0 * wt / scale_max, z, n)
+    return lin, mis, z_i, mss, z_p, [int(k) for k in n_i], [int(k) for k in n_p]
+
+
+def csi(
+    performance: Responses,
+    importance: Responses,
+    *,
+    level: float = 0.95,
+    by: str | None = None,
+) -> CSIResult | dict[str, CSIResult]:
+    r"""Customer Satisfaction Index in percent, with its band and interval.
+
+    Parameters
+    ----------
+    performance, importance : Responses
+        The satisfaction (performance) and importance answers of the same respondents,
+        in the same row order, on instruments with the same item ids; the design is
+        taken from ``performance``.
+    level : float
+        Confidence level.
+    by : str, optional
+        One result per group of this respondent attribute (a domain of the full design).
+
+    Returns
+    -------
+    CSIResult or dict of str to CSIResult
+
+    Raises
+    ------
+    servqual.errors.ItemError
+        The two forms have different items.
+    servqual.errors.RespondentError
+        The two forms have different respondents or weights.
+    servqual.errors.InsufficientDataError
+        Mean importance zero for every item, or an item unanswered (in a group).
+
+    Notes
+    -----
+    See the module docstring for the steps and the linearization.
+
+    Examples
+    --------
+    Five visitors of a health centre rated two services' importance and performance (1–5):
+
+    >>> import numpy as np
+    >>> import servqual as sq
+    >>> inst = sq.Instrument(id="pk", name="Puskesmas", scale=sq.Scale(min=1, max=5),
+    ...     items=[sq.Item(id="Q1", text="Waiting time"), sq.Item(id="Q2", text="Courtesy")])
+    >>> d = sq.Design({"id": np.arange(5)})
+    >>> perf = sq.Responses(inst, d, np.array([[3, 4], [2, 4], [3, 3], [2, 4], [3, 4]], "int8") - 1)
+    >>> imp = sq.Responses(inst, d, np.array([[5, 4], [5, 3], [4, 4], [5, 4], [5, 3]], "int8") - 1)
+    >>> r = sq.csi(perf, imp)
+    >>> round(r.items[0].wf, 2), round(r.index.value, 2), r.band
+    (57.14, 62.29, 'Cukup puas')
+    """
+    level = check_level(level)
+    perf, imp = _inputs(performance, importance)
+    ids = performance.instrument.item_ids
+    hs = performance.instrument.scale.max
+    arrays = performance.design.arrays
+    out: dict[str, CSIResult] = {}
+    for label, mask in c.domains(performance.design, by):
+        lin, mis, z_i, mss, z_p, n_i, n_p = _compute(perf, imp, ids, arrays, mask, hs)
+        est_i = c.estimates(mis, z_i, n_i, arrays, level)
+        est_p = c.estimates(mss, z_p, n_p, arrays, level)
+        wf = 100.0 * mis / mis.sum()
+        items = tuple(
+            CSIItem(id=i, mis=a, mss=b, wf=float(f), ws=float(f * m))
+            for i, a, b, f, m in zip(ids, est_i, est_p, wf, mss, strict=True)
+        )
+        index = c.estimate(lin, arrays, level)
+        band, band_en = csi_band(index.value)
+        crosses = any(index.ci.low < low <= index.ci.high for low, _, _ in CSI_BANDS[:-1])
+        out[label] = CSIResult(
+            index=index,
+            band=band,
+            band_en=band_en,
+            crosses_band_boundary=crosses,
+            items=items,
+            sum_mis=float(mis.sum()),
+            weighted_total=float(wf @ mss),
+            scale_max=hs,
+            n=lin.n,
+        )
+    return out if by is not None else out["all"]
+
+
+def csi_compare(
+    performance: Responses,
+    importance: Responses,
+    other: tuple[Responses, Responses] | None = None,
+    *,
+    by: str | None = None,
+    groups: tuple[str, str] | None = None,
+    level: float = 0.95,
+) -> Comparison:
+    """Difference in CSI (percentage points) between two groups or two waves.
+
+    ``other`` is a second wave's ``(performance, importance)``; otherwise ``by`` and
+    ``groups=(a, b)`` compare two groups of one survey by linearization on the full design.
+    """
+
+    def lin_of(pair: tuple[Responses, Responses], mask: npt.NDArray[np.bool_]) -> c.Lin:
+        perf, imp = _inputs(*pair)
+        p = pair[0]
+        ids, hs = p.instrument.item_ids, p.instrument.scale.max
+        return _compute(perf, imp, ids, p.design.arrays, mask, hs)[0]
+
+    def estimate_of(lin: c.Lin, arrays: DesignArrays) -> Estimate:
+        return c.estimate(lin, arrays, level)
+
+    return c.compare(
+        lin_of,
+        estimate_of,
+        lambda pair: pair[0].design,
+        (performance, importance),
+        other,
+        by=by,
+        groups=groups,
+        level=level,
+    )

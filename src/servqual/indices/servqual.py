@@ -1,0 +1,357 @@
+r"""SERVQUAL gaps (Parasuraman, Zeithaml & Berry 1988) and SERVPERF (Cronin & Taylor 1992).
+
+Each item is answered twice by the same respondent, as an expectation ``E`` and a
+perception ``P``; negatively worded items (``Item.reverse``) are scored ``min + max − x``
+on both forms first. For item ``j``,
+
+.. math::
+
+    Q_j = \frac{\sum_i w_i a_{ij} (P_{ij} - E_{ij})}{\sum_i w_i a_{ij}},
+
+over the respondents who answered the item on both forms (``a_ij = 1``). A dimension's gap
+is the mean of its items' gaps, the unweighted SERVQUAL the mean of the five dimension
+gaps. The weighted SERVQUAL uses each respondent's allocation of 100 points over the
+dimensions: ``S_i = Σ_d (points_id / 100) · Q̄_id`` with ``Q̄_id`` the respondent's mean gap
+on dimension ``d``, averaged over respondents (a design mean). Gaps are in scale points
+(−6…6 on 1–7); some texts multiply the weighted score by 100.
+
+SERVPERF uses the perceptions only: item, dimension and overall means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import Field
+
+from servqual.comparisons import Comparison
+from servqual.errors import ParameterError, ScaleError, ValidationError
+from servqual.indices import _common as c
+from servqual.indices._profile import dimension_columns, profile
+from servqual.models._base import FrozenModel
+from servqual.models.results import Estimate
+from servqual.responses import Responses
+from servqual.stats.design_arrays import DesignArrays
+from servqual.stats.quantiles import check_level
+
+__all__ = [
+    "ServperfResult",
+    "ServqualResult",
+    "servperf",
+    "servperf_compare",
+    "servqual_compare",
+    "servqual_gaps",
+]
+
+FloatArray = npt.NDArray[np.float64]
+Points = npt.ArrayLike | Mapping[str, npt.ArrayLike]
+
+
+class ServqualResult(FrozenModel):
+    """SERVQUAL gaps ``P − E`` of one group.
+
+    Parameters
+    ----------
+    items : dict of str to Estimate
+        Gap per item id, in item order.
+    dimensions : dict of str to Estimate
+        Gap per dimension (mean of its items' gaps), in order of first appearance.
+    overall : Estimate
+        Unweighted SERVQUAL: the mean of the dimension gaps.
+    weighted : Estimate or None
+        Weighted SERVQUAL (importance points / 100 × dimension gap, per respondent,
+        averaged), when points were given.
+    n : int
+        Respondents with at least one paired answer.
+    """
+
+    items: dict[str, Estimate]
+    dimensions: dict[str, Estimate]
+    overall: Estimate
+    weighted: Estimate | None = None
+    n: int = Field(ge=0)
+
+
+class ServperfResult(FrozenModel):
+    """SERVPERF (perceptions only) of one group: item, dimension and overall means."""
+
+    items: dict[str, Estimate]
+    dimensions: dict[str, Estimate]
+    overall: Estimate
+    n: int = Field(ge=0)
+
+
+def _gaps(perceptions: Responses, expectations: Responses) -> FloatArray:
+    c.check_paired(perceptions, expectations, ("perceptions", "expectations"))
+    sp, se = perceptions.instrument.scale, expectations.instrument.scale
+    if (sp.min, sp.max) != (se.min, se.max):
+        raise ScaleError(
+            f"perceptions are on {sp.min}–{sp.max} but expectations on {se.min}–{se.max}"
+        )
+    flags_p = [i.reverse for i in perceptions.instrument.items]
+    flags_e = [i.reverse for i in expectations.instrument.items]
+    if flags_p != flags_e:
+        j = next(j for j, (a, b) in enumerate(zip(flags_p, flags_e, strict=True)) if a != b)
+        raise ValidationError(
+            f"item {perceptions.instrument.item_ids[j]!r} is reverse-scored on one form "
+            "only: both forms must flag the same items"
+        )
+    return np.asarray(perceptions.values() - expectations.values(), dtype=np.float64)
+
+
+def _points(points: Points, responses: Responses, dims: list[str]) -> FloatArray:
+    """Validated (n, d) importance points in dimension order, each row summing to 100."""
+    n = responses.n
+    if isinstance(points, Mapping):
+        unknown = [k for k in points if k not in dims]
+        missing = [d for d in dims if d not in points]
+        if unknown or missing:
+            raise ParameterError(
+                f"importance_points must have one entry per dimension {dims}; "
+                f"unknown: {unknown}, missing: {missing}"
+            )
+        arr = np.column_stack([np.asarray(points[d], dtype=np.float64) for d in dims])
+    else:
+        arr = np.asarray(points, dtype=np.float64)
+    if arr.shape != (n, len(dims)):
+        raise ParameterError(
+            f"importance_points must be (respondents × dimensions) = ({n}, {len(dims)}), "
+            f"got shape {arr.shape}"
+        )
+    bad = np.flatnonzero(~np.isfinite(arr).all(axis=1) | (arr < 0).any(axis=1))
+    if bad.size:
+        i = int(bad[0])
+        raise ParameterError(
+            f"importance points of respondent {c.plain(responses.respondent_ids[i])!r} (row {i}) "
+            f"must be finite and non-negative, got {arr[i].tolist()}"
+        )
+    sums = arr.sum(axis=1)
+    off = np.flatnonzero(np.abs(sums - 100.0) > 1e-6)
+    if off.size:
+        i = int(off[0])
+        raise ParameterError(
+            f"importance points of respondent {c.plain(responses.respondent_ids[i])!r} (row {i}) "
+            f"sum to {sums[i]:g}, not 100"
+            + (f" ({off.size} respondents in all)" if off.size > 1 else "")
+        )
+    return arr
+
+
+def _weighted_scores(gaps: FloatArray, cols: dict[str, list[int]], pts: FloatArray) -> FloatArray:
+    """Per-respondent ``Σ_d pts/100 · mean gap on d`` (NaN if a dimension has no pair)."""
+    out = np.zeros(gaps.shape[0])
+    for d, j in enumerate(cols.values()):
+        g = gaps[:, j]
+        k = (~np.isnan(g)).sum(axis=1)
+        total = np.where(np.isnan(g), 0.0, g).sum(axis=1)
+        mean = np.divide(total, k, out=np.full(total.shape, np.nan), where=k > 0)
+        out = out + pts[:, d] / 100.0 * mean
+    return out
+
+
+def servqual_gaps(
+    perceptions: Responses,
+    expectations: Responses,
+    *,
+    importance_points: Points | None = None,
+    level: float = 0.95,
+    by: str | None = None,
+) -> ServqualResult | dict[str, ServqualResult]:
+    r"""SERVQUAL gaps ``P − E`` per item, per dimension and overall, with intervals.
+
+    Parameters
+    ----------
+    perceptions, expectations : Responses
+        The two forms (e.g. :data:`servqual.instruments.SERVQUAL_22` and
+        ``SERVQUAL_22_E``), answered by the same respondents in the same row order, with
+        the same item ids; the design is taken from ``perceptions``.
+    importance_points : (n, d) array-like or mapping of dimension → (n,) array, optional
+        Each respondent's allocation of 100 points over the dimensions (columns in the
+        order of the dimensions' first appearance in the instrument).
+    level : float
+        Confidence level.
+    by : str, optional
+        One result per group of this respondent attribute (a domain of the full design).
+
+    Returns
+    -------
+    ServqualResult or dict of str to ServqualResult
+
+    Raises
+    ------
+    servqual.errors.ItemError
+        The forms have different items, or an item has no dimension.
+    servqual.errors.RespondentError
+        The forms have different respondents (row and ids named) or weights.
+    servqual.errors.ParameterError
+        Importance points of the wrong shape, negative, or not summing to 100 (the
+        respondent and the sum are named).
+    servqual.errors.InsufficientDataError
+        An item with no paired answer (in a group).
+
+    Notes
+    -----
+    See the module docstring for the formulas. Every figure is linearized (the gap of
+    item ``j`` has influence ``a_ij (D_ij − Q_j) / Σ w a_j``; dimension and overall
+    figures average those), its variance from the design and a t interval on the
+    design's degrees of freedom.
+
+    Examples
+    --------
+    Four clients of a land office answered two items of one dimension on both forms:
+
+    >>> import servqual as sq
+    >>> inst = sq.Instrument(id="mini", name="Mini SERVQUAL", scale=sq.Scale(min=1, max=7),
+    ...     items=[sq.Item(id="R1", text="Keeps promises", dimension="reliability"),
+    ...            sq.Item(id="R2", text="Error-free records", dimension="reliability")])
+    >>> design = sq.Design({"id": [1, 2, 3, 4]})
+    >>> def form(rows):
+    ...     import numpy as np
+    ...     return sq.Responses(inst, design, (np.array(rows) - 1).astype("int8"))
+    >>> p = form([[5, 6], [4, 4], [6, 5], [3, 4]])
+    >>> e = form([[7, 7], [6, 5], [6, 6], [5, 6]])
+    >>> g = sq.servqual_gaps(p, e)
+    >>> round(g.items["R1"].value, 2), round(g.overall.value, 2)
+    (-1.5, -1.38)
+    """
+    level = check_level(level)
+    gaps = _gaps(perceptions, expectations)
+    cols = dimension_columns(perceptions.instrument)
+    pts = None if importance_points is None else _points(importance_points, perceptions, list(cols))
+    scores = None if pts is None else _weighted_scores(gaps, cols, pts)
+    arrays = perceptions.design.arrays
+    out: dict[str, ServqualResult] = {}
+    for label, mask in c.domains(perceptions.design, by):
+        prof = profile(gaps, perceptions.instrument, arrays, mask, level)
+        weighted = None
+        if scores is not None:
+            m, z, k = c.item_means(scores[:, None], arrays, mask, ("weighted SERVQUAL",))
+            weighted = c.estimate(c.Lin(float(m[0]), z[:, 0], int(k[0])), arrays, level)
+        out[label] = ServqualResult(
+            items=prof.items,
+            dimensions=prof.dimensions,
+            overall=prof.overall,
+            weighted=weighted,
+            n=prof.overall.n,
+        )
+    return out if by is not None else out["all"]
+
+
+def servperf(
+    perceptions: Responses, *, level: float = 0.95, by: str | None = None
+) -> ServperfResult | dict[str, ServperfResult]:
+    """SERVPERF: perception means per item, per dimension and overall.
+
+    Parameters
+    ----------
+    perceptions : Responses
+        Perception answers (reverse-scored items flipped from the instrument).
+    level : float
+        Confidence level.
+    by : str, optional
+        One result per group of this respondent attribute.
+
+    Returns
+    -------
+    ServperfResult or dict of str to ServperfResult
+
+    Raises
+    ------
+    servqual.errors.ItemError
+        An item without a dimension.
+    servqual.errors.InsufficientDataError
+        An item nobody answered (in a group).
+
+    Notes
+    -----
+    Item mean ``Σ w a y / Σ w a``; dimension = mean of its item means; overall = mean
+    of the dimension means. Linearized, t interval on the design df.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import servqual as sq
+    >>> inst = sq.Instrument(id="mini", name="Mini", scale=sq.Scale(min=1, max=7),
+    ...     items=[sq.Item(id="T1", text="Tidy office", dimension="tangibles"),
+    ...            sq.Item(id="A1", text="Polite staff", dimension="assurance")])
+    >>> p = sq.Responses(inst, sq.Design({"id": [1, 2, 3]}),
+    ...                  (np.array([[5, 6], [4, 7], [6, 5]]) - 1).astype("int8"))
+    >>> r = sq.servperf(p)
+    >>> round(r.dimensions["tangibles"].value, 2), round(r.overall.value, 2)
+    (5.0, 5.5)
+    """
+    level = check_level(level)
+    values = perceptions.values()
+    arrays = perceptions.design.arrays
+    out: dict[str, ServperfResult] = {}
+    for label, mask in c.domains(perceptions.design, by):
+        prof = profile(values, perceptions.instrument, arrays, mask, level)
+        out[label] = ServperfResult(
+            items=prof.items, dimensions=prof.dimensions, overall=prof.overall, n=prof.overall.n
+        )
+    return out if by is not None else out["all"]
+
+
+def servqual_compare(
+    perceptions: Responses,
+    expectations: Responses,
+    other: tuple[Responses, Responses] | None = None,
+    *,
+    by: str | None = None,
+    groups: tuple[str, str] | None = None,
+    level: float = 0.95,
+) -> Comparison:
+    """Difference in the unweighted SERVQUAL gap between two groups or two waves.
+
+    ``other`` is a second wave's ``(perceptions, expectations)``; otherwise ``by`` and
+    ``groups=(a, b)`` compare two groups of one survey (linearization on the full design).
+    """
+
+    def lin_of(pair: tuple[Responses, Responses], mask: npt.NDArray[np.bool_]) -> c.Lin:
+        gaps = _gaps(*pair)
+        return profile(gaps, pair[0].instrument, pair[0].design.arrays, mask, level).overall_lin
+
+    def estimate_of(lin: c.Lin, arrays: DesignArrays) -> Estimate:
+        return c.estimate(lin, arrays, level)
+
+    return c.compare(
+        lin_of,
+        estimate_of,
+        lambda pair: pair[0].design,
+        (perceptions, expectations),
+        other,
+        by=by,
+        groups=groups,
+        level=level,
+    )
+
+
+def servperf_compare(
+    perceptions: Responses,
+    other: Responses | None = None,
+    *,
+    by: str | None = None,
+    groups: tuple[str, str] | None = None,
+    level: float = 0.95,
+) -> Comparison:
+    """Difference in overall SERVPERF between two groups (``by``/``groups``) or waves."""
+
+    def lin_of(responses: Responses, mask: npt.NDArray[np.bool_]) -> c.Lin:
+        arrays = responses.design.arrays
+        return profile(responses.values(), responses.instrument, arrays, mask, level).overall_lin
+
+    def estimate_of(lin: c.Lin, arrays: DesignArrays) -> Estimate:
+        return c.estimate(lin, arrays, level)
+
+    return c.compare(
+        lin_of,
+        estimate_of,
+        lambda r: r.design,
+        perceptions,
+        other,
+        by=by,
+        groups=groups,
+        level=level,
+    )
