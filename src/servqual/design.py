@@ -9,71 +9,35 @@ approximation for the first stage).
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
+from servqual._design_build import build_arrays
+from servqual._estimators import (
+    IntervalKind,
+    NaPolicy,
+    estimate_from_variance,
+    estimates,
+    indicator,
+    mean_kernel,
+    numeric_values,
+    ratio_kernel,
+    shares_kernel,
+    total_kernel,
+)
 from servqual._frames import to_columns
-from servqual.errors import DesignError, InsufficientDataError, ValidationError
-from servqual.models.results import Estimate, Interval
-from servqual.stats.design_arrays import DesignArrays, linearized_variance
-from servqual.stats.intervals import symmetric_interval
-from servqual.stats.quantiles import check_level
+from servqual.errors import ParameterError, ValidationError
+from servqual.models.results import Estimate
+from servqual.stats.design_arrays import DesignArrays
+from servqual.stats.svyciprop import SVY_PROPORTION_METHODS, SvyProportionMethod
 from servqual.stats.variance import LonelyPSU, check_lonely_psu
 
+if TYPE_CHECKING:
+    from servqual.domains import DomainEstimator
+
 __all__ = ["Design", "estimate_from_variance"]
-
-
-def estimate_from_variance(
-    value: float,
-    variance: float,
-    *,
-    n: int,
-    df: float | None,
-    level: float,
-    deff: float | None = None,
-) -> Estimate:
-    """Build an :class:`Estimate` with a symmetric t (or normal) interval.
-
-    Used by every linearization-based estimator; ``df=None`` means a normal quantile.
-    """
-    level = check_level(level)
-    se = float(np.sqrt(variance)) if variance >= 0 else float("nan")
-    low, high = symmetric_interval(value, se, df, level)
-    method = "normal" if df is None else "t"
-    return Estimate(
-        value=value,
-        se=se,
-        ci=Interval(low=low, high=high, level=level, method=method),
-        n=n,
-        df=df,
-        deff=deff,
-    )
-
-
-def _labels(values: npt.NDArray[Any], field: str) -> tuple[npt.NDArray[np.intp], list[Hashable]]:
-    """Codes and labels of a categorical design column; missing labels are an error."""
-    for i, v in enumerate(values.tolist()) if values.dtype.kind in "OUSf" else ():
-        if v is None or (isinstance(v, float) and np.isnan(v)):
-            raise DesignError(f"{field} is missing in row {i}: {v!r}")
-    uniq, codes = np.unique(values, return_inverse=True)
-    return codes.astype(np.intp).reshape(-1), [u.item() if hasattr(u, "item") else u for u in uniq]
-
-
-def _weights(values: npt.NDArray[Any], field: str) -> npt.NDArray[np.float64]:
-    try:
-        w = values.astype(np.float64)
-    except (TypeError, ValueError) as exc:
-        raise DesignError(f"{field} must be numeric: {exc}") from None
-    bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
-    if bad.size:
-        i = int(bad[0])
-        raise DesignError(
-            f"{field} must be finite and non-negative; row {i} has {values[i]!r}"
-            + (f" ({bad.size} rows in all)" if bad.size > 1 else "")
-        )
-    return w
 
 
 class Design:
@@ -96,7 +60,23 @@ class Design:
         (clusters when there are clusters, otherwise people), or in the whole population
         when unstratified. Values in (0, 1] are read as sampling fractions instead.
     lonely_psu : {"fail", "adjust", "remove", "certainty", "average"}
-        What to do with a stratum holding a single PSU (R's ``survey.lonely.psu``).
+        What to do with a stratum holding a single PSU, with R's meanings
+        (``options(survey.lonely.psu=)``): ``"fail"`` raises
+        :class:`~servqual.errors.DesignError`; ``"remove"`` gives the stratum no variance
+        contribution and warns; ``"certainty"`` does the same silently (the PSU was
+        sampled with certainty); ``"adjust"`` centres the lonely PSU at the grand mean of
+        all PSU totals; ``"average"`` gives it the average contribution of the other
+        strata. A stratum whose ``fpc`` equals its sampled PSUs is a certainty stratum
+        under every policy (no variance, no error). See :func:`servqual.stats.covariance`.
+
+    Notes
+    -----
+    Estimators (:meth:`mean`, :meth:`total`, :meth:`ratio`, :meth:`proportion`,
+    :meth:`proportions`) return :class:`~servqual.Estimate` with ``deff``, R's
+    ``deff=TRUE`` design effect (so ``n_eff = n / deff``). Missing values in an analysis
+    column raise an error naming the row unless ``na="domain"``, which treats the rows
+    with a value as a domain of the full design (R ``na.rm=TRUE``). :meth:`by` gives
+    domain estimates, :meth:`poststratify` and :meth:`rake` calibrated designs.
 
     Examples
     --------
@@ -134,7 +114,14 @@ class Design:
                 raise ValidationError(
                     f"{field} column {name!r} is not in the data; columns: {sorted(self._columns)}"
                 )
-        self._arrays = self._build_arrays(check_lonely_psu(lonely_psu))
+        self._arrays = build_arrays(
+            self._columns,
+            weights=weights,
+            strata=strata,
+            clusters=clusters,
+            fpc=fpc,
+            lonely_psu=check_lonely_psu(lonely_psu),
+        )
 
     @classmethod
     def _from_arrays(
@@ -151,65 +138,6 @@ class Design:
         obj.fpc_column = template.fpc_column if template else None
         obj._arrays = arrays
         return obj
-
-    def _build_arrays(self, lonely_psu: LonelyPSU) -> DesignArrays:
-        n = self.n_rows
-        if n == 0:
-            raise InsufficientDataError("the design has no rows")
-        if self.strata_column is not None:
-            s_codes, strata = _labels(self._columns[self.strata_column], "strata")
-        else:
-            s_codes, strata = np.zeros(n, dtype=np.intp), [None]
-        psu_codes: npt.NDArray[np.intp] | None = None
-        psu_keys: tuple[Hashable, ...] | None = None
-        if self.clusters_column is not None:
-            c_codes, c_labels = _labels(self._columns[self.clusters_column], "clusters")
-            pair = s_codes.astype(np.int64) * len(c_labels) + c_codes
-            uniq, psu_codes = np.unique(pair, return_inverse=True)
-            psu_codes = psu_codes.astype(np.intp).reshape(-1)
-            psu_keys = tuple(
-                (strata[int(p) // len(c_labels)], c_labels[int(p) % len(c_labels)]) for p in uniq
-            )
-            n_psu_h = np.bincount(uniq // len(c_labels), minlength=len(strata))
-        else:
-            n_psu_h = np.bincount(s_codes, minlength=len(strata))
-        pop = np.full(len(strata), np.inf)
-        if self.fpc_column is not None:
-            pop = self._population(s_codes, strata, n_psu_h)
-        if self.weights_column is not None:
-            w = _weights(self._columns[self.weights_column], "weights")
-        elif self.fpc_column is not None:
-            w = (pop / n_psu_h)[s_codes]
-        else:
-            w = np.ones(n)
-        return DesignArrays(w, s_codes, tuple(strata), pop, psu_codes, psu_keys, lonely_psu)
-
-    def _population(
-        self, s_codes: npt.NDArray[np.intp], strata: list[Hashable], n_psu_h: npt.NDArray[np.intp]
-    ) -> npt.NDArray[np.float64]:
-        assert self.fpc_column is not None
-        f = _weights(self._columns[self.fpc_column], "fpc")
-        lo = np.full(len(strata), np.inf)
-        hi = np.full(len(strata), -np.inf)
-        np.minimum.at(lo, s_codes, f)
-        np.maximum.at(hi, s_codes, f)
-        diff = np.flatnonzero(lo != hi)
-        if diff.size:
-            h = int(diff[0])
-            raise DesignError(
-                f"fpc must be constant within a stratum; stratum {strata[h]!r} has "
-                f"values from {lo[h]!r} to {hi[h]!r}"
-            )
-        if np.all((lo > 0) & (lo <= 1)):
-            return np.asarray(n_psu_h / lo, dtype=np.float64)  # sampling fractions
-        small = np.flatnonzero(lo < n_psu_h)
-        if small.size:
-            h = int(small[0])
-            raise DesignError(
-                f"fpc {lo[h]:g} in stratum {strata[h]!r} is smaller than the "
-                f"{int(n_psu_h[h])} sampled units there"
-            )
-        return lo
 
     # --- introspection -------------------------------------------------------------
     @property
@@ -249,18 +177,7 @@ class Design:
 
     def numeric(self, name: str) -> npt.NDArray[np.float64]:
         """A data column as float64; missing values are an error naming the row."""
-        raw = self.column(name)
-        try:
-            y = raw.astype(np.float64)
-        except (TypeError, ValueError):
-            raise ValidationError(f"column {name!r} is not numeric (dtype {raw.dtype})") from None
-        bad = np.flatnonzero(~np.isfinite(y))
-        if bad.size:
-            i = int(bad[0])
-            raise ValidationError(
-                f"column {name!r} has a missing or non-finite value in row {i}: {raw[i]!r}"
-            )
-        return y
+        return numeric_values(self.column(name), name, "fail")[0]
 
     def __repr__(self) -> str:
         a = self._arrays
@@ -275,36 +192,222 @@ class Design:
         return f"Design({', '.join(parts)})"
 
     # --- estimators ----------------------------------------------------------------
-    def total(self, col: str, *, level: float = 0.95) -> Estimate:
-        """Estimated population total of ``col`` (R ``svytotal``)."""
-        y = self.numeric(col)
-        a = self._arrays
-        value = float(np.dot(a.weights, y))
-        var = float(linearized_variance(y, a)[0])
-        return estimate_from_variance(value, var, n=a.n, df=a.df, level=level)
+    def _one(self, present: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
+        return present.astype(np.float64)[:, None]
 
-    def mean(self, col: str, *, level: float = 0.95) -> Estimate:
-        """Estimated population mean of ``col`` (R ``svymean``)."""
-        y = self.numeric(col)
-        a = self._arrays
-        total_w = float(a.weights.sum())
-        if total_w <= 0:
-            raise InsufficientDataError("the weights sum to zero: no mean can be estimated")
-        value = float(np.dot(a.weights, y)) / total_w
-        var = float(linearized_variance((y - value) / total_w, a)[0])
-        return estimate_from_variance(value, var, n=a.n, df=a.df, level=level)
+    def total(
+        self,
+        col: str,
+        *,
+        level: float = 0.95,
+        na: NaPolicy = "fail",
+        interval: IntervalKind = "t",
+    ) -> Estimate:
+        """Estimated population total of ``col`` (R ``svytotal(~col, design, deff=TRUE)``).
 
-    def ratio(self, num: str, den: str, *, level: float = 0.95) -> Estimate:
-        """Estimated ratio of the totals of ``num`` and ``den`` (R ``svyratio``)."""
-        y = self.numeric(num)
-        x = self.numeric(den)
-        a = self._arrays
-        tx = float(np.dot(a.weights, x))
-        if tx == 0:
-            raise InsufficientDataError(f"the estimated total of {den!r} is zero: no ratio")
-        value = float(np.dot(a.weights, y)) / tx
-        var = float(linearized_variance((y - value * x) / tx, a)[0])
-        return estimate_from_variance(value, var, n=a.n, df=a.df, level=level)
+        Parameters
+        ----------
+        col : str
+            A numeric column.
+        level : float
+            Confidence level of the interval.
+        na : {"fail", "domain"}
+            Missing values: ``"fail"`` raises naming the first row; ``"domain"`` estimates
+            over the rows with a value as a domain of the full design (R ``na.rm=TRUE``).
+        interval : {"t", "normal"}
+            ``"t"`` uses the design degrees of freedom (R ``confint(est, df=degf(design))``);
+            ``"normal"`` the normal quantile (R ``confint(est)``) and ``df=None``.
+
+        Returns
+        -------
+        Estimate
+            With ``deff`` (R ``deff=TRUE``) and hence ``n_eff``.
+
+        Raises
+        ------
+        servqual.errors.ValidationError
+            If ``col`` is missing, not numeric, or has a missing value with ``na="fail"``.
+        """
+        y, present = numeric_values(self.column(col), col, na)
+        value, z = total_kernel(self._arrays, y, self._one(present), [None])
+        return estimates(
+            self._arrays, value, z, self._one(present), level=level, interval=interval
+        )[0]
+
+    def mean(
+        self,
+        col: str,
+        *,
+        level: float = 0.95,
+        na: NaPolicy = "fail",
+        interval: IntervalKind = "t",
+    ) -> Estimate:
+        r"""Estimated population mean of ``col`` (R ``svymean(~col, design, deff=TRUE)``).
+
+        Parameters
+        ----------
+        col : str
+            A numeric column.
+        level, na, interval
+            As in :meth:`total`.
+
+        Returns
+        -------
+        Estimate
+            ``value`` :math:`\bar y = \sum w y / \sum w`; its variance is that of
+            :math:`\sum w z` with :math:`z = (y - \bar y)/\sum w`; ``deff`` as R's.
+
+        Raises
+        ------
+        servqual.errors.InsufficientDataError
+            If the weights (of the rows with a value) sum to zero.
+        """
+        y, present = numeric_values(self.column(col), col, na)
+        d = self._one(present)
+        value, z = mean_kernel(self._arrays, y, d, [None])
+        return estimates(self._arrays, value, z, d, level=level, interval=interval)[0]
+
+    def ratio(
+        self,
+        num: str,
+        den: str,
+        *,
+        level: float = 0.95,
+        na: NaPolicy = "fail",
+        interval: IntervalKind = "t",
+    ) -> Estimate:
+        r"""Estimated ratio of the totals of ``num`` and ``den`` (R ``svyratio``).
+
+        The influence values are :math:`z = (y - \hat R x)/\hat X`; with
+        ``na="domain"`` a row missing either column is outside the domain. ``deff`` is
+        R's ``svyratio(..., deff=TRUE)`` (the design effect of the total of ``z``).
+
+        Raises
+        ------
+        servqual.errors.InsufficientDataError
+            If the estimated total of ``den`` is zero.
+        """
+        y, y_ok = numeric_values(self.column(num), num, na)
+        x, x_ok = numeric_values(self.column(den), den, na)
+        d = self._one(y_ok & x_ok)
+        value, z = ratio_kernel(self._arrays, y, x, d, [None])
+        return estimates(self._arrays, value, z, d, level=level, interval=interval)[0]
+
+    def proportion(
+        self,
+        col: str,
+        value: object,
+        *,
+        level: float = 0.95,
+        method: SvyProportionMethod = "logit",
+        na: NaPolicy = "fail",
+    ) -> Estimate:
+        """Estimated share of the population with ``col == value`` (R ``svyciprop``).
+
+        Parameters
+        ----------
+        col : str
+            Any column (labels or numbers).
+        value : object
+            The category counted as a success.
+        level : float
+            Confidence level of the interval.
+        method : {"logit", "xlogit", "asin", "beta", "wilson", "mean"}
+            The interval (R ``svyciprop(..., method=)``; ``"wilson"`` is the Wilson score
+            interval with the effective sample size). Formulas in
+            :mod:`servqual.stats.svyciprop`; all use the design degrees of freedom.
+        na : {"fail", "domain"}
+            As in :meth:`total`.
+
+        Returns
+        -------
+        Estimate
+            ``value`` the weighted share, ``se`` its linearization SE (the same for every
+            method), ``ci.method`` the method; ``at_level`` recomputes it.
+
+        Warns
+        -----
+        servqual.errors.DegenerateDataWarning
+            If the share is 0 or 1 (the interval is then Clopper–Pearson on the rows), or
+            the design has no degrees of freedom (NaN interval).
+
+        Examples
+        --------
+        >>> import servqual as sq
+        >>> d = sq.Design({"ok": ["yes"] * 30 + ["no"] * 10})
+        >>> est = d.proportion("ok", "yes")
+        >>> round(est.value, 2), round(est.ci.low, 3), round(est.ci.high, 3)
+        (0.75, 0.587, 0.864)
+        """
+        if method not in SVY_PROPORTION_METHODS:
+            raise ParameterError(
+                f"method must be one of {list(SVY_PROPORTION_METHODS)}, got {method!r}"
+            )
+        y, present = indicator(self.column(col), col, value, na)
+        d = self._one(present)
+        est, z = mean_kernel(self._arrays, y, d, [None])
+        return estimates(self._arrays, est, z, d, level=level, proportion=method)[0]
+
+    def proportions(
+        self, col: str, *, level: float = 0.95, na: NaPolicy = "fail"
+    ) -> dict[str, Estimate]:
+        """Share of each category of ``col`` (R ``svymean`` of a factor), with t intervals.
+
+        Returns
+        -------
+        dict[str, Estimate]
+            Keyed by the category as a string, in sorted order of the categories.
+
+        Examples
+        --------
+        >>> import servqual as sq
+        >>> d = sq.Design({"channel": ["web", "desk", "web", "web"]})
+        >>> {k: round(v.value, 2) for k, v in d.proportions("channel").items()}
+        {'desk': 0.25, 'web': 0.75}
+        """
+        raw = self.column(col)
+        _, present = indicator(raw, col, None, na)
+        labels, shares, z, d = shares_kernel(self._arrays, raw, present, col)
+        ests = estimates(self._arrays, shares, z, d, level=level)
+        return {str(label): e for label, e in zip(labels, ests, strict=True)}
+
+    def by(self, col: str) -> DomainEstimator:
+        """Estimators per domain (category of ``col``), on the full design (R ``svyby``).
+
+        Examples
+        --------
+        >>> import servqual as sq
+        >>> d = sq.Design({"score": [3, 4, 2, 4, 3, 3], "desk": list("AABBBA")})
+        >>> {k: round(v.value, 3) for k, v in d.by("desk").mean("score").items()}
+        {'A': 3.333, 'B': 3.0}
+        """
+        from servqual.domains import DomainEstimator
+
+        return DomainEstimator(self, col)
+
+    def poststratify(self, col: str, population: Mapping[Hashable, float]) -> Design:
+        """A new design post-stratified on ``col`` to the population counts (R ``postStratify``).
+
+        See :func:`servqual.calibration.poststratify`; the original design is unchanged.
+        """
+        from servqual.calibration import poststratify
+
+        return poststratify(self, col, population)
+
+    def rake(
+        self,
+        margins: Mapping[str, Mapping[Hashable, float]],
+        *,
+        max_iter: int = 50,
+        tol: float = 1e-10,
+    ) -> Design:
+        """A new design raked to the population margins (R ``rake``).
+
+        See :func:`servqual.calibration.rake`; the original design is unchanged.
+        """
+        from servqual.calibration import rake
+
+        return rake(self, margins, max_iter=max_iter, tol=tol)
 
     def with_columns(self, columns: Mapping[str, npt.ArrayLike]) -> Design:
         """A design with extra (or replaced) data columns and the same sampling design."""

@@ -8,7 +8,8 @@ from servqual.stats.design_arrays import DesignArrays, linearized_variance
 from servqual.stats.intervals import recompute_interval, symmetric_interval
 from servqual.stats.quantiles import check_level, critical_value
 from servqual.stats.reduce import Moments, Summary, finalize, merge, reduce
-from servqual.stats.variance import covariance, design_df
+from servqual.stats.svyciprop import svy_proportion_interval
+from servqual.stats.variance import covariance, design_df, srs_variance
 
 __all__ = [
     "DesignArrays",
@@ -23,5 +24,7 @@ __all__ = [
     "merge",
     "recompute_interval",
     "reduce",
+    "srs_variance",
+    "svy_proportion_interval",
     "symmetric_interval",
 ]

@@ -20,11 +20,12 @@ import warnings
 from typing import Literal, get_args
 
 import numpy as np
+import numpy.typing as npt
 
 from servqual.errors import DegenerateDataWarning, DesignError, ParameterError
 from servqual.stats.reduce import FloatArray, Moments
 
-__all__ = ["LonelyPSU", "covariance", "design_df"]
+__all__ = ["LonelyPSU", "covariance", "design_df", "srs_variance"]
 
 LonelyPSU = Literal["fail", "adjust", "remove", "certainty", "average"]
 _LONELY = get_args(LonelyPSU)
@@ -40,47 +41,135 @@ def check_lonely_psu(policy: str) -> LonelyPSU:
 def covariance(m: Moments, *, lonely_psu: LonelyPSU = "fail") -> FloatArray:
     """Covariance matrix (k, k) of the estimated totals described by ``m``.
 
+    Parameters
+    ----------
+    m : Moments
+        Per-stratum moments of the PSU totals (from :func:`~servqual.stats.finalize`).
+    lonely_psu : {"fail", "adjust", "remove", "certainty", "average"}
+        What to do with a stratum holding a single PSU, with R ``survey``'s meanings
+        (``options(survey.lonely.psu=...)``):
+
+        - ``"fail"``: raise :class:`~servqual.errors.DesignError`;
+        - ``"remove"``: the stratum contributes 0, with a
+          :class:`~servqual.errors.DegenerateDataWarning`;
+        - ``"certainty"``: the same zero contribution, silently: the PSU is taken to be
+          sampled with certainty (a self-representing stratum);
+        - ``"adjust"``: centre the lonely PSU total at the grand mean of all PSU totals
+          (total over the number of PSUs) instead of its stratum mean, times its
+          ``1 - f_h`` (conservative; R ``survey`` >= 4.2; for means, ratios and
+          proportions the grand mean of the linearized totals is 0, as in older R);
+        - ``"average"``: drop the lonely strata and scale the sum of the others by
+          (strata) / (strata with two or more PSUs).
+
+        A stratum whose PSUs were all sampled (``fpc`` equal to its PSU count) is a
+        certainty stratum under every policy: it contributes 0 and is never lonely.
+
     Raises
     ------
     servqual.errors.DesignError
         If a stratum has a single PSU and ``lonely_psu="fail"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from servqual.stats import DesignArrays, covariance
+    >>> d = DesignArrays(np.ones(3), np.array([0, 0, 1]), ("a", "b"), np.full(2, np.inf),
+    ...                  lonely_psu="certainty")
+    >>> float(covariance(d.moments(np.array([1.0, 3.0, 5.0])), lonely_psu="certainty")[0, 0])
+    4.0
     """
     n = m.n_psu.astype(np.float64)
     k = m.sums.shape[1]
-    f = np.where(np.isinf(m.pop), 0.0, n / np.where(np.isinf(m.pop), 1.0, m.pop))
-    ok = n >= 2
+    has_pop = np.isfinite(m.pop)
+    f = np.where(has_pop, n / np.where(has_pop, m.pop, 1.0), 0.0)
+    # R treats a stratum with sampling fraction 1 as self-representing: no variance.
+    census = f > 1.0 - 1e-7
+    ok = (n >= 2) & ~census
     # Centred cross-products: Σ (t - t̄)(t - t̄)ᵀ = Σ t tᵀ - s sᵀ / n
     safe_n = np.where(n > 0, n, 1.0)
     centred = m.cross - np.einsum("hi,hj->hij", m.sums, m.sums) / safe_n[:, None, None]
     scale = np.where(ok, (1.0 - f) * n / np.where(ok, n - 1.0, 1.0), 0.0)
     per_stratum = centred * scale[:, None, None]
-    lonely = np.flatnonzero(n == 1)
-    if lonely.size:
-        labels = [m.strata[h] for h in lonely]
-        if lonely_psu == "fail":
-            raise DesignError(
-                f"stratum {labels[0]!r} has only one PSU, so its variance cannot be "
-                f"estimated ({lonely.size} such strata: {labels[:5]!r}); choose "
-                "lonely_psu='adjust', 'remove', 'certainty' or 'average'"
-            )
+    lonely = np.flatnonzero((n == 1) & ~census)
+    if lonely.size == 0:
+        return np.asarray(per_stratum.sum(axis=0), dtype=np.float64)
+    labels = [m.strata[h] for h in lonely]
+    if lonely_psu == "fail":
+        raise DesignError(
+            f"stratum {labels[0]!r} has only one PSU, so its variance cannot be "
+            f"estimated ({lonely.size} such strata: {labels[:5]!r}); choose "
+            "lonely_psu='adjust', 'remove', 'certainty' or 'average', or give an fpc "
+            "equal to 1 PSU if it was sampled with certainty"
+        )
+    if lonely_psu != "certainty":
         warnings.warn(
             f"{lonely.size} stratum(s) with a single PSU ({labels[:5]!r}) handled by "
             f"lonely_psu={lonely_psu!r}",
             DegenerateDataWarning,
             stacklevel=3,
         )
-        if lonely_psu == "adjust":
-            # R centres a lonely PSU at the grand mean of the linearized values (0): t tᵀ.
-            per_stratum[lonely] = m.cross[lonely]
-        elif lonely_psu == "average":
-            n_strata_present = int(np.count_nonzero(n > 0))
-            n_ok = n_strata_present - lonely.size
-            if n_ok == 0:
-                return np.full((k, k), np.nan)
-            total = per_stratum.sum(axis=0)
-            return np.asarray(total * n_strata_present / n_ok, dtype=np.float64)
-        # "remove" and "certainty": the stratum contributes nothing.
+    if lonely_psu == "adjust":
+        # Centre the lonely PSU total t at the grand mean c = Σ t / (number of PSUs).
+        c = m.sums.sum(axis=0) / max(float(n.sum()), 1.0)
+        t = m.sums[lonely] - c
+        per_stratum[lonely] = np.einsum("hi,hj->hij", t, t) * (1.0 - f[lonely])[:, None, None]
+    elif lonely_psu == "average":
+        n_strata = int(np.count_nonzero(n > 0))
+        n_ok = n_strata - lonely.size
+        if n_ok == 0:
+            return np.full((k, k), np.nan)
+        return np.asarray(per_stratum.sum(axis=0) * n_strata / n_ok, dtype=np.float64)
+    # "remove" and "certainty": the stratum contributes nothing.
     return np.asarray(per_stratum.sum(axis=0), dtype=np.float64)
+
+
+def srs_variance(z: npt.ArrayLike, weights: npt.ArrayLike) -> FloatArray:
+    r"""Variance of ``Σ w z`` under simple random sampling of the same size (R ``deff``).
+
+    The denominator of the design effect. With ``N = Σ w`` and ``n`` the rows of
+    non-zero weight, R ``survey``'s ``deff=TRUE`` takes sampling without replacement
+    from a population of ``N``:
+
+    .. math::
+
+        V_{srs} = N^2 \, s_w^2(z) \left(\frac{1}{n} - \frac{1}{N}\right), \qquad
+        s_w^2(z) = \frac{n}{n - 1} \frac{\sum w (z - \bar z_w)^2}{\sum w}
+
+    (``svyvar`` times ``(N - n) / (N n)``; for a mean ``z = (y - \bar y)/N`` gives
+    ``svyvar(y) (N - n)/(N n)``). When ``N <= n`` (weights that are not expansion
+    weights, e.g. no weights at all) the with-replacement form ``N^2 s_w^2 / n`` (R
+    ``deff="replace"``) is used instead.
+
+    Parameters
+    ----------
+    z : (n,) or (n, m) array
+        Linearized values, one column per estimate.
+    weights : (n,) or (n, m) array
+        Sampling weights; a column per estimate for domains (zero outside the domain).
+
+    Returns
+    -------
+    (m,) float array
+        ``NaN`` where fewer than two rows have a non-zero weight.
+    """
+    zz = np.asarray(z, dtype=np.float64)
+    if zz.ndim == 1:
+        zz = zz[:, None]
+    w = np.asarray(weights, dtype=np.float64)
+    if w.ndim == 1:
+        w = np.broadcast_to(w[:, None], zz.shape)
+    n = np.count_nonzero(w, axis=0).astype(np.float64)
+    total = w.sum(axis=0)
+    safe_total = np.where(total > 0, total, 1.0)
+    wz = w * zz
+    mean = wz.sum(axis=0) / safe_total
+    # Σ w (z - z̄)² = Σ w z² - W z̄², without an n × m temporary per step
+    ss = np.maximum(np.einsum("ij,ij->j", wz, zz) - total * mean * mean, 0.0)
+    s2 = ss / safe_total * n / np.where(n > 1, n - 1.0, 1.0)
+    safe_n = np.where(n > 0, n, 1.0)
+    factor = np.where(total > n, 1.0 / safe_n - 1.0 / safe_total, 1.0 / safe_n)
+    out = total * total * s2 * factor
+    return np.asarray(np.where(n > 1, out, np.nan), dtype=np.float64)
 
 
 def design_df(n_psu: int, n_strata: int) -> float:
