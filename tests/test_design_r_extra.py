@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -88,3 +89,38 @@ def test_rake_cluster_design() -> None:
     assert mean.se == pytest.approx(ref["se_mean_api00"], rel=1e-7)
     assert total.value == pytest.approx(ref["total_enroll"], rel=1e-8)
     assert total.se == pytest.approx(ref["se_total_enroll"], rel=1e-7)
+
+
+@pytest.mark.parametrize("method", ["logit", "beta", "mean", "xlogit"])
+def test_svyciprop_cluster_design(method: str) -> None:
+    # R: svyciprop(~I(sch.wide == "Yes"), dclus, method=method, df=degf(dclus))
+    ref = REF[f"apiclus1_svyciprop_{method}"]
+    est = _dclus().proportion("sch.wide", "Yes", method=method)
+    assert est.value == pytest.approx(ref["estimate"], rel=1e-9)
+    assert est.se == pytest.approx(ref["se"], rel=1e-9)
+    assert est.ci.low == pytest.approx(ref["lower"], rel=1e-8)
+    assert est.ci.high == pytest.approx(ref["upper"], rel=1e-8)
+
+
+def test_domain_means_cluster_design() -> None:
+    # R: svyby(~api00, ~stype, dclus, svymean); confint(., df=degf(dclus))
+    ref = REF["apiclus1_svyby_api00_stype"]
+    by = _dclus().by("stype").mean("api00")
+    assert list(by) == ref["domains"]
+    for i, key in enumerate(ref["domains"]):
+        assert by[key].value == pytest.approx(ref["estimate"][i], rel=1e-12)
+        assert by[key].se == pytest.approx(ref["se"][i], rel=1e-10)
+        assert by[key].df == ref["df"]
+        assert by[key].ci.low == pytest.approx(ref["ci95"]["lower"][i], rel=1e-10)
+        assert by[key].ci.high == pytest.approx(ref["ci95"]["upper"][i], rel=1e-10)
+
+
+def test_domain_totals_stratified_design(reference: Any) -> None:
+    # R: svyby(~enroll, ~sch.wide, dstrat, svytotal) — domains cut across the strata.
+    ref = REF["apistrat_svyby_total_enroll_schwide"]
+    strat = reference("design.json")["records"][0]["inputs"]["data"]  # R's apistrat
+    design = sq.Design(strat, weights="pw", strata="stype", fpc="fpc")
+    by = design.by("sch.wide").total("enroll")
+    for i, key in enumerate(ref["domains"]):
+        assert by[key].value == pytest.approx(ref["estimate"][i], rel=1e-12)
+        assert by[key].se == pytest.approx(ref["se"][i], rel=1e-10)
