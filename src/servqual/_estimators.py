@@ -215,6 +215,16 @@ def estimates(
                 DegenerateDataWarning,
                 stacklevel=3,
             )
+        single = n < 2
+        if single.any() and value.shape[0] > 1:
+            # A domain with one row has influence 0 everywhere: its "SE 0" means nothing.
+            warnings.warn(
+                f"{int(single.sum())} domain(s) rest on a single row: no standard error can "
+                "be estimated there, so their standard error and interval are NaN",
+                DegenerateDataWarning,
+                stacklevel=3,
+            )
+            se = np.where(single, np.nan, se)
         bounds = [
             symmetric_interval(float(v), float(s), df, level)
             for v, s in zip(value, se, strict=True)

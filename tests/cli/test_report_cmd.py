@@ -171,15 +171,18 @@ def test_ragged_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "ragged.csv line 3 has 6 fields but the header has 11" in err
 
 
-def test_too_few_respondents_in_a_group_names_the_file(
+def test_a_one_respondent_group_is_reported_without_interval(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = _write(tmp_path / "tiny.csv", [["r1", "A", 4, 3, 3, 4, 3, 3, 4, 3, 3],
                                           ["r2", "A", 3, 3, 3, 4, 3, 3, 3, 3, 2],
                                           ["r3", "B", 3, 3, 3, 4, 3, 3, 3, 3, 2]])  # fmt: skip
-    err = _error(capsys, ["report", str(path), "--by", "desk"])
-    assert "tiny.csv" in err
-    assert "desk='B'" in err
+    assert main(["report", str(path), "--by", "desk"]) == 0
+    captured = capsys.readouterr()
+    assert "no interval" in captured.out
+    # The degenerate-data warning becomes one note line on stderr, no traceback.
+    assert captured.err.startswith("servqual: note: 1 respondent in domain desk='B'")
+    assert captured.err.count("\n") == 1
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ grade boundaries, invariants (hypothesis) and error messages."""
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -404,8 +405,15 @@ def test_one_respondent() -> None:
 def test_domain_errors() -> None:
     scores = [[4] * 9, [3] * 9, [4, 3, None, 4, 3, 3, 4, 3, 3], [3] * 9, [4] * 9]
     cols = {"service": np.array(["KTP", "KTP", "SIM", "KK", "KK"])}
-    with pytest.raises(InsufficientDataError, match=r"1 respondent.* in domain service='SIM'"):
-        quiet_skm(make_responses(scores, columns=cols), by="service")
+    # One respondent in a domain: the index is reported, its interval is NaN, and the grade
+    # is flagged as not statistically clear.
+    complete = [*scores[:2], [4, 3, 2, 4, 3, 3, 4, 3, 3], *scores[3:]]
+    with pytest.warns(DegenerateDataWarning, match=r"1 respondent in domain service='SIM'"):
+        single = sq.skm_index(make_responses(complete, columns=cols), by="service")["SIM"]
+    assert single.index.value == pytest.approx(25 * (4 + 3 + 2 + 4 + 3 + 3 + 4 + 3 + 3) / 9)
+    assert math.isnan(single.index.se)
+    assert math.isnan(single.index.ci.low)
+    assert single.crosses_grade_boundary
     cols = {"service": np.array(["KTP", "KTP", "SIM", "SIM", "KTP"])}
     both_missing = [*scores[:3], [4, 3, None, 4, 3, 3, 4, 3, 3], scores[4]]
     with pytest.raises(ItemError, match=r"'U3'.*answered by nobody in domain service='SIM'"):

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
 
-from servqual.errors import EstimationError, ValidationError
+from servqual.errors import EstimationError, ServqualWarning, ValidationError
 
 __all__ = ["build_parser", "main"]
 
@@ -66,14 +67,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        code = handler(args)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ServqualWarning)
+            code = handler(args)
     except (ValidationError, EstimationError, OSError) as exc:
         print(f"servqual: error: {one_line(exc)}", file=sys.stderr)
         return 2
+    for warning in caught:  # degenerate data: what was done, one line each, after the output
+        if issubclass(warning.category, ServqualWarning):
+            print(f"servqual: note: {one_line(warning.message)}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
     return int(code)
 
 
-def one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException | Warning | str) -> str:
     """An exception's message on one line (an ``OSError`` with its file name)."""
     if isinstance(exc, OSError) and exc.filename is not None:
         text = f"cannot read {exc.filename}: {exc.strerror or exc}"

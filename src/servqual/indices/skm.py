@@ -36,7 +36,7 @@ from servqual.indices._skm_inputs import Method, Spec, domains, validate
 from servqual.indices.grades import grade_of, label_of
 from servqual.indices.skm_bootstrap import bootstrap_index
 from servqual.indices.skm_result import SKMElement, SKMResult, WeightsMode
-from servqual.models.results import Estimate
+from servqual.models.results import Estimate, Interval
 from servqual.responses import Responses
 from servqual.stats.design_arrays import linearized_variance
 
@@ -195,7 +195,7 @@ def _estimate(
     n_groups = len(labels)
     sizes = [codes.shape[0]] if groups is None else np.bincount(groups, minlength=n_groups)
     for g, label in enumerate(labels):
-        if sizes[g] < 2:
+        if sizes[g] < 2 and groups is None:
             raise InsufficientDataError(
                 f"{sizes[g]} respondent(s){_where(by, label)}: the SKM index needs at least "
                 "2, no interval can be computed with one respondent"
@@ -231,7 +231,10 @@ def _estimate(
         ]
     results = []
     for g, label in enumerate(labels):
-        _warn_degenerate(indices[g], by, label)
+        if sizes[g] < 2:  # a one-respondent domain: a value, but no interval
+            indices[g] = _without_interval(indices[g], by, label)
+        else:
+            _warn_degenerate(indices[g], by, label)
         results.append(_result(spec, indices[g], nrr[g], counts[g], by, label))
     return results
 
@@ -295,6 +298,18 @@ def _check_answered(
         )
 
 
+def _without_interval(index: Estimate, by: str | None, domain: str | None) -> Estimate:
+    warnings.warn(
+        f"1 respondent{_where(by, domain)}: the SKM index is reported, but no standard "
+        "error can be estimated from one respondent, so its interval is NaN",
+        DegenerateDataWarning,
+        stacklevel=4,
+    )
+    nan = float("nan")
+    ci = Interval(low=nan, high=nan, level=index.ci.level, method=index.ci.method)
+    return index.model_copy(update={"se": nan, "ci": ci})
+
+
 def _warn_degenerate(index: Estimate, by: str | None, domain: str | None) -> None:
     if not (math.isfinite(index.ci.low) and math.isfinite(index.ci.high)):
         warnings.warn(
@@ -340,11 +355,9 @@ def _result(
         )
     grade = grade_of(index.value, spec.regime)
     low, high = index.ci.low, index.ci.high
-    crosses = (
-        math.isfinite(low)
-        and math.isfinite(high)
-        and grade_of(low, spec.regime) != grade_of(high, spec.regime)
-    )
+    crosses = not (math.isfinite(low) and math.isfinite(high)) or grade_of(
+        low, spec.regime
+    ) != grade_of(high, spec.regime)
     return SKMResult(
         index=index,
         grade=grade,

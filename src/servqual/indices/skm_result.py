@@ -79,7 +79,9 @@ class SKMResult(FrozenModel):
         Number of respondents (in the domain).
     crosses_grade_boundary : bool
         Whether the confidence interval contains a grade threshold, i.e. its bounds get
-        different grades: the data cannot tell the two grades apart at this level.
+        different grades: the data cannot tell the two grades apart at this level. Also
+        ``True`` when no interval could be computed (NaN bounds): nothing then shows the
+        grade is clear.
     regime : {"skm-2017", "ikm-2004"}
         The grade table used.
     weights_mode : {"exact", "regulation"}

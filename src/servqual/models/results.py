@@ -100,7 +100,7 @@ class Estimate(FrozenModel):
     """
 
     value: float
-    se: float = Field(ge=0.0, allow_inf_nan=True)
+    se: float  # >= 0, or NaN when no variance can be estimated (checked below)
     ci: Interval
     n: int = Field(ge=0)
     df: float | None = None

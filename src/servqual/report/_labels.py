@@ -46,6 +46,11 @@ _WORDS: dict[str, tuple[str, str]] = {
         "selang kepercayaan melewati batas mutu {where}: mutu belum pasti secara statistik",
     ),
     "no_interval": ("no interval", "tanpa selang"),
+    "no_interval_note": (
+        "no interval can be computed (too few respondents): the grade is not statistically clear",
+        "selang kepercayaan tidak dapat dihitung (responden terlalu sedikit): mutu belum "
+        "pasti secara statistik",
+    ),
 }
 
 _LABELS_EN = {

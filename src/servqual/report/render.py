@@ -9,6 +9,7 @@ the unrounded model itself and round-trips through ``Report.model_validate_json`
 from __future__ import annotations
 
 import html
+import math
 
 from servqual.indices.grades import Regime, thresholds
 from servqual.report._labels import Language, check_language, fmt, fmt_int, label_text, word
@@ -26,8 +27,15 @@ def _pct(level: float, language: Language) -> str:
     return fmt(level * 100, digits, language) + "%"
 
 
+def _has_interval(section: IndexSection) -> bool:
+    ci = section.index.ci
+    return math.isfinite(ci.low) and math.isfinite(ci.high)
+
+
 def _interval(section: IndexSection, language: Language) -> str:
     ci = section.index.ci
+    if not _has_interval(section):
+        return f"{_pct(ci.level, language)} {word('ci', language)}: {word('no_interval', language)}"
     bounds = f"{fmt(ci.low, 2, language)}–{fmt(ci.high, 2, language)}"
     return f"{_pct(ci.level, language)} {word('ci', language)} {bounds}"
 
@@ -62,6 +70,8 @@ def _weakest(section: IndexSection, language: Language) -> str:
 def _crossing(section: IndexSection, regime: str, language: Language) -> str | None:
     if not section.crosses_grade_boundary:
         return None
+    if not _has_interval(section):
+        return word("no_interval_note", language)
     ci = section.index.ci
     cut = [t for t in thresholds(_regime(regime)) if ci.low < t <= ci.high]
     where = "; ".join(fmt(t, 2, language) for t in cut)
