@@ -5,21 +5,120 @@
 3.25
 """
 
-from servqual import errors
+from servqual import data, errors, instruments, sample_size, sampling
+from servqual.calibration import poststratify, rake
+from servqual.comparisons import Comparison, compare, newcombe_difference
+from servqual.csv_io import read_csv
 from servqual.design import Design
-from servqual.models import Estimate, Instrument, Interval, Item, Scale
+from servqual.domains import DomainEstimator
+from servqual.indices.ces import CESResult, ces, ces_compare
+from servqual.indices.csat import CSATResult, csat, csat_compare
+from servqual.indices.csi import CSIItem, CSIResult, csi, csi_band, csi_compare
+from servqual.indices.ipa import IPAItem, IPAResult, ipa
+from servqual.indices.nps import NPSResult, nps, nps_compare
+from servqual.indices.rescale import rescale_0_100
+from servqual.indices.servqual import (
+    ServperfResult,
+    ServqualResult,
+    servperf,
+    servperf_compare,
+    servqual_compare,
+    servqual_gaps,
+)
+from servqual.indices.skm import skm_index
+from servqual.indices.skm_result import SKMElement, SKMResult
+from servqual.intervals import mean_ci, proportion_ci
+from servqual.models import (
+    CompletionTime,
+    Estimate,
+    Fee,
+    Instrument,
+    Interval,
+    Item,
+    Response,
+    Scale,
+    Service,
+    ServiceCatalog,
+    ServiceStandard,
+)
+from servqual.reliability import ItemTotal, cronbach_alpha, item_total_correlations
+from servqual.report import (
+    Report,
+    render_html,
+    render_json,
+    render_markdown,
+    render_text,
+    skm_report,
+)
 from servqual.responses import Responses
+from servqual.sampling import Sample
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "CESResult",
+    "CSATResult",
+    "CSIItem",
+    "CSIResult",
+    "Comparison",
+    "CompletionTime",
     "Design",
+    "DomainEstimator",
     "Estimate",
+    "Fee",
+    "IPAItem",
+    "IPAResult",
     "Instrument",
     "Interval",
     "Item",
+    "ItemTotal",
+    "NPSResult",
+    "Report",
+    "Response",
     "Responses",
+    "SKMElement",
+    "SKMResult",
+    "Sample",
     "Scale",
+    "Service",
+    "ServiceCatalog",
+    "ServiceStandard",
+    "ServperfResult",
+    "ServqualResult",
     "__version__",
+    "ces",
+    "ces_compare",
+    "compare",
+    "cronbach_alpha",
+    "csat",
+    "csat_compare",
+    "csi",
+    "csi_band",
+    "csi_compare",
+    "data",
     "errors",
+    "instruments",
+    "ipa",
+    "item_total_correlations",
+    "mean_ci",
+    "newcombe_difference",
+    "nps",
+    "nps_compare",
+    "poststratify",
+    "proportion_ci",
+    "rake",
+    "read_csv",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "render_text",
+    "rescale_0_100",
+    "sample_size",
+    "sampling",
+    "servperf",
+    "servperf_compare",
+    "servqual_compare",
+    "servqual_gaps",
+    "skm_index",
+    "skm_report",
 ]
