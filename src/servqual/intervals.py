@@ -129,6 +129,13 @@ def proportion_ci(
     """
     x, trials = _check_proportion_args(successes, n, level, method)
     low, high = proportion_interval(x, trials, level=float(level), method=method)
+    if method == "wald" and x in (0, trials):
+        warnings.warn(
+            f"the Wald interval of {x}/{trials} has zero width (p̂(1 − p̂) = 0): it says "
+            "nothing about the uncertainty; use method='wilson' or 'clopper_pearson'",
+            DegenerateDataWarning,
+            stacklevel=2,
+        )
     return Interval(low=float(low), high=float(high), level=float(level), method=method)
 
 
