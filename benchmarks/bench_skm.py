@@ -31,12 +31,19 @@ def best_of(fn: Callable[[], Any], repeats: int) -> float:
     return best
 
 
-def make_survey(n: int, seed: int = 2017) -> tuple[np.ndarray[Any, Any], sq.Responses]:
-    """Random SKM answers (1–4) with about 2 % missing, as int8 codes in a Responses."""
+def make_survey(
+    n: int, seed: int = 2017, *, text: type = str
+) -> tuple[np.ndarray[Any, Any], sq.Responses]:
+    """Random SKM answers (1–4) with about 2 % missing, as int8 codes in a Responses.
+
+    ``text=object`` holds the ``service`` labels as Python strings in an object array,
+    as pandas and polars hand a text column over.
+    """
     rng = np.random.default_rng(seed)
     codes = rng.choice(4, size=(n, 9), p=[0.05, 0.15, 0.55, 0.25]).astype(np.int8)
     codes[rng.random((n, 9)) < 0.02] = -1
-    design = sq.Design({"service": rng.choice(np.array(["KTP", "KK", "Akta"]), size=n)})
+    service = rng.choice(np.array(["KTP", "KK", "Akta"]), size=n).astype(text)
+    design = sq.Design({"service": service})
     return codes, sq.Responses(sq.instruments.SKM_2017, design, codes)
 
 
@@ -50,12 +57,15 @@ def main() -> None:
     floor = best_of(lambda: codes.mean(axis=0), args.repeats)
     skm = best_of(lambda: sq.skm_index(responses), args.repeats)
     by = best_of(lambda: sq.skm_index(responses, by="service"), max(1, args.repeats // 2))
+    _, objects = make_survey(args.n, text=object)
+    by_obj = best_of(lambda: sq.skm_index(objects, by="service"), max(1, args.repeats // 2))
     print(f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")
     print(f"{args.n:,} respondents x 9 elements, int8 codes, ~2% missing; min of {args.repeats}")
     print(f"index {res.index.value:.4f}  se {res.index.se:.5f}  grade {res.grade}")
     print(f"numpy codes.mean(axis=0) (floor) {floor * 1e3:8.1f} ms")
     print(f"skm_index                        {skm * 1e3:8.1f} ms   ratio {skm / floor:5.2f}x")
     print(f"skm_index(by='service'), 3 groups {by * 1e3:7.1f} ms   ratio {by / floor:5.2f}x")
+    print(f"  the same, object-array labels  {by_obj * 1e3:8.1f} ms   ratio {by_obj / floor:5.2f}x")
 
 
 if __name__ == "__main__":

@@ -64,17 +64,24 @@ def test_lonely_psu_fails_by_default() -> None:
 POPULATION = {"stype": {"E": 4421, "H": 755, "M": 1018}, "sch.wide": {"No": 1072, "Yes": 5122}}
 
 
+def _check_calibrated(
+    design: sq.Design, ref: dict[str, Any], *, rel_value: float, rel_se: float
+) -> None:
+    """Weights, svymean(~api00) and svytotal(~enroll) of a calibrated design against R."""
+    assert design.weights.tolist() == pytest.approx(ref["weights"], rel=rel_value)
+    mean = design.mean("api00")
+    total = design.total("enroll")
+    assert mean.value == pytest.approx(ref["mean_api00"], rel=rel_value)
+    assert mean.se == pytest.approx(ref["se_mean_api00"], rel=rel_se)
+    assert total.value == pytest.approx(ref["total_enroll"], rel=rel_value)
+    assert total.se == pytest.approx(ref["se_total_enroll"], rel=rel_se)
+
+
 def test_poststratify_cluster_design() -> None:
     # R: postStratify(dclus, ~stype, pop.types); svymean(~api00); svytotal(~enroll)
     ref = REF["apiclus1_postStratify_stype"]
     ps = _dclus().poststratify("stype", POPULATION["stype"])
-    assert ps.weights.tolist() == pytest.approx(ref["weights"], rel=1e-12)
-    mean = ps.mean("api00")
-    total = ps.total("enroll")
-    assert mean.value == pytest.approx(ref["mean_api00"], rel=1e-12)
-    assert mean.se == pytest.approx(ref["se_mean_api00"], rel=1e-10)
-    assert total.value == pytest.approx(ref["total_enroll"], rel=1e-12)
-    assert total.se == pytest.approx(ref["se_total_enroll"], rel=1e-10)
+    _check_calibrated(ps, ref, rel_value=1e-12, rel_se=1e-10)
 
 
 def test_rake_cluster_design() -> None:
@@ -82,13 +89,7 @@ def test_rake_cluster_design() -> None:
     #         control=list(maxit=100, epsilon=1e-12)); svymean(~api00); svytotal(~enroll)
     ref = REF["apiclus1_rake_stype_schwide"]
     raked = _dclus().rake(POPULATION, max_iter=200, tol=1e-12)
-    assert raked.weights.tolist() == pytest.approx(ref["weights"], rel=1e-8)
-    mean = raked.mean("api00")
-    total = raked.total("enroll")
-    assert mean.value == pytest.approx(ref["mean_api00"], rel=1e-8)
-    assert mean.se == pytest.approx(ref["se_mean_api00"], rel=1e-7)
-    assert total.value == pytest.approx(ref["total_enroll"], rel=1e-8)
-    assert total.se == pytest.approx(ref["se_total_enroll"], rel=1e-7)
+    _check_calibrated(raked, ref, rel_value=1e-8, rel_se=1e-7)
 
 
 @pytest.mark.parametrize("method", ["logit", "beta", "mean", "xlogit"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Hashable
 from typing import Any
 
@@ -12,7 +13,7 @@ from servqual.errors import DesignError, InsufficientDataError
 from servqual.stats.design_arrays import DesignArrays
 from servqual.stats.variance import LonelyPSU
 
-__all__ = ["build_arrays", "category_codes", "missing_mask", "nonnegative"]
+__all__ = ["build_arrays", "category_codes", "factorize", "missing_mask", "nonnegative"]
 
 
 def missing_mask(values: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
@@ -35,8 +36,92 @@ def category_codes(
         i = int(missing[0])
         v = values[i]
         raise DesignError(f"{field} is missing in row {i}: {getattr(v, 'item', lambda: v)()!r}")
+    codes, uniq = factorize(values)
+    return codes, [u.item() if hasattr(u, "item") else u for u in uniq]
+
+
+def factorize(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[Any]]:
+    """Codes and sorted distinct values, as ``numpy.unique(values, return_inverse=True)``.
+
+    The same result, faster for the usual design columns: integers (and booleans) with a
+    compact range are coded by counting (no sort); text (numpy ``str``/``bytes``, or
+    Python strings in an object column, as pandas and polars hand them over) by looking
+    each value up among the distinct values of a sample (a binary search over a few
+    labels instead of a sort of every row). Other columns, and text with many distinct
+    values, go through ``numpy.unique``. Missing values are not checked here.
+    """
+    if values.size and values.dtype.kind in "biu":
+        out = _count_codes(values)
+        if out is not None:
+            return out
+    if values.size and (values.dtype.kind in "SU" or _text_objects(values)):
+        out = _lookup_codes(values)
+        if out is not None:
+            return out
     uniq, codes = np.unique(values, return_inverse=True)
-    return codes.astype(np.intp).reshape(-1), [u.item() if hasattr(u, "item") else u for u in uniq]
+    return codes.astype(np.intp).reshape(-1), uniq
+
+
+def _count_codes(
+    values: npt.NDArray[Any],
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[Any]] | None:
+    """Integer labels by counting over their range; ``None`` if the range is too wide."""
+    ints = values.view(np.uint8) if values.dtype.kind == "b" else values
+    lo, hi = int(ints.min()), int(ints.max())
+    if hi - lo > 4 * values.size + 1024 or hi > np.iinfo(np.intp).max:
+        return None
+    shifted = np.subtract(ints, lo, dtype=np.intp) if lo else ints.astype(np.intp)
+    present = np.bincount(shifted, minlength=hi - lo + 1) > 0
+    uniq = (np.flatnonzero(present) + lo).astype(values.dtype)
+    if present.all():  # every value lo … hi occurs: the shifted value is the code
+        return shifted, uniq
+    lookup = np.cumsum(present, dtype=np.intp) - 1
+    return lookup[shifted], uniq
+
+
+_SAMPLE = 4096
+"""Rows sampled to guess the distinct labels of a text column."""
+
+
+def _text_objects(values: npt.NDArray[Any]) -> bool:
+    """Whether an object column looks like text: every sampled value is a ``str``.
+
+    Values outside the sample are still checked by :func:`_lookup_codes`; one that is
+    not text raises ``TypeError`` when ordered, as in ``numpy.unique``.
+    """
+    if values.dtype.kind != "O":
+        return False
+    sample = values[:: max(1, values.shape[0] // _SAMPLE)].tolist()
+    return all(isinstance(v, str) for v in sample)
+
+
+def _lookup_codes(
+    values: npt.NDArray[Any],
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[Any]] | None:
+    """Text labels looked up among a sample's labels, completed with the misses.
+
+    numpy text: a binary search, then a check that the label found is the value. Python
+    strings (object column): a dict lookup (a value not in it is a miss).
+    """
+    n = values.shape[0]
+    uniq = np.unique(values[:: max(1, n // _SAMPLE)])
+    if values.dtype.kind == "O":
+        index = {label: i for i, label in enumerate(uniq.tolist())}
+        found = map(index.get, values, itertools.repeat(-1))
+        codes = np.fromiter(found, dtype=np.intp, count=n)
+        miss = np.flatnonzero(codes < 0)
+    else:
+        codes = np.searchsorted(uniq, values)
+        np.minimum(codes, uniq.size - 1, out=codes)
+        miss = np.flatnonzero(uniq[codes] != values)
+    if miss.size == 0:
+        return codes.astype(np.intp, copy=False), uniq
+    if miss.size > n // 8:  # many labels the sample missed: a sort is cheaper
+        return None
+    merged = np.union1d(uniq, values[miss])
+    codes = np.searchsorted(merged, uniq)[codes]  # old positions → merged positions
+    codes[miss] = np.searchsorted(merged, values[miss])
+    return codes.astype(np.intp, copy=False), merged
 
 
 def nonnegative(values: npt.NDArray[Any], field: str) -> npt.NDArray[np.float64]:
@@ -107,8 +192,7 @@ def build_arrays(
     if clusters is not None:
         c_codes, c_labels = category_codes(columns[clusters], "clusters")
         pair = s_codes.astype(np.int64) * len(c_labels) + c_codes
-        uniq, inverse = np.unique(pair, return_inverse=True)
-        psu_codes = inverse.astype(np.intp).reshape(-1)
+        psu_codes, uniq = factorize(pair)
         psu_keys = tuple(
             (labels[int(p) // len(c_labels)], c_labels[int(p) % len(c_labels)]) for p in uniq
         )

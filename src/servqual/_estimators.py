@@ -20,11 +20,11 @@ import numpy.typing as npt
 from servqual._design_build import missing_mask
 from servqual.errors import DegenerateDataWarning, InsufficientDataError, ValidationError
 from servqual.models.results import Estimate, Interval
-from servqual.stats.design_arrays import DesignArrays, linearized_variance
+from servqual.stats.design_arrays import DesignArrays, linearized_variance, weighted_moments
 from servqual.stats.intervals import symmetric_interval
 from servqual.stats.quantiles import check_level
 from servqual.stats.svyciprop import svy_proportion_interval
-from servqual.stats.variance import srs_variance
+from servqual.stats.variance import covariance, srs_variance
 
 __all__ = [
     "IntervalKind",
@@ -180,6 +180,52 @@ def ratio_kernel(
     return value, z
 
 
+def _variances(
+    a: DesignArrays, z: FloatArray, d: FloatArray, n: npt.NDArray[np.intp]
+) -> tuple[FloatArray, FloatArray]:
+    """Design variance of ``Σ w z`` per column and its simple-random-sampling variance.
+
+    Without calibration, ``w z`` is formed once and serves both: the design moments,
+    and the sums behind :func:`~servqual.stats.srs_variance` (which needs ``Σ w_d``,
+    ``Σ w_d z`` and ``Σ w_d z²`` with ``w_d = w d``; the kernels set ``z = 0`` outside
+    each domain, so ``Σ w_d z = Σ w z``, and ``Σ w z`` is the moments' total). ``n``
+    counts the rows of each domain; the rows of non-zero ``w_d`` are those rows when
+    every weight is positive.
+    """
+    if a.calibration:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return linearized_variance(z, a), srs_variance(z, a.weights[:, None] * d)
+    wz = z * a.weights[:, None]
+    m = weighted_moments(wz, a)
+    var = np.diagonal(covariance(m, lonely_psu=a.lonely_psu)).copy()
+    total = np.asarray(a.weights @ d, dtype=np.float64)
+    if a.all_weights_positive:
+        count = n.astype(np.float64)
+    else:
+        count = np.asarray((a.weights > 0).astype(np.float64) @ d, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        vsrs = _srs_from_sums(count, total, m.totals, np.einsum("ij,ij->j", wz, z))
+    return np.asarray(var, dtype=np.float64), vsrs
+
+
+def _srs_from_sums(
+    n: FloatArray, total: FloatArray, sum_wz: FloatArray, sum_wzz: FloatArray
+) -> FloatArray:
+    """:func:`~servqual.stats.srs_variance` from its sums (same formula, same steps).
+
+    ``n`` rows of non-zero weight, ``total = Σ w``, ``sum_wz = Σ w z``,
+    ``sum_wzz = Σ w z²``, one entry per column.
+    """
+    safe_total = np.where(total > 0, total, 1.0)
+    mean = sum_wz / safe_total
+    ss = np.maximum(sum_wzz - total * mean * mean, 0.0)
+    s2 = ss / safe_total * n / np.where(n > 1, n - 1.0, 1.0)
+    safe_n = np.where(n > 0, n, 1.0)
+    factor = np.where(total > n, 1.0 / safe_n - 1.0 / safe_total, 1.0 / safe_n)
+    out = total * total * s2 * factor
+    return np.asarray(np.where(n > 1, out, np.nan), dtype=np.float64)
+
+
 def estimates(
     a: DesignArrays,
     value: FloatArray,
@@ -198,11 +244,10 @@ def estimates(
     level = check_level(level)
     if interval not in ("t", "normal"):
         raise ValidationError(f"interval must be one of ['t', 'normal'], got {interval!r}")
-    var = linearized_variance(z, a)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        vsrs = srs_variance(z, a.weights[:, None] * d)
-        deff = np.where(vsrs > 0, var / np.where(vsrs > 0, vsrs, 1.0), np.nan)
     n = np.count_nonzero(d, axis=0)
+    var, vsrs = _variances(a, z, d, n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        deff = np.where(vsrs > 0, var / np.where(vsrs > 0, vsrs, 1.0), np.nan)
     se = np.sqrt(np.maximum(var, 0.0))
     df = a.df if interval == "t" else None
     if proportion is not None:

@@ -98,16 +98,30 @@ def _statistic(value: float, se: float) -> float:
     return 0.0 if value == 0 else math.copysign(math.inf, value)
 
 
-def _difference(
-    value: float, se: float, df: float | None, n: int, level: float, method: str
-) -> Estimate:
+def _symmetric(
+    pair: list[Estimate] | tuple[Estimate, Estimate],
+    se: float,
+    df: float | None,
+    level: float,
+    method: str,
+) -> Comparison:
+    """``first − second`` with a t interval on ``df`` (normal when ``None``) and its p-value."""
+    first, second = pair
+    value = first.value - second.value
     low, high = symmetric_interval(value, se, df, level)
-    return Estimate(
+    diff = Estimate(
         value=value,
         se=se,
-        ci=Interval(low=low, high=high, level=level, method=method),
-        n=n,
+        ci=Interval(low=low, high=high, level=level, method="normal" if df is None else "t"),
+        n=first.n + second.n,
         df=df,
+    )
+    return Comparison(
+        difference=diff,
+        p_value=_two_sided_p(_statistic(value, se), df),
+        first=first,
+        second=second,
+        method=method,
     )
 
 
@@ -120,19 +134,8 @@ def comparison_from_influence(
 ) -> Comparison:
     """Difference of two estimates of one design whose difference has influence ``z``."""
     level = check_level(level)
-    first, second = pair
     var = float(linearized_variance(z, design)[0])
-    se = math.sqrt(max(var, 0.0))
-    value = first.value - second.value
-    df = design.df
-    diff = _difference(value, se, df, first.n + second.n, level, "t")
-    return Comparison(
-        difference=diff,
-        p_value=_two_sided_p(_statistic(value, se), df),
-        first=first,
-        second=second,
-        method="linearization",
-    )
+    return _symmetric(pair, math.sqrt(max(var, 0.0)), design.df, level, "linearization")
 
 
 def _welch_df(v1: float, df1: float | None, v2: float, df2: float | None) -> float | None:
@@ -183,19 +186,8 @@ def compare(first: Estimate, second: Estimate, *, level: float = 0.95) -> Compar
     """
     level = check_level(level)
     v1, v2 = first.se**2, second.se**2
-    value = first.value - second.value
-    se = math.sqrt(v1 + v2)
     df = _welch_df(v1, first.df, v2, second.df)
-    diff = _difference(
-        value, se, df, first.n + second.n, level, "t" if df is not None else "normal"
-    )
-    return Comparison(
-        difference=diff,
-        p_value=_two_sided_p(_statistic(value, se), df),
-        first=first,
-        second=second,
-        method="independent",
-    )
+    return _symmetric((first, second), math.sqrt(v1 + v2), df, level, "independent")
 
 
 def _wilson(x: float, n: int, z: float) -> tuple[float, float]:

@@ -9,7 +9,7 @@ approximation for the first stage).
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -21,17 +21,15 @@ from servqual._estimators import (
     estimate_from_variance,
     estimates,
     indicator,
-    mean_kernel,
     numeric_values,
-    ratio_kernel,
     shares_kernel,
-    total_kernel,
 )
 from servqual._frames import to_columns
-from servqual.errors import ParameterError, ValidationError
+from servqual.domains import linearized_estimates, proportion_estimates
+from servqual.errors import ValidationError
 from servqual.models.results import Estimate
 from servqual.stats.design_arrays import DesignArrays
-from servqual.stats.svyciprop import SVY_PROPORTION_METHODS, SvyProportionMethod
+from servqual.stats.svyciprop import SvyProportionMethod
 from servqual.stats.variance import LonelyPSU, check_lonely_psu
 
 if TYPE_CHECKING:
@@ -192,8 +190,19 @@ class Design:
         return f"Design({', '.join(parts)})"
 
     # --- estimators ----------------------------------------------------------------
-    def _one(self, present: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
-        return present.astype(np.float64)[:, None]
+    def _estimate(
+        self,
+        kind: Literal["mean", "total", "ratio"],
+        cols: tuple[str, ...],
+        level: float,
+        na: NaPolicy,
+        interval: IntervalKind,
+    ) -> Estimate:
+        """The estimate of the one all-rows domain (see :mod:`servqual.domains`)."""
+        ones = np.ones((self.n_rows, 1))
+        return linearized_estimates(
+            self, kind, cols, ones, [None], level=level, na=na, interval=interval
+        )[0]
 
     def total(
         self,
@@ -228,11 +237,7 @@ class Design:
         servqual.errors.ValidationError
             If ``col`` is missing, not numeric, or has a missing value with ``na="fail"``.
         """
-        y, present = numeric_values(self.column(col), col, na)
-        value, z = total_kernel(self._arrays, y, self._one(present), [None])
-        return estimates(
-            self._arrays, value, z, self._one(present), level=level, interval=interval
-        )[0]
+        return self._estimate("total", (col,), level, na, interval)
 
     def mean(
         self,
@@ -262,10 +267,7 @@ class Design:
         servqual.errors.InsufficientDataError
             If the weights (of the rows with a value) sum to zero.
         """
-        y, present = numeric_values(self.column(col), col, na)
-        d = self._one(present)
-        value, z = mean_kernel(self._arrays, y, d, [None])
-        return estimates(self._arrays, value, z, d, level=level, interval=interval)[0]
+        return self._estimate("mean", (col,), level, na, interval)
 
     def ratio(
         self,
@@ -287,11 +289,7 @@ class Design:
         servqual.errors.InsufficientDataError
             If the estimated total of ``den`` is zero.
         """
-        y, y_ok = numeric_values(self.column(num), num, na)
-        x, x_ok = numeric_values(self.column(den), den, na)
-        d = self._one(y_ok & x_ok)
-        value, z = ratio_kernel(self._arrays, y, x, d, [None])
-        return estimates(self._arrays, value, z, d, level=level, interval=interval)[0]
+        return self._estimate("ratio", (num, den), level, na, interval)
 
     def proportion(
         self,
@@ -339,14 +337,10 @@ class Design:
         >>> round(est.value, 2), round(est.ci.low, 3), round(est.ci.high, 3)
         (0.75, 0.587, 0.864)
         """
-        if method not in SVY_PROPORTION_METHODS:
-            raise ParameterError(
-                f"method must be one of {list(SVY_PROPORTION_METHODS)}, got {method!r}"
-            )
-        y, present = indicator(self.column(col), col, value, na)
-        d = self._one(present)
-        est, z = mean_kernel(self._arrays, y, d, [None])
-        return estimates(self._arrays, est, z, d, level=level, proportion=method)[0]
+        ones = np.ones((self.n_rows, 1))
+        return proportion_estimates(
+            self, col, value, ones, [None], level=level, method=method, na=na
+        )[0]
 
     def proportions(
         self, col: str, *, level: float = 0.95, na: NaPolicy = "fail"

@@ -10,7 +10,8 @@ reduce over the rows with one column per domain.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -34,7 +35,59 @@ from servqual.stats.svyciprop import SVY_PROPORTION_METHODS, SvyProportionMethod
 if TYPE_CHECKING:
     from servqual.design import Design
 
-__all__ = ["DomainEstimator"]
+__all__ = ["DomainEstimator", "linearized_estimates", "proportion_estimates"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def linearized_estimates(
+    design: Design,
+    kind: Literal["mean", "total", "ratio"],
+    cols: tuple[str, ...],
+    matrix: FloatArray,
+    labels: Sequence[Hashable],
+    *,
+    level: float,
+    na: NaPolicy,
+    interval: IntervalKind,
+) -> list[Estimate]:
+    """One estimate per domain (column of the 0/1 ``matrix``) on the full design.
+
+    ``cols`` is ``(col,)``, or ``(num, den)`` for a ratio; with ``na="domain"`` a row
+    missing any of them is outside every domain. :class:`~servqual.Design`'s own
+    estimators are the case of one all-rows domain labelled ``None``.
+    """
+    parsed = [numeric_values(design.column(col), col, na) for col in cols]
+    present = np.logical_and.reduce([ok for _, ok in parsed])
+    d = matrix * present[:, None]
+    if kind == "ratio":
+        value, z = ratio_kernel(design.arrays, parsed[0][0], parsed[1][0], d, labels)
+    else:
+        kernel = mean_kernel if kind == "mean" else total_kernel
+        value, z = kernel(design.arrays, parsed[0][0], d, labels)
+    return estimates(design.arrays, value, z, d, level=level, interval=interval)
+
+
+def proportion_estimates(
+    design: Design,
+    col: str,
+    value: object,
+    matrix: FloatArray,
+    labels: Sequence[Hashable],
+    *,
+    level: float,
+    method: SvyProportionMethod,
+    na: NaPolicy,
+) -> list[Estimate]:
+    """The share of ``col == value`` in each domain (column of ``matrix``), R ``svyciprop``."""
+    if method not in SVY_PROPORTION_METHODS:
+        raise ParameterError(
+            f"method must be one of {list(SVY_PROPORTION_METHODS)}, got {method!r}"
+        )
+    y, present = indicator(design.column(col), col, value, na)
+    d = matrix * present[:, None]
+    est, z = mean_kernel(design.arrays, y, d, labels)
+    return estimates(design.arrays, est, z, d, level=level, proportion=method)
 
 
 class DomainEstimator:
@@ -79,27 +132,37 @@ class DomainEstimator:
     def _domains(self, present: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
         return self._matrix * present[:, None]
 
+    def _estimates(
+        self,
+        kind: Literal["mean", "total", "ratio"],
+        cols: tuple[str, ...],
+        level: float,
+        na: NaPolicy,
+        interval: IntervalKind,
+    ) -> dict[str, Estimate]:
+        ests = linearized_estimates(
+            self.design,
+            kind,
+            cols,
+            self._matrix,
+            self._raw_labels,
+            level=level,
+            na=na,
+            interval=interval,
+        )
+        return self._keyed(ests)
+
     def mean(
         self, col: str, *, level: float = 0.95, na: NaPolicy = "fail", interval: IntervalKind = "t"
     ) -> dict[str, Estimate]:
         """Domain means (R ``svyby(~col, ~by, design, svymean)``); arguments as ``Design.mean``."""
-        y, present = numeric_values(self.design.column(col), col, na)
-        d = self._domains(present)
-        value, z = mean_kernel(self.design.arrays, y, d, self._raw_labels)
-        return self._keyed(
-            estimates(self.design.arrays, value, z, d, level=level, interval=interval)
-        )
+        return self._estimates("mean", (col,), level, na, interval)
 
     def total(
         self, col: str, *, level: float = 0.95, na: NaPolicy = "fail", interval: IntervalKind = "t"
     ) -> dict[str, Estimate]:
         """Domain totals (R ``svyby(~col, ~by, design, svytotal)``)."""
-        y, present = numeric_values(self.design.column(col), col, na)
-        d = self._domains(present)
-        value, z = total_kernel(self.design.arrays, y, d, self._raw_labels)
-        return self._keyed(
-            estimates(self.design.arrays, value, z, d, level=level, interval=interval)
-        )
+        return self._estimates("total", (col,), level, na, interval)
 
     def ratio(
         self,
@@ -111,13 +174,7 @@ class DomainEstimator:
         interval: IntervalKind = "t",
     ) -> dict[str, Estimate]:
         """Domain ratios of totals (R ``svyby(~num, ~by, design, svyratio, denominator=~den)``)."""
-        y, y_ok = numeric_values(self.design.column(num), num, na)
-        x, x_ok = numeric_values(self.design.column(den), den, na)
-        d = self._domains(y_ok & x_ok)
-        value, z = ratio_kernel(self.design.arrays, y, x, d, self._raw_labels)
-        return self._keyed(
-            estimates(self.design.arrays, value, z, d, level=level, interval=interval)
-        )
+        return self._estimates("ratio", (num, den), level, na, interval)
 
     def proportion(
         self,
@@ -129,14 +186,17 @@ class DomainEstimator:
         na: NaPolicy = "fail",
     ) -> dict[str, Estimate]:
         """Domain shares of ``col == value`` (R ``svyby(~I(col == value), ~by, d, svyciprop)``)."""
-        if method not in SVY_PROPORTION_METHODS:
-            raise ParameterError(
-                f"method must be one of {list(SVY_PROPORTION_METHODS)}, got {method!r}"
-            )
-        y, present = indicator(self.design.column(col), col, value, na)
-        d = self._domains(present)
-        est, z = mean_kernel(self.design.arrays, y, d, self._raw_labels)
-        return self._keyed(estimates(self.design.arrays, est, z, d, level=level, proportion=method))
+        ests = proportion_estimates(
+            self.design,
+            col,
+            value,
+            self._matrix,
+            self._raw_labels,
+            level=level,
+            method=method,
+            na=na,
+        )
+        return self._keyed(ests)
 
     def difference(
         self,

@@ -51,6 +51,16 @@ class ItemTotal(FrozenModel):
         Cronbach's alpha of the other items (NaN with only two items).
     n : int
         Complete rows used.
+
+    Examples
+    --------
+    Six respondents answered three courtesy items on 1–5:
+
+    >>> import servqual as sq
+    >>> rows = [[4, 5, 4], [3, 3, 4], [5, 5, 5], [2, 3, 2], [4, 4, 3], [3, 4, 4]]
+    >>> t = sq.item_total_correlations(rows)[2]
+    >>> t.id, round(t.corrected_r, 2), round(t.alpha_if_dropped, 3), t.n
+    ('V3', 0.72, 0.914, 6)
     """
 
     id: str

@@ -53,6 +53,20 @@ class Responses:
         ``answer - scale.min``, ``-1`` for missing, columns in the instrument's item order.
     respondent_ids : (n,) array, optional
         Respondent identifiers (default ``0 … n-1``).
+
+    Examples
+    --------
+    Three visitors to a service desk rated speed and courtesy on 1–4; the third skipped
+    courtesy (code ``-1``):
+
+    >>> import numpy as np
+    >>> import servqual as sq
+    >>> inst = sq.Instrument(id="desk", name="Service desk", scale=sq.Scale(min=1, max=4),
+    ...     items=[sq.Item(id="Q1", text="Speed"), sq.Item(id="Q2", text="Courtesy")])
+    >>> codes = np.array([[2, 3], [1, 3], [3, -1]], dtype="int8")  # answer - 1
+    >>> r = sq.Responses(inst, sq.Design({"desk": ["A", "A", "B"]}), codes)
+    >>> r.n, r.values().tolist(), r.answered().sum(axis=0).tolist()
+    (3, [[3.0, 4.0], [2.0, 4.0], [4.0, nan]], [3, 2])
     """
 
     def __init__(

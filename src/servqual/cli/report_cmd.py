@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from servqual.cli import _common as _cli
 from servqual.errors import EstimationError, ParameterError, ValidationError
 
 if TYPE_CHECKING:
@@ -28,26 +29,6 @@ if TYPE_CHECKING:
 __all__ = ["register", "run"]
 
 FORMATS = ("text", "markdown", "html", "json")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
-
-
-def _level(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in (0, 1), got {text!r}") from None
-    if not 0.0 < value < 1.0:
-        raise argparse.ArgumentTypeError(f"expected a number in (0, 1), got {text!r}")
-    return value
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -66,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     design = p.add_argument_group("survey design")
     design.add_argument(
         "--population",
-        type=_positive_int,
+        type=_cli.positive_int,
         metavar="N",
         help="people served in the period (finite-population correction, unstratified)",
     )
@@ -80,7 +61,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     out = p.add_argument_group("report")
     out.add_argument("--by", metavar="COLUMN", help="one section per value of COLUMN")
     out.add_argument("--format", choices=FORMATS, default="text")
-    out.add_argument("--level", type=_level, default=0.95, help="confidence level (0.95)")
+    out.add_argument("--level", type=_cli.level, default=0.95, help="confidence level (0.95)")
     out.add_argument(
         "--weights",
         choices=("exact", "regulation"),
@@ -91,7 +72,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     out.add_argument("--title", help="report title")
     out.add_argument("--unit", help="service unit")
     out.add_argument("--period", help="survey period")
-    out.add_argument("--target", type=_positive_int, metavar="N", help="planned respondents")
+    out.add_argument("--target", type=_cli.positive_int, metavar="N", help="planned respondents")
     out.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.set_defaults(handler=run)
 

@@ -23,38 +23,12 @@ import numpy as np
 
 from servqual import sample_size as ss
 from servqual import sampling
-from servqual.errors import DataFormatError, ParameterError, ServqualTypeError
+from servqual.cli import _common as _cli
+from servqual.errors import DataFormatError, ParameterError
 
 __all__ = ["register", "run_sample", "run_sample_size"]
 
 _ADDED = ("inclusion_probability", "weight")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
-    return value
-
-
-def _number(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -64,12 +38,18 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         help="sample size by Krejcie-Morgan, Slovin and Cochran, side by side",
         description="Print the sample size for a population by each common method.",
     )
-    p.add_argument("--population", type=_positive_int, required=True, metavar="N")
-    p.add_argument("--margin", type=_number, default=0.05, help="margin of error (default 0.05)")
-    p.add_argument("--level", type=_number, default=0.95, help="confidence level (default 0.95)")
-    p.add_argument("--p", type=_number, default=0.5, help="anticipated proportion (default 0.5)")
+    p.add_argument("--population", type=_cli.positive_int, required=True, metavar="N")
     p.add_argument(
-        "--response-rate", type=_number, default=1.0, help="expected response rate (default 1)"
+        "--margin", type=_cli.number, default=0.05, help="margin of error (default 0.05)"
+    )
+    p.add_argument(
+        "--level", type=_cli.number, default=0.95, help="confidence level (default 0.95)"
+    )
+    p.add_argument(
+        "--p", type=_cli.number, default=0.5, help="anticipated proportion (default 0.5)"
+    )
+    p.add_argument(
+        "--response-rate", type=_cli.number, default=1.0, help="expected response rate (default 1)"
     )
     p.set_defaults(handler=run_sample_size)
 
@@ -82,8 +62,10 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         ),
     )
     q.add_argument("frame", metavar="FRAME.csv", help="the frame: one row per unit (UTF-8 CSV)")
-    q.add_argument("-n", type=_positive_int, required=True, help="sample size")
-    q.add_argument("--seed", type=_seed, required=True, help="random seed (record it!)")
+    q.add_argument("-n", type=_cli.positive_int, required=True, help="sample size")
+    q.add_argument(
+        "--seed", type=_cli.non_negative_int, required=True, help="random seed (record it!)"
+    )
     q.add_argument("--strata", metavar="COLUMN", help="column of stratum labels")
     q.add_argument(
         "--allocation", choices=("proportional", "neyman", "equal"), default="proportional"
@@ -100,7 +82,7 @@ def run_sample_size(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Print the sizes by each method for ``args.population``."""
     stream = out if out is not None else sys.stdout
     n_pop = args.population
-    try:
+    with _cli.option_errors():
         rows = [
             ("Krejcie-Morgan (formula)", ss.krejcie_morgan(n_pop), "d = 0.05, 95%, P = 0.5"),
             ("Krejcie-Morgan (table)", ss.krejcie_morgan(n_pop, table=True), "1970 table"),
@@ -117,8 +99,6 @@ def run_sample_size(args: argparse.Namespace, out: TextIO | None = None) -> int:
                 "n0 / (1 + (n0 - 1) / N)",
             ),
         ]
-    except ServqualTypeError as exc:
-        raise ParameterError(str(exc)) from None
     print(
         f"Sample size for a population of {n_pop} "
         f"(margin {args.margin:g}, level {args.level:g}, p {args.p:g})",
@@ -181,7 +161,7 @@ def run_sample(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if clash:
         raise DataFormatError(f"the frame already has a column {clash[0]!r}")
     n_rows = len(rows)
-    try:
+    with _cli.option_errors():
         if args.strata:
             labels = _column(header, rows, args.strata, "--strata")
             sd = None
@@ -204,8 +184,6 @@ def run_sample(args: argparse.Namespace, out: TextIO | None = None) -> int:
             draw = sampling.systematic(n_rows, args.n, seed=args.seed)
         else:
             draw = sampling.simple_random(n_rows, args.n, seed=args.seed)
-    except ServqualTypeError as exc:
-        raise ParameterError(str(exc)) from None
     _write_rows(args, header, rows, draw, out)
     if args.record:
         Path(args.record).write_text(draw.model_dump_json(indent=1), encoding="utf-8")

@@ -46,7 +46,26 @@ DEMO: Final[dict[str, str | int]] = {
 
 
 def demo_path() -> Path:
-    """Path of the bundled demo survey ``demo_skm.csv``."""
+    """Path of the bundled demo survey ``demo_skm.csv``.
+
+    Returns
+    -------
+    pathlib.Path
+        A UTF-8 CSV file, one respondent per row (see the module docstring).
+
+    Examples
+    --------
+    Read the demo survey as any survey file, with its design columns:
+
+    >>> import servqual as sq
+    >>> path = sq.data.demo_path()
+    >>> path.read_text(encoding="utf-8").splitlines()[0][:30]
+    'respondent_id,service,gender,a'
+    >>> r = sq.read_csv(path, sq.instruments.SKM_2017, strata="service", fpc="population",
+    ...                 id_column="respondent_id")
+    >>> r.n, r.design.df
+    (400, 397.0)
+    """
     return Path(__file__).with_name("demo_skm.csv")
 
 

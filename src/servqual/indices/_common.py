@@ -50,7 +50,7 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-S = TypeVar("S")
+S = TypeVar("S", Responses, tuple[Responses, Responses])
 
 
 @dataclass(frozen=True)
@@ -180,28 +180,29 @@ def estimates(
 
 def compare(
     lin_of: Callable[[S, BoolArray], Lin],
-    estimate_of: Callable[[Lin, DesignArrays], Estimate],
-    design_of: Callable[[S], Design],
     first: S,
     other: S | None,
     *,
     by: str | None,
     groups: tuple[str, str] | None,
     level: float,
+    estimate_of: Callable[[Lin, DesignArrays], Estimate] | None = None,
 ) -> Comparison:
     """Dispatch a comparison: waves (``other`` given) or groups (``by`` and ``groups``).
 
     ``lin_of(sample, mask)`` gives the index's linearized value for a domain of a sample
-    (one ``Responses`` or a pair of forms); ``estimate_of(lin, arrays)`` turns it into the
-    index's :class:`Estimate`; ``design_of(sample)`` is the sample's design.
+    (one ``Responses``, or a pair of forms whose first form carries the design);
+    ``estimate_of(lin, arrays)`` turns it into the index's :class:`Estimate` (default: a
+    t interval on the design df, :func:`estimate`).
     """
     level = check_level(level)
+    est_of = estimate_of or (lambda lin, arrays: estimate(lin, arrays, level))
     if other is not None:
         if by is not None or groups is not None:
             raise ParameterError("compare two waves or two groups, not both: drop by/groups")
-        d_a, d_b = design_of(first), design_of(other)
-        est_a = estimate_of(lin_of(first, np.ones(d_a.n_rows, np.bool_)), d_a.arrays)
-        est_b = estimate_of(lin_of(other, np.ones(d_b.n_rows, np.bool_)), d_b.arrays)
+        d_a, d_b = _design_of(first), _design_of(other)
+        est_a = est_of(lin_of(first, np.ones(d_a.n_rows, np.bool_)), d_a.arrays)
+        est_b = est_of(lin_of(other, np.ones(d_b.n_rows, np.bool_)), d_b.arrays)
         return compare_independent(est_a, est_b, level=level)
     if by is None or groups is None or len(groups) != 2:
         raise ParameterError(
@@ -210,11 +211,38 @@ def compare(
     ga, gb = (str(g) for g in groups)
     if ga == gb:
         raise ParameterError(f"groups must be two different groups, got {ga!r} twice")
-    design = design_of(first)
+    design = _design_of(first)
     lin_a = lin_of(first, group_mask(design, by, ga))
     lin_b = lin_of(first, group_mask(design, by, gb))
-    ests = (estimate_of(lin_a, design.arrays), estimate_of(lin_b, design.arrays))
+    ests = (est_of(lin_a, design.arrays), est_of(lin_b, design.arrays))
     return comparison_from_influence(design.arrays, list(ests), lin_a.z - lin_b.z, level=level)
+
+
+def _design_of(sample: Responses | tuple[Responses, Responses]) -> Design:
+    """The design of a sample: a ``Responses``, or the first form of a pair of forms."""
+    return (sample[0] if isinstance(sample, tuple) else sample).design
+
+
+def mean_lin(values: FloatArray, arrays: DesignArrays, mask: BoolArray) -> Lin:
+    """The design mean of one column of answers (NaN = missing) over a domain."""
+    means, z, counts = item_means(values[:, None], arrays, mask, ("mean",))
+    return Lin(float(means[0]), z[:, 0], int(counts[0]))
+
+
+def single_item_waves(
+    scores: object,
+    other: object | None,
+    instrument: Instrument,
+    item: str | None,
+    name: str,
+    *,
+    same_scale: bool = True,
+) -> tuple[Responses, Responses | None]:
+    """The ``Responses`` of a single-item index's first sample and optional second wave."""
+    first = single_item(scores, instrument, item, name, same_scale=same_scale)[0]
+    if other is None:
+        return first, None
+    return first, single_item(other, instrument, item, name, same_scale=same_scale)[0]
 
 
 def interval_like(est: Estimate, bounds: tuple[float, float], method: str) -> Estimate:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from servqual._design_build import factorize, missing_mask
 from servqual.design import Design
 from servqual.errors import (
     InsufficientDataError,
@@ -124,11 +124,12 @@ def domains(design: Design, by: Any) -> tuple[list[str], npt.NDArray[np.intp]]:
         if bad.size:
             raise ValidationError(f"by column {by!r} is missing in row {int(bad[0])}: nan")
     elif values.dtype.kind == "O":
-        for i, v in enumerate(values.tolist()):
-            if v is None or (isinstance(v, float) and math.isnan(v)):
-                raise ValidationError(f"by column {by!r} is missing in row {i}: {v!r}")
+        bad = np.flatnonzero(missing_mask(values))  # None or NaN, vectorized
+        if bad.size:
+            i = int(bad[0])
+            raise ValidationError(f"by column {by!r} is missing in row {i}: {values[i]!r}")
     try:
-        uniq, groups = np.unique(values, return_inverse=True)
+        groups, uniq = factorize(values)
     except TypeError as exc:
         raise ValidationError(
             f"by column {by!r} mixes values that cannot be ordered: {exc}"
@@ -136,4 +137,4 @@ def domains(design: Design, by: Any) -> tuple[list[str], npt.NDArray[np.intp]]:
     labels = [str(u.item() if hasattr(u, "item") else u) for u in uniq]
     if len(set(labels)) != len(labels):
         raise ValidationError(f"by column {by!r} has distinct values with the same text")
-    return labels, groups.astype(np.intp).reshape(-1)
+    return labels, groups

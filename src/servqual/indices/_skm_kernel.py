@@ -53,6 +53,7 @@ def element_sums(
     # Left factor of the block products: row g holds w·δ_g, row G + g holds δ_g.
     lhs = np.zeros((2 * n_groups, min(n, _BLOCK)))
     lhs[1] = 1.0
+    domain_ids = np.arange(n_groups)[:, None]
     x = np.empty((min(n, _BLOCK), k))
     answered = np.empty_like(x)
     for start in range(0, n, _BLOCK):  # loop over blocks of rows, not over rows
@@ -61,11 +62,10 @@ def element_sums(
         block = codes[start:stop]
         if groups is None:
             lhs[0, :rows] = weights[start:stop]
-        else:
-            g = groups[start:stop]
-            lhs[:, :rows] = 0.0
-            lhs[g, np.arange(rows)] = weights[start:stop]
-            lhs[n_groups + g, np.arange(rows)] = 1.0
+        else:  # one-hot δ_g (rows G … 2G−1), then w·δ_g (rows 0 … G−1)
+            onehot = lhs[n_groups:, :rows]
+            np.equal(groups[start:stop], domain_ids, out=onehot)
+            np.multiply(onehot, weights[start:stop], out=lhs[:n_groups, :rows])
         np.maximum(block, 0, out=x[:rows])  # a missing answer (-1) contributes 0
         np.greater_equal(block, 0, out=answered[:rows])
         code_tot += lhs[:, :rows] @ x[:rows]
@@ -100,6 +100,7 @@ def influence(
     n, k = codes.shape
     z = np.empty(n, dtype=np.float64)
     centred = np.empty((min(n, _BLOCK), k))
+    rows = np.arange(min(n, _BLOCK))
     for start in range(0, n, _BLOCK):  # loop over blocks of rows, not over rows
         stop = min(start + _BLOCK, n)
         block = codes[start:stop]
@@ -112,6 +113,6 @@ def influence(
             g = groups[start:stop]
             np.subtract(block, mean_codes[g], out=c)
             np.copyto(c, 0.0, where=block < 0)
-            c *= coef[g]
-            np.sum(c, axis=1, out=z[start:stop])
+            # every domain's product at once (one small BLAS product), then each row's own
+            z[start:stop] = (c @ coef.T)[rows[: stop - start], g]
     return z

@@ -23,7 +23,6 @@ from servqual.models._base import FrozenModel
 from servqual.models.instrument import Instrument
 from servqual.models.results import Estimate
 from servqual.responses import Responses
-from servqual.stats.design_arrays import DesignArrays
 from servqual.stats.quantiles import check_level
 
 __all__ = ["CESResult", "ces", "ces_compare"]
@@ -45,6 +44,13 @@ class CESResult(FrozenModel):
         The scale's direction, from the instrument.
     n : int
         Respondents who answered.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> r = sq.ces([7, 6, 5, 6, 2, 7, 4, 6, 5, 3])  # ten callers to a tax helpline, 1–7
+    >>> round(r.mean.value, 1), round(r.low_effort.value, 1), r.threshold, r.high_is_easy
+    (5.1, 70.0, 5, True)
     """
 
     mean: Estimate
@@ -143,10 +149,8 @@ def ces(
     out: dict[str, CESResult] = {}
     for label, mask in c.domains(responses.design, by):
         lin = share_lin(values, hit, arrays, mask)
-        means, z, counts = c.item_means(values[:, None], arrays, mask, ("mean",))
-        mean = c.estimate(c.Lin(float(means[0]), z[:, 0], int(counts[0])), arrays, level)
         out[label] = CESResult(
-            mean=mean,
+            mean=c.estimate(c.mean_lin(values, arrays, mask), arrays, level),
             low_effort=share_estimate(lin, arrays, level, method),
             threshold=threshold,
             high_is_easy=easy,
@@ -176,14 +180,7 @@ def ces_compare(
 
     def lin_of(responses: Responses, mask: npt.NDArray[np.bool_]) -> c.Lin:
         _, values = c.single_item(responses, _CES, item, "CES", same_scale=False)
-        means, z, counts = c.item_means(values[:, None], responses.design.arrays, mask, ("mean",))
-        return c.Lin(float(means[0]), z[:, 0], int(counts[0]))
+        return c.mean_lin(values, responses.design.arrays, mask)
 
-    def estimate_of(lin: c.Lin, arrays: DesignArrays) -> Estimate:
-        return c.estimate(lin, arrays, level)
-
-    first, _ = c.single_item(scores, _CES, item, "CES", same_scale=False)
-    second = None if other is None else c.single_item(other, _CES, item, "CES", same_scale=False)[0]
-    return c.compare(
-        lin_of, estimate_of, lambda r: r.design, first, second, by=by, groups=groups, level=level
-    )
+    first, second = c.single_item_waves(scores, other, _CES, item, "CES", same_scale=False)
+    return c.compare(lin_of, first, second, by=by, groups=groups, level=level)

@@ -52,6 +52,13 @@ class CSATResult(FrozenModel):
         How many of the highest levels count as satisfied (2: 4 and 5 on 1–5).
     n : int
         Respondents who answered.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> r = sq.csat([5, 4, 4, 3, 5, 2, 4, 4, 5, 3, 4, 1])  # a passport office, 1–5
+    >>> round(r.top_box.value, 1), r.top, r.n, round(r.mean.value, 2)
+    (66.7, 2, 12, 3.67)
     """
 
     top_box: Estimate
@@ -164,8 +171,7 @@ def csat(
     out: dict[str, CSATResult] = {}
     for label, mask in c.domains(responses.design, by):
         lin = share_lin(values, hit, arrays, mask)
-        means, z, counts = c.item_means(values[:, None], arrays, mask, ("mean",))
-        mean = c.estimate(c.Lin(float(means[0]), z[:, 0], int(counts[0])), arrays, level)
+        mean = c.estimate(c.mean_lin(values, arrays, mask), arrays, level)
         out[label] = CSATResult(
             top_box=share_estimate(lin, arrays, level, method), mean=mean, top=top, n=lin.n
         )
@@ -204,10 +210,7 @@ def csat_compare(
     def estimate_of(lin: c.Lin, arrays: DesignArrays) -> Estimate:
         return share_estimate(lin, arrays, level, "logit")
 
-    first, _ = c.single_item(scores, _CSAT, item, "CSAT", same_scale=False)
-    second = (
-        None if other is None else c.single_item(other, _CSAT, item, "CSAT", same_scale=False)[0]
-    )
+    first, second = c.single_item_waves(scores, other, _CSAT, item, "CSAT", same_scale=False)
     return c.compare(
-        lin_of, estimate_of, lambda r: r.design, first, second, by=by, groups=groups, level=level
+        lin_of, first, second, by=by, groups=groups, level=level, estimate_of=estimate_of
     )

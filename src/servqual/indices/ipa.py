@@ -72,6 +72,23 @@ class IPAItem(FrozenModel):
         ``100 · performance / importance`` (percent).
     clear : bool
         Neither interval contains its cross-hair line.
+
+    Examples
+    --------
+    Four visitors to a permit counter rated performance and importance on 1–4:
+
+    >>> import numpy as np
+    >>> import servqual as sq
+    >>> inst = sq.Instrument(id="c", name="Counter", scale=sq.Scale(min=1, max=4),
+    ...     items=[sq.Item(id="U1", text="Requirements"), sq.Item(id="U2", text="Speed"),
+    ...            sq.Item(id="U3", text="Fee")])
+    >>> d = sq.Design({"id": np.arange(4)})
+    >>> p = np.array([[3, 2, 4], [3, 2, 3], [4, 1, 4], [3, 2, 3]], "int8")
+    >>> i = np.array([[3, 4, 2], [4, 4, 2], [3, 4, 3], [3, 4, 2]], "int8")
+    >>> r = sq.ipa(sq.Responses(inst, d, p - 1), sq.Responses(inst, d, i - 1))
+    >>> u2 = r.items[1]
+    >>> u2.id, u2.quadrant, u2.quadrant_en, round(u2.performance.value, 2), u2.clear
+    ('U2', 'I', 'Concentrate here', 1.75, True)
     """
 
     id: str
@@ -100,6 +117,24 @@ class IPAResult(FrozenModel):
         Overall conformity ``100 · Σ P_j / Σ I_j`` (percent).
     n : int
         Respondents in the group.
+
+    Examples
+    --------
+    Four visitors to a permit counter rated performance and importance on 1–4:
+
+    >>> import numpy as np
+    >>> import servqual as sq
+    >>> inst = sq.Instrument(id="c", name="Counter", scale=sq.Scale(min=1, max=4),
+    ...     items=[sq.Item(id="U1", text="Requirements"), sq.Item(id="U2", text="Speed"),
+    ...            sq.Item(id="U3", text="Fee")])
+    >>> d = sq.Design({"id": np.arange(4)})
+    >>> p = np.array([[3, 2, 4], [3, 2, 3], [4, 1, 4], [3, 2, 3]], "int8")
+    >>> i = np.array([[3, 4, 2], [4, 4, 2], [3, 4, 3], [3, 4, 2]], "int8")
+    >>> r = sq.ipa(sq.Responses(inst, d, p - 1), sq.Responses(inst, d, i - 1))
+    >>> round(r.importance_line, 2), round(r.performance_line, 2), r.crosshair
+    (3.17, 2.83, 'data')
+    >>> round(r.conformity, 1), r.n
+    (89.5, 4)
     """
 
     items: tuple[IPAItem, ...]

@@ -66,6 +66,15 @@ class NPSResult(FrozenModel):
         Respondents who answered.
     method : str
         The interval method.
+
+    Examples
+    --------
+    Twenty citizens said how likely they are to recommend the online licensing portal:
+
+    >>> import servqual as sq
+    >>> r = sq.nps([10] * 5 + [9] * 3 + [8] * 4 + [7] * 2 + [5] * 3 + [2] * 3)
+    >>> round(r.nps.value, 1), r.promoters, r.passives, r.detractors, r.n
+    (10.0, 40.0, 30.0, 30.0, 20)
     """
 
     nps: Estimate
@@ -322,8 +331,7 @@ def nps_compare(
         est = estimate_from_variance(lin.value, v, n=lin.n, df=None, level=level)
         return c.interval_like(est, wald_interval(est.value, est.se, None, lin.n, level), "wald")
 
-    first, _ = c.single_item(scores, _NPS_INSTRUMENT, item, "NPS")
-    second = None if other is None else c.single_item(other, _NPS_INSTRUMENT, item, "NPS")[0]
+    first, second = c.single_item_waves(scores, other, _NPS_INSTRUMENT, item, "NPS")
     return c.compare(
-        lin_of, estimate_of, lambda r: r.design, first, second, by=by, groups=groups, level=level
+        lin_of, first, second, by=by, groups=groups, level=level, estimate_of=estimate_of
     )

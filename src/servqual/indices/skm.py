@@ -38,7 +38,7 @@ from servqual.indices.skm_bootstrap import bootstrap_index
 from servqual.indices.skm_result import SKMElement, SKMResult, WeightsMode
 from servqual.models.results import Estimate, Interval
 from servqual.responses import Responses
-from servqual.stats.design_arrays import linearized_variance
+from servqual.stats.design_arrays import linearized_variance, linearized_variance_groups
 
 __all__ = ["skm_index"]
 
@@ -250,9 +250,7 @@ def _variances(
     z = kernel.influence(spec.responses.codes, mean_codes, coef, groups)
     if groups is None:
         return linearized_variance(z, spec.arrays)
-    per_domain = np.zeros((z.shape[0], mean_codes.shape[0]))
-    per_domain[np.arange(z.shape[0]), groups] = z
-    return linearized_variance(per_domain, spec.arrays)
+    return linearized_variance_groups(z, groups, mean_codes.shape[0], spec.arrays)
 
 
 def _bootstrap(spec: Spec, weights: FloatArray, value: float, n: int) -> Estimate:

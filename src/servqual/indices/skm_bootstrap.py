@@ -18,7 +18,7 @@ from servqual.models.results import Estimate, Interval
 from servqual.stats.bootstrap import BootstrapMethod, bootstrap_totals
 from servqual.stats.design_arrays import DesignArrays
 
-__all__ = ["bootstrap_index", "index_statistic"]
+__all__ = ["bootstrap_index", "index_statistic", "weighted_values"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -34,6 +34,26 @@ def index_statistic(omega: FloatArray) -> Callable[[FloatArray], FloatArray]:
         return np.asarray(25.0 * (nrr @ omega), dtype=np.float64)
 
     return statistic
+
+
+def weighted_values(
+    codes: npt.NDArray[np.int8], weights: FloatArray, *, offset: FloatArray, sign: FloatArray
+) -> FloatArray:
+    """Per-respondent ``[w y a, w a]`` (n, 2k), written into one preallocated array.
+
+    ``y = offset + sign · code`` is the answer (reverse-scored elements flipped) and
+    ``a`` the answered indicator; a missing answer gives exactly 0 in both halves. The
+    same numbers as ``concatenate([where(a, y, 0) w, a w])`` without its temporaries.
+    """
+    k = codes.shape[1]
+    values = np.empty((codes.shape[0], 2 * k), dtype=np.float64)
+    y, answered = values[:, :k], values[:, k:]
+    np.greater_equal(codes, 0, out=answered)  # 1.0 where answered, else 0.0
+    np.multiply(codes, sign, out=y)
+    y += offset
+    y *= answered  # a missing answer (code −1) gives exactly 0
+    values *= weights[:, None]
+    return values
 
 
 def bootstrap_index(
@@ -66,9 +86,7 @@ def bootstrap_index(
             "method='bootstrap' resamples respondents, but this design samples clusters; "
             "use method='linearization'"
         )
-    answered = codes >= 0
-    y = np.where(answered, offset + sign * codes, 0.0)
-    values = np.concatenate([y * weights[:, None], answered * weights[:, None]], axis=1)
+    values = weighted_values(codes, weights, offset=offset, sign=sign)
     strata = arrays.stratum_codes if len(arrays.strata) > 1 else None
     res = bootstrap_totals(
         values,

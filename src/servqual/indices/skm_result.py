@@ -42,6 +42,15 @@ class SKMElement(FrozenModel):
         Grade of ``converted`` by the regime's thresholds.
     label : str
         Performance label of ``grade`` (``"Baik"``).
+
+    Examples
+    --------
+    Element U1 (requirements) of the demo civil-registry survey:
+
+    >>> import servqual as sq
+    >>> u1 = sq.skm_index(sq.data.load_demo()).element("U1")
+    >>> u1.name, u1.n, round(u1.nrr, 3), round(u1.converted, 2), u1.grade
+    ('Persyaratan', 395, 3.212, 80.3, 'B')
     """
 
     code: str
@@ -90,6 +99,18 @@ class SKMResult(FrozenModel):
         Id of the instrument answered.
     by, domain : str or None
         With ``skm_index(..., by=column)``: the column and this result's value of it.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> r = sq.skm_index(sq.data.load_demo())
+    >>> round(r.index.value, 2), r.grade, r.label, r.n
+    (78.77, 'B', 'Baik', 400)
+    >>> [e.code for e in r.weakest(3)]
+    ['U3', 'U8', 'U9']
+    >>> row = r.to_dict()
+    >>> round(row["ci_low"], 2), round(row["ci_high"], 2), row["regime"]
+    (78.01, 79.53, 'skm-2017')
     """
 
     index: Estimate

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Iterator
+from typing import NamedTuple
 
 from servqual.indices.grades import Regime, thresholds
 from servqual.report._labels import Language, check_language, fmt, fmt_int, label_text, word
@@ -63,8 +65,8 @@ def _weakest_items(section: IndexSection, language: Language) -> list[str]:
     return parts
 
 
-def _weakest(section: IndexSection, language: Language) -> str:
-    return f"{word('weakest', language)}: " + "; ".join(_weakest_items(section, language))
+def _weakest(items: list[str], language: Language) -> str:
+    return f"{word('weakest', language)}: " + "; ".join(items)
 
 
 def _crossing(section: IndexSection, regime: str, language: Language) -> str | None:
@@ -198,6 +200,31 @@ def _table_header(language: Language) -> list[str]:
     return [word(k, language) for k in keys]
 
 
+class _Section(NamedTuple):
+    """The texts of one report section, shared by the text, Markdown and HTML renderers."""
+
+    title: str
+    headline: str
+    crossing: str | None
+    respondents: str
+    header: list[str]
+    rows: list[list[str]]
+    weakest: list[str]
+
+
+def _sections(report: Report, language: Language) -> Iterator[_Section]:
+    for section in report.sections:
+        yield _Section(
+            title=_section_title(section, report, language),
+            headline=_headline(section, language),
+            crossing=_crossing(section, report.method.regime, language),
+            respondents=_respondents(section, language),
+            header=_table_header(language),
+            rows=_table_rows(section, language),
+            weakest=_weakest_items(section, language),
+        )
+
+
 def render_text(report: Report, *, language: Language = "en") -> str:
     """Render a report as plain text for a terminal.
 
@@ -241,14 +268,12 @@ def render_text(report: Report, *, language: Language = "en") -> str:
     title, header = _header_lines(report, language)
     out = [title, "=" * len(title), *header]
     right = (False, False, True, True, True, False)
-    for section in report.sections:
-        name = _section_title(section, report, language)
-        out += ["", name, "-" * len(name), _headline(section, language)]
-        crossing = _crossing(section, report.method.regime, language)
-        if crossing:
-            out.append(f"  ({crossing})")
-        out += [_respondents(section, language), ""]
-        table = [_table_header(language), *_table_rows(section, language)]
+    for sec in _sections(report, language):
+        out += ["", sec.title, "-" * len(sec.title), sec.headline]
+        if sec.crossing:
+            out.append(f"  ({sec.crossing})")
+        out += [sec.respondents, ""]
+        table = [sec.header, *sec.rows]
         widths = [max(len(r[j]) for r in table) for j in range(len(table[0]))]
         for r in table:
             cells = [
@@ -256,7 +281,7 @@ def render_text(report: Report, *, language: Language = "en") -> str:
             ]
             out.append("  ".join(cells).rstrip())
         out += ["", f"{word('weakest', language)}:"]
-        out += [f"  {i}. {item}" for i, item in enumerate(_weakest_items(section, language), 1)]
+        out += [f"  {i}. {item}" for i, item in enumerate(sec.weakest, 1)]
     if report.ipa is not None:
         out += ["", *ipa_text_lines(report.ipa, language=language)]
     out += ["", f"{word('method', language)}: {method_note(report.method, language=language)}"]
@@ -294,17 +319,15 @@ def render_markdown(report: Report, *, language: Language = "en") -> str:
     language = check_language(language)
     title, header = _header_lines(report, language)
     out = [f"# {title}", "", "  \n".join(header)]
-    for section in report.sections:
-        out += ["", f"## {_section_title(section, report, language)}", ""]
-        out.append(f"**{_headline(section, language)}**")
-        crossing = _crossing(section, report.method.regime, language)
-        if crossing:
-            out += ["", f"*{crossing}*"]
-        out += ["", _respondents(section, language), ""]
-        out.append("| " + " | ".join(_table_header(language)) + " |")
+    for sec in _sections(report, language):
+        out += ["", f"## {sec.title}", "", f"**{sec.headline}**"]
+        if sec.crossing:
+            out += ["", f"*{sec.crossing}*"]
+        out += ["", sec.respondents, ""]
+        out.append("| " + " | ".join(sec.header) + " |")
         out.append("| --- | --- | ---: | ---: | ---: | :---: |")
-        out += ["| " + " | ".join(r) + " |" for r in _table_rows(section, language)]
-        out += ["", _weakest(section, language)]
+        out += ["| " + " | ".join(r) + " |" for r in sec.rows]
+        out += ["", _weakest(sec.weakest, language)]
     if report.ipa is not None:
         out += ["", *ipa_markdown_lines(report.ipa, language=language)]
     out += ["", f"*{word('method', language)}:* {method_note(report.method, language=language)}"]
@@ -343,19 +366,18 @@ def render_html(report: Report, *, language: Language = "en") -> str:
     title, header = _header_lines(report, language)
     out = [f'<section class="servqual-report" lang="{language}">', f"<h1>{e(title)}</h1>"]
     out += [f"<p>{e(line)}</p>" for line in header]
-    for section in report.sections:
-        out.append(f"<h2>{e(_section_title(section, report, language))}</h2>")
-        out.append(f"<p><strong>{e(_headline(section, language))}</strong></p>")
-        crossing = _crossing(section, report.method.regime, language)
-        if crossing:
-            out.append(f"<p><em>{e(crossing)}</em></p>")
-        out.append(f"<p>{e(_respondents(section, language))}</p>")
+    for sec in _sections(report, language):
+        out.append(f"<h2>{e(sec.title)}</h2>")
+        out.append(f"<p><strong>{e(sec.headline)}</strong></p>")
+        if sec.crossing:
+            out.append(f"<p><em>{e(sec.crossing)}</em></p>")
+        out.append(f"<p>{e(sec.respondents)}</p>")
         out.append("<table>")
-        out.append("<tr>" + "".join(f"<th>{e(h)}</th>" for h in _table_header(language)) + "</tr>")
-        for r in _table_rows(section, language):
+        out.append("<tr>" + "".join(f"<th>{e(h)}</th>" for h in sec.header) + "</tr>")
+        for r in sec.rows:
             out.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>")
         out.append("</table>")
-        out.append(f"<p>{e(_weakest(section, language))}</p>")
+        out.append(f"<p>{e(_weakest(sec.weakest, language))}</p>")
     if report.ipa is not None:
         out += ipa_html_lines(report.ipa, language=language)
     note = method_note(report.method, language=language)

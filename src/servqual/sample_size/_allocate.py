@@ -52,6 +52,27 @@ def largest_remainder(exact: list[Fraction], n: int) -> list[int]:
     Floors first, then one more unit to each of the ``n - sum(floors)`` largest
     fractional parts; ties go to the stratum listed first. Computed in exact rational
     arithmetic, so ``33.3`` and ``33.300000000000004`` cannot break a tie.
+
+    Parameters
+    ----------
+    exact : list of Fraction
+        The unrounded sizes, summing to ``n``.
+    n : int
+        The total to keep.
+
+    Returns
+    -------
+    list of int
+        The rounded sizes, in the order of ``exact``, summing to ``n``.
+
+    Examples
+    --------
+    100 interviews shared equally over three service desks:
+
+    >>> from fractions import Fraction
+    >>> import servqual as sq
+    >>> sq.sample_size.largest_remainder([Fraction(100, 3)] * 3, 100)
+    [34, 33, 33]
     """
     floors = [math.floor(x) for x in exact]
     short = n - sum(floors)

@@ -33,6 +33,18 @@ def _correct(n0: float, population: int | None, correction: str) -> float:
     return n0 / (1.0 + n0 / population)
 
 
+def _adjusted(
+    n0: float, deff: float, rate: float, population: int | None, correction: str
+) -> tuple[float, str]:
+    """``(exact size, formula of the correction)``: ``n0 · deff``, corrected, over the rate."""
+    exact = _correct(n0 * deff, population, correction) / rate
+    if population is None:
+        return exact, ""
+    if correction == "cochran":
+        return exact, "; n = n0 / (1 + (n0 - 1) / N)"
+    return exact, "; n = n0 / (1 + n0 / N)"
+
+
 def _finish(exact: float, population: int | None) -> int:
     n = ceil_guarded(exact)
     return n if population is None else min(n, population)
@@ -173,20 +185,14 @@ def for_proportion(
         formula = "n0: Wilson half-width at p equals e"
     else:
         raise ParameterError(f"method must be one of ('wald', 'wilson'), got {method!r}")
-    exact = _correct(n0 * deff, n_pop, correction) / rate
-    if n_pop is not None:
-        formula += (
-            "; n = n0 / (1 + (n0 - 1) / N)"
-            if correction == "cochran"
-            else "; n = n0 / (1 + n0 / N)"
-        )
+    exact, fpc_formula = _adjusted(n0, deff, rate, n_pop, correction)
     return SampleSize(
         n=_finish(exact, n_pop),
         exact=exact,
         n0=n0,
         method="cochran" if method == "wald" else "wilson",
         rounding="up",
-        formula=formula,
+        formula=formula + fpc_formula,
         inputs={
             "margin": e,
             "level": level,
@@ -262,21 +268,14 @@ def for_mean(
     deff, rate = check_deff_rate(deff, response_rate)
     z = critical_value(level)
     n0 = (z * s / e) ** 2
-    exact = _correct(n0 * deff, n_pop, correction) / rate
-    formula = "n0 = z^2 sd^2 / e^2"
-    if n_pop is not None:
-        formula += (
-            "; n = n0 / (1 + (n0 - 1) / N)"
-            if correction == "cochran"
-            else "; n = n0 / (1 + n0 / N)"
-        )
+    exact, fpc_formula = _adjusted(n0, deff, rate, n_pop, correction)
     return SampleSize(
         n=_finish(exact, n_pop),
         exact=exact,
         n0=n0,
         method="mean",
         rounding="up",
-        formula=formula,
+        formula="n0 = z^2 sd^2 / e^2" + fpc_formula,
         inputs={
             "sd": s,
             "margin": e,

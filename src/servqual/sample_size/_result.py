@@ -40,6 +40,15 @@ class SampleSize(FrozenModel):
         The arguments, so the result can be checked and re-run.
     groups : int
         Number of groups the size applies to (2 for a comparison; total = ``n * groups``).
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> r = sq.sample_size.slovin(1200, 0.05)  # a district office serving 1,200 people
+    >>> int(r), r.method, r.formula
+    (300, 'slovin', 'n = N / (1 + N e^2)')
+    >>> r.inputs
+    {'population': 1200, 'margin': 0.05}
     """
 
     n: int = Field(ge=1)
@@ -84,6 +93,16 @@ class Allocation(FrozenModel):
         Strata whose allocation was capped at their size (every unit taken).
     minimum : int
         The minimum per stratum that was requested.
+
+    Examples
+    --------
+    300 interviews over three services of a civil-registry office, in proportion to the
+    people each served:
+
+    >>> import servqual as sq
+    >>> a = sq.sample_size.allocate({"KTP": 600, "KK": 450, "Akta": 150}, 300)
+    >>> a.sizes, a.exact
+    ({'KTP': 150, 'KK': 113, 'Akta': 37}, (150.0, 112.5, 37.5))
     """
 
     method: str

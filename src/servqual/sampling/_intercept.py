@@ -28,6 +28,19 @@ class EveryKth:
         First selected arrival, ``0 <= start < k``.
     seed : int or None
         The seed that chose ``start`` (recorded in :meth:`sample`).
+
+    Examples
+    --------
+    Interview every 4th visitor at a licensing counter, starting with arrival 1:
+
+    >>> import servqual as sq
+    >>> pick = sq.sampling.EveryKth(4, start=1)
+    >>> [t for t in range(12) if pick()]
+    [1, 5, 9]
+    >>> pick
+    EveryKth(k=4, start=1, seen=12)
+    >>> pick.feed(8).nonzero()[0].tolist()  # the next 8 arrivals: numbers 13 and 17
+    [1, 5]
     """
 
     def __init__(self, k: int, start: int, seed: int | None = None) -> None:

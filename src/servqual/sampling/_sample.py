@@ -93,6 +93,17 @@ class Sample(FrozenModel):
         Index into ``stratum_labels`` for each selected unit.
     population_sizes, sample_sizes : tuple of int
         ``N_h`` and ``n_h`` per stratum (one entry when unstratified).
+
+    Examples
+    --------
+    A district office draws 300 of the 1,200 applicants it served last month:
+
+    >>> import servqual as sq
+    >>> s = sq.sampling.simple_random(1200, 300, seed=7)
+    >>> s.method, s.n, float(s.inclusion_probabilities[0]), float(s.weights[0])
+    ('simple_random', 300, 0.25, 4.0)
+    >>> sq.sampling.Sample.model_validate_json(s.model_dump_json()) == s
+    True
     """
 
     method: str

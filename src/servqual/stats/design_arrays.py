@@ -4,15 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
 
 from servqual.stats.calibration import CalibrationStep, calibration_residuals
-from servqual.stats.reduce import FloatArray, IntArray, Moments, Summary, finalize, reduce
+from servqual.stats.reduce import (
+    FloatArray,
+    IntArray,
+    Moments,
+    Summary,
+    finalize,
+    reduce,
+    reduce_groups,
+)
 from servqual.stats.variance import LonelyPSU, covariance, design_df
 
-__all__ = ["DesignArrays", "linearized_covariance", "linearized_variance"]
+__all__ = [
+    "DesignArrays",
+    "linearized_covariance",
+    "linearized_variance",
+    "linearized_variance_groups",
+    "weighted_moments",
+]
 
 
 @dataclass(frozen=True)
@@ -70,8 +85,23 @@ class DesignArrays:
         """Whether a finite-population correction applies."""
         return bool(np.isfinite(self.pop).any())
 
-    def summarize(self, values: npt.ArrayLike, *, diagonal: bool = False) -> Summary:
-        """Reduce per-row ``values`` (n,) or (n, k) over this design."""
+    @cached_property
+    def stratum_rows(self) -> IntArray:
+        """Rows per stratum (counted once per design, reused by every reduce)."""
+        return np.bincount(self.stratum_codes, minlength=len(self.strata)).astype(np.intp)
+
+    @cached_property
+    def all_weights_positive(self) -> bool:
+        """Whether every weight is positive (then the rows of non-zero weight are all rows)."""
+        return bool(np.all(self.weights > 0))
+
+    def summarize(
+        self, values: npt.ArrayLike, *, diagonal: bool = False, weighted: bool = False
+    ) -> Summary:
+        """Reduce per-row ``values`` (n,) or (n, k) over this design.
+
+        ``weighted``: the values are already multiplied by the weights.
+        """
         return reduce(
             values,
             weights=self.weights,
@@ -81,11 +111,16 @@ class DesignArrays:
             psu_codes=self.psu_codes,
             psu_keys=self.psu_keys,
             diagonal=diagonal,
+            weighted=weighted,
+            stratum_rows=self.stratum_rows if self.psu_codes is None else None,
         )
 
-    def moments(self, values: npt.ArrayLike, *, diagonal: bool = False) -> Moments:
-        """Per-stratum moments of PSU totals of ``values``."""
-        return finalize(self.summarize(values, diagonal=diagonal), diagonal=diagonal)
+    def moments(
+        self, values: npt.ArrayLike, *, diagonal: bool = False, weighted: bool = False
+    ) -> Moments:
+        """Per-stratum moments of PSU totals of ``values`` (``weighted``: of ``values`` as is)."""
+        summary = self.summarize(values, diagonal=diagonal, weighted=weighted)
+        return finalize(summary, diagonal=diagonal)
 
     def with_weights(
         self, weights: FloatArray, *, calibration: tuple[CalibrationStep, ...] | None = None
@@ -134,6 +169,51 @@ def linearized_variance(z: npt.ArrayLike, design: DesignArrays) -> FloatArray:
     m = design.moments(design.residuals(z), diagonal=True)
     cov = covariance(m, lonely_psu=design.lonely_psu)
     return np.asarray(np.diagonal(cov).copy(), dtype=np.float64)
+
+
+def linearized_variance_groups(
+    z: FloatArray, groups: IntArray, n_groups: int, design: DesignArrays
+) -> FloatArray:
+    """Variance of ``Σ_i w_i z_i [g_i = g]`` for each of ``n_groups`` disjoint domains.
+
+    The same as :func:`linearized_variance` of the (n, G) matrix holding ``z[i]`` in
+    column ``groups[i]`` and 0 elsewhere (each row's influence value for its own domain,
+    0 for the others), but without forming that matrix unless the design is calibrated.
+    """
+    if design.calibration:
+        dense = np.zeros((z.shape[0], n_groups))
+        dense[np.arange(z.shape[0]), groups] = z
+        return linearized_variance(dense, design)
+    summary = reduce_groups(
+        z * design.weights,
+        groups,
+        n_groups,
+        stratum_codes=design.stratum_codes,
+        strata=design.strata,
+        pop=design.pop,
+        psu_codes=design.psu_codes,
+        psu_keys=design.psu_keys,
+        stratum_rows=design.stratum_rows if design.psu_codes is None else None,
+    )
+    cov = covariance(finalize(summary, diagonal=True), lonely_psu=design.lonely_psu)
+    return np.asarray(np.diagonal(cov).copy(), dtype=np.float64)
+
+
+def weighted_moments(wz: FloatArray, design: DesignArrays) -> Moments:
+    """Diagonal moments of already-weighted linearized values ``wz = w z`` (n, m).
+
+    For a design without calibration steps only: the caller multiplied ``z`` by the
+    weights once and reuses ``wz`` (e.g. for the design effect's simple-random-sampling
+    variance); ``covariance`` of the result is :func:`linearized_variance`'s.
+
+    Raises
+    ------
+    ValueError
+        If the design has calibration steps (``z`` would need its residuals first).
+    """
+    if design.calibration:
+        raise ValueError("weighted_moments needs a design without calibration steps")
+    return design.moments(wz, diagonal=True, weighted=True)
 
 
 def linearized_covariance(z: npt.ArrayLike, design: DesignArrays) -> FloatArray:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Moments", "Summary", "finalize", "merge", "reduce"]
+__all__ = ["Moments", "Summary", "finalize", "merge", "reduce", "reduce_groups"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -89,7 +89,12 @@ class Summary:
 
 
 def _group_sums(codes: IntArray, n_groups: int, values: FloatArray) -> FloatArray:
-    """Column sums of ``values`` per group code, via one sparse-free bincount per column."""
+    """Column sums of ``values`` per group code, via one sparse-free bincount per column.
+
+    One group (an unstratified design): plain column sums, no bincount.
+    """
+    if n_groups == 1:
+        return np.asarray(values.sum(axis=0, keepdims=True), dtype=np.float64)
     out = np.empty((n_groups, values.shape[1]), dtype=np.float64)
     for j in range(values.shape[1]):  # loop over columns (few), never over rows
         out[:, j] = np.bincount(codes, weights=values[:, j], minlength=n_groups)
@@ -104,7 +109,10 @@ def _stratum_cross(
     if diagonal:
         cross = np.zeros((n_groups, k, k), dtype=np.float64)
         idx = np.arange(k)
-        cross[:, idx, idx] = _group_sums(codes, n_groups, values * values)
+        if n_groups == 1:  # Σ v² per column in one fused pass, no n × k temporary
+            cross[0, idx, idx] = np.einsum("ij,ij->j", values, values)
+        else:
+            cross[:, idx, idx] = _group_sums(codes, n_groups, values * values)
         return cross
     cross = np.empty((n_groups, k, k), dtype=np.float64)
     if n_groups == 1:
@@ -129,6 +137,8 @@ def reduce(
     psu_codes: IntArray | None = None,
     psu_keys: Sequence[Hashable] | None = None,
     diagonal: bool = False,
+    weighted: bool = False,
+    stratum_rows: IntArray | None = None,
 ) -> Summary:
     """Reduce rows to per-stratum (or per-PSU) weighted sums of ``values``.
 
@@ -149,17 +159,28 @@ def reduce(
     diagonal : bool
         Compute only the diagonal of the cross-products (variances of each column, no
         covariances): O(n k) instead of O(n k²).
+    weighted : bool
+        ``values`` are already the weighted ``w u`` (the caller multiplied them, e.g. to
+        reuse the product); ``weights`` are then not applied again.
+    stratum_rows : (H,) int array, optional
+        Rows per stratum, ``bincount(stratum_codes)``, when the caller has it cached
+        (unclustered designs); counted here otherwise.
     """
     u = np.asarray(values, dtype=np.float64)
     if u.ndim == 1:
         u = u[:, None]
-    wu = u * weights[:, None]
+    wu = u if weighted else u * weights[:, None]
     n_strata = len(strata)
     n_rows = int(u.shape[0])
     if psu_codes is None:
         sums = _group_sums(stratum_codes, n_strata, wu)
         cross = _stratum_cross(stratum_codes, n_strata, wu, diagonal)
-        n_psu = np.bincount(stratum_codes, minlength=n_strata).astype(np.intp)
+        if stratum_rows is not None:
+            n_psu = np.asarray(stratum_rows, dtype=np.intp)
+        elif n_strata == 1:
+            n_psu = np.array([n_rows], dtype=np.intp)
+        else:
+            n_psu = np.bincount(stratum_codes, minlength=n_strata).astype(np.intp)
         return Summary(tuple(strata), pop, n_psu, sums, cross, n_rows)
     assert psu_keys is not None  # internal invariant, not user input
     n_psus = len(psu_keys)
@@ -177,6 +198,64 @@ def reduce(
         psu_keys=tuple(psu_keys),
         psu_stratum=psu_stratum,
         psu_totals=totals,
+    )
+
+
+def _weighted_count(codes: IntArray, weights: FloatArray, length: int) -> FloatArray:
+    """``bincount`` with weights (float64; the stubs type every bincount as int)."""
+    return np.asarray(np.bincount(codes, weights=weights, minlength=length), dtype=np.float64)
+
+
+def reduce_groups(
+    weighted: FloatArray,
+    groups: IntArray,
+    n_groups: int,
+    *,
+    stratum_codes: IntArray,
+    strata: Sequence[Hashable],
+    pop: FloatArray,
+    psu_codes: IntArray | None = None,
+    psu_keys: Sequence[Hashable] | None = None,
+    stratum_rows: IntArray | None = None,
+) -> Summary:
+    """:func:`reduce` (diagonal) of one weighted column split over disjoint domains.
+
+    The summary of the (n, G) matrix holding ``weighted[i]`` in column ``groups[i]`` and
+    0 elsewhere (``weighted=True, diagonal=True``), without forming that matrix: one
+    bincount over the combined (stratum or PSU, domain) code per sum.
+    """
+    wz = np.asarray(weighted, dtype=np.float64).reshape(-1)
+    g = np.asarray(groups, dtype=np.intp)
+    n_strata = len(strata)
+    n_rows = int(wz.shape[0])
+    idx = np.arange(n_groups)
+    if psu_codes is None:
+        cells = n_strata * n_groups
+        code = g if n_strata == 1 else stratum_codes * n_groups + g
+        sums = _weighted_count(code, wz, cells).reshape(n_strata, n_groups)
+        cross = np.zeros((n_strata, n_groups, n_groups), dtype=np.float64)
+        squares = _weighted_count(code, wz * wz, cells)
+        cross[:, idx, idx] = squares.reshape(n_strata, n_groups)
+        if stratum_rows is None:
+            stratum_rows = np.bincount(stratum_codes, minlength=n_strata)
+        n_psu = np.asarray(stratum_rows, dtype=np.intp)
+        return Summary(tuple(strata), pop, n_psu, sums, cross, n_rows)
+    assert psu_keys is not None  # internal invariant, not user input
+    n_psus = len(psu_keys)
+    code = psu_codes * n_groups + g
+    totals = _weighted_count(code, wz, n_psus * n_groups)
+    psu_stratum = np.zeros(n_psus, dtype=np.intp)
+    psu_stratum[psu_codes] = stratum_codes
+    return Summary(
+        tuple(strata),
+        pop,
+        np.zeros(n_strata, dtype=np.intp),
+        np.zeros((n_strata, n_groups)),
+        np.zeros((n_strata, n_groups, n_groups)),
+        n_rows,
+        psu_keys=tuple(psu_keys),
+        psu_stratum=psu_stratum,
+        psu_totals=totals.reshape(n_psus, n_groups),
     )
 
 
