@@ -450,3 +450,18 @@ def test_with_design_keeps_reserved_design_columns() -> None:
     again = r.with_design(weights=r.design.weights_column, fpc=[100] * 6)
     assert again.design.weights.tolist() == [1.0, 2.0] * 3
     assert again.design.arrays.has_fpc
+
+
+def test_calibrated_responses_keep_answers_and_use_calibrated_design() -> None:
+    frame = {f"U{j}": [4, 3, 3, 3, 2, 4] for j in range(1, 10)}
+    frame["sex"] = ["L", "L", "L", "L", "P", "P"]
+    r = sq.Responses.from_frame(frame, sq.instruments.SKM_2017)
+    ps = r.poststratify("sex", {"L": 600, "P": 400})
+    assert ps.codes is r.codes
+    by_hand = sq.Responses(
+        r.instrument, r.design.poststratify("sex", {"L": 600, "P": 400}), r.codes
+    )
+    assert sq.skm_index(ps).index == sq.skm_index(by_hand).index
+    raked = r.rake({"sex": {"L": 600, "P": 400}})
+    assert raked.design.weights.tolist() == pytest.approx(ps.design.weights.tolist())
+    assert r.design.weights.tolist() == [1.0] * 6  # the original is unchanged

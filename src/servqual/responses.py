@@ -320,6 +320,52 @@ class Responses:
         parts = Parts(self.codes, ids, columns, names, lambda i: f"row {i}")
         return Responses._from_parts(self.instrument, parts, lonely_psu)
 
+    def poststratify(self, col: str, population: Mapping[Any, float]) -> Responses:
+        """The same answers with post-stratified weights (see :meth:`Design.poststratify`).
+
+        Every index computed from the result reports the calibrated standard error.
+
+        Examples
+        --------
+        Men answered more often than women; the office served 600 men and 400 women:
+
+        >>> import servqual as sq
+        >>> frame = {f"U{j}": [4, 3, 3, 3, 2, 4] for j in range(1, 10)}
+        >>> frame["sex"] = ["L", "L", "L", "L", "P", "P"]
+        >>> r = sq.Responses.from_frame(frame, sq.instruments.SKM_2017)
+        >>> round(sq.skm_index(r).index.value, 2)
+        79.17
+        >>> r2 = r.poststratify("sex", {"L": 600, "P": 400})
+        >>> round(sq.skm_index(r2).index.value, 2)  # 0.6 × 81.25 + 0.4 × 75
+        78.75
+        """
+        return self._with(self.design.poststratify(col, population))
+
+    def rake(
+        self,
+        margins: Mapping[str, Mapping[Any, float]],
+        *,
+        max_iter: int = 50,
+        tol: float = 1e-10,
+    ) -> Responses:
+        """The same answers with raked weights (see :meth:`Design.rake`).
+
+        Examples
+        --------
+        >>> import servqual as sq
+        >>> frame = {f"U{j}": [4, 3, 3, 3, 2, 4, 3, 2] for j in range(1, 10)}
+        >>> frame["sex"] = list("LLLLPPPP")
+        >>> frame["age"] = list("YOYOYOYO")
+        >>> r = sq.Responses.from_frame(frame, sq.instruments.SKM_2017)
+        >>> raked = r.rake({"sex": {"L": 550, "P": 450}, "age": {"Y": 300, "O": 700}})
+        >>> round(float(raked.design.weights.sum()), 6)
+        1000.0
+        """
+        return self._with(self.design.rake(margins, max_iter=max_iter, tol=tol))
+
+    def _with(self, design: Design) -> Responses:
+        return Responses(self.instrument, design, self.codes, self.respondent_ids)
+
     @property
     def n(self) -> int:
         """Number of respondents."""

@@ -17,6 +17,7 @@ from scipy import stats
 import servqual as sq
 from servqual.errors import (
     DegenerateDataWarning,
+    DesignError,
     InsufficientDataError,
     ItemError,
     ParameterError,
@@ -608,8 +609,23 @@ def test_bootstrap_refuses_clusters() -> None:
     cols = {"village": np.array([1, 1, 2, 2, 3, 3])}
     scores = [[4] * 9, [3] * 9, [2] * 9, [3] * 9, [4] * 9, [3] * 9]
     responses = make_responses(scores, columns=cols, clusters="village")
-    with pytest.raises(ParameterError, match="resamples respondents, but this design samples"):
+    with pytest.raises(DesignError, match="resamples respondents within strata, but this design"):
         sq.skm_index(responses, method="bootstrap", seed=1)
+
+
+def test_bootstrap_refuses_calibrated_weights() -> None:
+    # Resampling with raked or post-stratified weights, without re-calibrating each
+    # replicate, would ignore what calibration does to the variance.
+    scores = [[4] * 9, [3] * 9, [2] * 9, [3] * 9, [4] * 9, [3] * 9]
+    responses = make_responses(scores, columns={"sex": np.array(list("LLLPPP"))})
+    calibrated = sq.Responses(
+        responses.instrument,
+        responses.design.poststratify("sex", {"L": 60, "P": 40}),
+        responses.codes,
+    )
+    with pytest.raises(DesignError, match="weights are calibrated"):
+        sq.skm_index(calibrated, method="bootstrap", seed=1)
+    assert sq.skm_index(calibrated).index.se > 0  # linearization handles calibration
 
 
 def test_domain_key_does_not_clobber_columns() -> None:

@@ -33,7 +33,7 @@ from servqual.instruments import NPS as _NPS_INSTRUMENT
 from servqual.models._base import FrozenModel
 from servqual.models.results import Estimate, Interval
 from servqual.responses import Responses
-from servqual.stats.bootstrap import bootstrap_totals
+from servqual.stats.bootstrap import bootstrap_totals, check_resamplable
 from servqual.stats.design_arrays import DesignArrays, linearized_variance
 from servqual.stats.quantiles import check_level
 from servqual.stats.trinomial import (
@@ -136,11 +136,7 @@ def _bootstrap(
     n_resamples: int,
     seed: int | np.random.Generator | None,
 ) -> Estimate:
-    if arrays.psu_codes is not None:
-        raise ParameterError(
-            "method='bootstrap' resamples respondents, but this design samples clusters; "
-            "use method='adjusted_wald' or 'wald'"
-        )
+    check_resamplable(arrays, instead="method='adjusted_wald' or 'wald'")
     use = mask & ~np.isnan(y)
     w = arrays.weights * use
     values = np.column_stack([w * np.where(use, y, 0.0), w])

@@ -13,9 +13,8 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
-from servqual.errors import ParameterError
 from servqual.models.results import Estimate, Interval
-from servqual.stats.bootstrap import BootstrapMethod, bootstrap_totals
+from servqual.stats.bootstrap import BootstrapMethod, bootstrap_totals, check_resamplable
 from servqual.stats.design_arrays import DesignArrays
 
 __all__ = ["bootstrap_index", "index_statistic", "weighted_values"]
@@ -78,14 +77,10 @@ def bootstrap_index(
 
     Raises
     ------
-    servqual.errors.ParameterError
-        If the design is clustered (respondents are not the sampling units).
+    servqual.errors.DesignError
+        If the design is clustered (respondents are not the sampling units) or calibrated.
     """
-    if arrays.psu_codes is not None:
-        raise ParameterError(
-            "method='bootstrap' resamples respondents, but this design samples clusters; "
-            "use method='linearization'"
-        )
+    check_resamplable(arrays, instead="method='linearization'")
     values = weighted_values(codes, weights, offset=offset, sign=sign)
     strata = arrays.stratum_codes if len(arrays.strata) > 1 else None
     res = bootstrap_totals(

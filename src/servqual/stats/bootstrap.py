@@ -366,6 +366,31 @@ def bootstrap_mean(
     )
 
 
+def check_resamplable(design: DesignArrays, *, instead: str) -> None:
+    """Refuse designs whose variance a respondent bootstrap would get wrong.
+
+    Resampling respondents within strata is only valid when respondents are the sampling
+    units (no clusters) and the weights are the design's own (no calibration: the raked
+    or post-stratified weights would have to be re-calibrated in every replicate).
+
+    Raises
+    ------
+    servqual.errors.DesignError
+        If the design is clustered or calibrated; ``instead`` names what to use.
+    """
+    if design.psu_codes is not None:
+        raise DesignError(
+            "the bootstrap resamples respondents within strata, but this design samples "
+            f"clusters; use {instead}"
+        )
+    if design.calibration:
+        raise DesignError(
+            "the bootstrap resamples respondents, but this design's weights are calibrated "
+            "(post-stratified or raked) and would need re-calibrating in every resample; "
+            f"use {instead}"
+        )
+
+
 def bootstrap_design_mean(
     design: DesignArrays,
     y: npt.ArrayLike,
@@ -383,7 +408,8 @@ def bootstrap_design_mean(
     Raises
     ------
     servqual.errors.DesignError
-        If the design is clustered: respondents are then not the sampling units.
+        If the design is clustered (respondents are then not the sampling units) or its
+        weights are calibrated.
 
     Examples
     --------
@@ -395,11 +421,7 @@ def bootstrap_design_mean(
     >>> round(res.value, 3)
     3.25
     """
-    if design.psu_codes is not None:
-        raise DesignError(
-            "the bootstrap resamples respondents within strata, but this design samples "
-            "clusters; use the linearization estimators"
-        )
+    check_resamplable(design, instead="the linearization estimators")
     strata = design.stratum_codes if len(design.strata) > 1 else None
     return bootstrap_mean(
         y,
