@@ -199,9 +199,8 @@ class Design:
         interval: IntervalKind,
     ) -> Estimate:
         """The estimate of the one all-rows domain (see :mod:`servqual.domains`)."""
-        ones = np.ones((self.n_rows, 1))
         return linearized_estimates(
-            self, kind, cols, ones, [None], level=level, na=na, interval=interval
+            self, kind, cols, None, [None], level=level, na=na, interval=interval
         )[0]
 
     def total(
@@ -337,9 +336,8 @@ class Design:
         >>> round(est.value, 2), round(est.ci.low, 3), round(est.ci.high, 3)
         (0.75, 0.587, 0.864)
         """
-        ones = np.ones((self.n_rows, 1))
         return proportion_estimates(
-            self, col, value, ones, [None], level=level, method=method, na=na
+            self, col, value, None, [None], level=level, method=method, na=na
         )[0]
 
     def proportions(

@@ -40,11 +40,18 @@ __all__ = ["DomainEstimator", "linearized_estimates", "proportion_estimates"]
 FloatArray = npt.NDArray[np.float64]
 
 
+def _restrict(matrix: FloatArray | None, present: npt.NDArray[np.bool_]) -> FloatArray:
+    """Domain indicators of the rows that have a value (``None``: one all-rows domain)."""
+    if matrix is None:
+        return present.astype(np.float64)[:, None]
+    return matrix * present[:, None]
+
+
 def linearized_estimates(
     design: Design,
     kind: Literal["mean", "total", "ratio"],
     cols: tuple[str, ...],
-    matrix: FloatArray,
+    matrix: FloatArray | None,
     labels: Sequence[Hashable],
     *,
     level: float,
@@ -55,11 +62,11 @@ def linearized_estimates(
 
     ``cols`` is ``(col,)``, or ``(num, den)`` for a ratio; with ``na="domain"`` a row
     missing any of them is outside every domain. :class:`~servqual.Design`'s own
-    estimators are the case of one all-rows domain labelled ``None``.
+    estimators are the case of one all-rows domain (``matrix=None``) labelled ``None``.
     """
     parsed = [numeric_values(design.column(col), col, na) for col in cols]
     present = np.logical_and.reduce([ok for _, ok in parsed])
-    d = matrix * present[:, None]
+    d = _restrict(matrix, present)
     if kind == "ratio":
         value, z = ratio_kernel(design.arrays, parsed[0][0], parsed[1][0], d, labels)
     else:
@@ -72,7 +79,7 @@ def proportion_estimates(
     design: Design,
     col: str,
     value: object,
-    matrix: FloatArray,
+    matrix: FloatArray | None,
     labels: Sequence[Hashable],
     *,
     level: float,
@@ -85,7 +92,7 @@ def proportion_estimates(
             f"method must be one of {list(SVY_PROPORTION_METHODS)}, got {method!r}"
         )
     y, present = indicator(design.column(col), col, value, na)
-    d = matrix * present[:, None]
+    d = _restrict(matrix, present)
     est, z = mean_kernel(design.arrays, y, d, labels)
     return estimates(design.arrays, est, z, d, level=level, proportion=method)
 
@@ -130,7 +137,7 @@ class DomainEstimator:
         return dict(zip(self.labels, ests, strict=True))
 
     def _domains(self, present: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
-        return self._matrix * present[:, None]
+        return _restrict(self._matrix, present)
 
     def _estimates(
         self,
