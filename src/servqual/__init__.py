@@ -44,6 +44,9 @@ from servqual.models import (
 from servqual.reliability import ItemTotal, cronbach_alpha, item_total_correlations
 from servqual.report import (
     Report,
+    plot_ipa,
+    plot_nps,
+    plot_skm,
     render_html,
     render_json,
     render_markdown,
@@ -104,6 +107,9 @@ __all__ = [
     "newcombe_difference",
     "nps",
     "nps_compare",
+    "plot_ipa",
+    "plot_nps",
+    "plot_skm",
     "poststratify",
     "proportion_ci",
     "rake",

@@ -24,7 +24,12 @@ from servqual.stats.design_arrays import DesignArrays, linearized_variance, weig
 from servqual.stats.intervals import symmetric_interval
 from servqual.stats.quantiles import check_level
 from servqual.stats.svyciprop import svy_proportion_interval
-from servqual.stats.variance import covariance, srs_variance
+from servqual.stats.variance import (
+    covariance,
+    srs_variance,
+    srs_variance_from_sums,
+    standard_error,
+)
 
 __all__ = [
     "IntervalKind",
@@ -61,7 +66,7 @@ def estimate_from_variance(
     Used by every linearization-based estimator; ``df=None`` means a normal quantile.
     """
     level = check_level(level)
-    se = float(np.sqrt(variance)) if variance >= 0 else float("nan")
+    se = float(standard_error(value, variance)[0])
     low, high = symmetric_interval(value, se, df, level)
     method = "normal" if df is None else "t"
     return Estimate(
@@ -204,26 +209,8 @@ def _variances(
     else:
         count = np.asarray((a.weights > 0).astype(np.float64) @ d, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        vsrs = _srs_from_sums(count, total, m.totals, np.einsum("ij,ij->j", wz, z))
+        vsrs = srs_variance_from_sums(count, total, m.totals, np.einsum("ij,ij->j", wz, z))
     return np.asarray(var, dtype=np.float64), vsrs
-
-
-def _srs_from_sums(
-    n: FloatArray, total: FloatArray, sum_wz: FloatArray, sum_wzz: FloatArray
-) -> FloatArray:
-    """:func:`~servqual.stats.srs_variance` from its sums (same formula, same steps).
-
-    ``n`` rows of non-zero weight, ``total = Σ w``, ``sum_wz = Σ w z``,
-    ``sum_wzz = Σ w z²``, one entry per column.
-    """
-    safe_total = np.where(total > 0, total, 1.0)
-    mean = sum_wz / safe_total
-    ss = np.maximum(sum_wzz - total * mean * mean, 0.0)
-    s2 = ss / safe_total * n / np.where(n > 1, n - 1.0, 1.0)
-    safe_n = np.where(n > 0, n, 1.0)
-    factor = np.where(total > n, 1.0 / safe_n - 1.0 / safe_total, 1.0 / safe_n)
-    out = total * total * s2 * factor
-    return np.asarray(np.where(n > 1, out, np.nan), dtype=np.float64)
 
 
 def estimates(
@@ -248,7 +235,7 @@ def estimates(
     var, vsrs = _variances(a, z, d, n)
     with np.errstate(divide="ignore", invalid="ignore"):
         deff = np.where(vsrs > 0, var / np.where(vsrs > 0, vsrs, 1.0), np.nan)
-    se = np.sqrt(np.maximum(var, 0.0))
+    se = standard_error(value, np.maximum(var, 0.0))
     df = a.df if interval == "t" else None
     if proportion is not None:
         low, high = svy_proportion_interval(value, se, df, n, level, proportion)

@@ -221,3 +221,56 @@ def test_version_via_python_m() -> None:
     )
     assert proc.returncode == 0
     assert proc.stdout.strip() == f"servqual {sq.__version__}"
+
+
+def _png(path: Path) -> bool:
+    return path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plot_writes_skm_and_ipa_png(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("matplotlib")
+    target = tmp_path / "skm.png"
+    assert main(["report", "--demo", "--language", "id", "--plot", str(target)]) == 0
+    assert "Indeks SKM " in capsys.readouterr().out  # the report is still printed
+    assert _png(target)
+    assert _png(tmp_path / "skm-ipa.png")  # the demo has importance answers
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["skm-ipa.png", "skm.png"]
+
+
+def test_plot_without_importance_answers_writes_only_skm(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "plots"
+    out.mkdir()
+    assert main(["report", str(_survey(tmp_path)), "--plot", str(out / "a.svg")]) == 0
+    capsys.readouterr()
+    assert [p.name for p in out.iterdir()] == ["a.svg"]
+    assert (out / "a.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("skm.xyz", "the extension must name an image format, one of ["),
+        ("skm", "the extension must name an image format"),
+        ("no-such-dir/skm.png", "does not exist"),
+    ],
+)
+def test_plot_bad_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, message: str
+) -> None:
+    pytest.importorskip("matplotlib")
+    err = _error(capsys, ["report", "--demo", "--plot", str(tmp_path / name)])
+    assert f"--plot {tmp_path / name}: " in err
+    assert message in err
+
+
+def test_plot_without_matplotlib_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for module in ("matplotlib", "matplotlib.figure"):
+        monkeypatch.setitem(sys.modules, module, None)
+    err = _error(capsys, ["report", "--demo", "--plot", str(tmp_path / "skm.png")])
+    assert 'plotting needs matplotlib; install it with: pip install "servqual[plot]"' in err
+    assert list(tmp_path.iterdir()) == []

@@ -7,6 +7,7 @@ Examples
     $ servqual report --demo
     $ servqual report survey.csv --instrument skm-2017 --population 1200 --format markdown
     $ servqual report survey.csv --strata service --fpc served --by service --language id
+    $ servqual report --demo --plot skm.png     # also writes skm-ipa.png (needs matplotlib)
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -22,6 +23,8 @@ from servqual.cli import _common as _cli
 from servqual.errors import EstimationError, ParameterError, ValidationError
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from servqual.models.instrument import Instrument
     from servqual.report.model import Report
     from servqual.responses import Responses
@@ -74,6 +77,15 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     out.add_argument("--period", help="survey period")
     out.add_argument("--target", type=_cli.positive_int, metavar="N", help="planned respondents")
     out.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    out.add_argument(
+        "--plot",
+        metavar="FILE.png",
+        help=(
+            "also draw the SKM plot to FILE.png (and the IPA plot to FILE-ipa.png when the "
+            "data has importance answers); the format follows the extension (png, svg, "
+            'pdf, ...); needs matplotlib: pip install "servqual[plot]"'
+        ),
+    )
     p.set_defaults(handler=run)
 
 
@@ -86,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.demo and not args.file:
         raise ParameterError("give a survey file FILE.csv, or --demo for the bundled survey")
     path = demo_path() if args.demo else Path(args.file)
+    plot = _plot_path(args.plot) if args.plot else None
     try:
         report = _build(args, path, DEMO if args.demo else None)
     except (ValidationError, EstimationError) as exc:
@@ -95,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+    if plot is not None:
+        _write_plots(report, plot, args.language)
     return 0
 
 
@@ -175,6 +190,38 @@ def _render(report: Report, fmt: str, language: Any) -> str:
         return render_json(report)
     renderer = {"text": render_text, "markdown": render_markdown, "html": render_html}[fmt]
     return renderer(report, language=language)
+
+
+def _plot_path(text: str) -> Path:
+    """The ``--plot`` file, checked before any work: matplotlib, format, directory."""
+    from servqual.report.plots import require_matplotlib
+
+    try:
+        require_matplotlib()
+    except ImportError as exc:
+        raise ParameterError(f"--plot: {exc}") from None
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    path = Path(text)
+    formats = sorted(FigureCanvasBase.get_supported_filetypes())
+    if path.suffix.lower().lstrip(".") not in formats:
+        raise ParameterError(
+            f"--plot {text}: the extension must name an image format, one of {formats}"
+        )
+    if not path.parent.is_dir():
+        raise ParameterError(f"--plot {text}: the directory {path.parent} does not exist")
+    return path
+
+
+def _write_plots(report: Report, path: Path, language: Any) -> None:
+    """The SKM plot to ``path``; the IPA plot to ``<stem>-ipa<suffix>`` when there is one."""
+    from servqual.report.plots import plot_ipa, plot_skm
+
+    figure = cast("Figure", plot_skm(report, language=language).figure)
+    figure.savefig(path, dpi=200)
+    if report.ipa is not None:
+        figure = cast("Figure", plot_ipa(report.ipa, language=language).figure)
+        figure.savefig(path.with_name(f"{path.stem}-ipa{path.suffix}"), dpi=200)
 
 
 def _in_file(exc: ValidationError | EstimationError, path: Path) -> Exception:

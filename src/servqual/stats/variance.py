@@ -88,6 +88,7 @@ def covariance(m: Moments, *, lonely_psu: LonelyPSU = "fail") -> FloatArray:
     # Centred cross-products: Σ (t - t̄)(t - t̄)ᵀ = Σ t tᵀ - s sᵀ / n
     safe_n = np.where(n > 0, n, 1.0)
     centred = m.cross - np.einsum("hi,hj->hij", m.sums, m.sums) / safe_n[:, None, None]
+    _zero_cancellation_noise(centred, m.cross, n)
     scale = np.where(ok, (1.0 - f) * n / np.where(ok, n - 1.0, 1.0), 0.0)
     per_stratum = centred * scale[:, None, None]
     lonely = np.flatnonzero((n == 1) & ~census)
@@ -159,17 +160,63 @@ def srs_variance(z: npt.ArrayLike, weights: npt.ArrayLike) -> FloatArray:
     if w.ndim == 1:
         w = np.broadcast_to(w[:, None], zz.shape)
     n = np.count_nonzero(w, axis=0).astype(np.float64)
-    total = w.sum(axis=0)
-    safe_total = np.where(total > 0, total, 1.0)
     wz = w * zz
-    mean = wz.sum(axis=0) / safe_total
-    # Σ w (z - z̄)² = Σ w z² - W z̄², without an n × m temporary per step
-    ss = np.maximum(np.einsum("ij,ij->j", wz, zz) - total * mean * mean, 0.0)
+    return srs_variance_from_sums(n, w.sum(axis=0), wz.sum(axis=0), np.einsum("ij,ij->j", wz, zz))
+
+
+def srs_variance_from_sums(
+    n: FloatArray, total: FloatArray, sum_wz: FloatArray, sum_wzz: FloatArray
+) -> FloatArray:
+    """:func:`srs_variance` from its sums, one entry per column.
+
+    ``n`` rows of non-zero weight, ``total = Σ w``, ``sum_wz = Σ w z``,
+    ``sum_wzz = Σ w z²``: estimators that already hold these sums skip a pass.
+    """
+    safe_total = np.where(total > 0, total, 1.0)
+    mean = sum_wz / safe_total
+    # Σ w (z - z̄)² = Σ w z² - W z̄²
+    ss = np.maximum(sum_wzz - total * mean * mean, 0.0)
     s2 = ss / safe_total * n / np.where(n > 1, n - 1.0, 1.0)
     safe_n = np.where(n > 0, n, 1.0)
     factor = np.where(total > n, 1.0 / safe_n - 1.0 / safe_total, 1.0 / safe_n)
     out = total * total * s2 * factor
     return np.asarray(np.where(n > 1, out, np.nan), dtype=np.float64)
+
+
+def _zero_cancellation_noise(centred: FloatArray, cross: FloatArray, n: FloatArray) -> None:
+    """Set to 0 the variances that are rounding residue of ``Σ t² - (Σ t)²/n``.
+
+    When every PSU total in a stratum is equal the true centred sum of squares is 0, but
+    the subtraction leaves noise of the order of ``n·eps·Σ t²``. Such a residue (and the
+    covariances of that column) is set to exactly 0, so "no variance" is recognised as
+    such and reported, instead of a standard error of 1e-16.
+    """
+    k = centred.shape[1]
+    idx = np.arange(k)
+    diag = centred[:, idx, idx]
+    noise = (
+        diag <= 8.0 * np.finfo(np.float64).eps * np.maximum(n, 1.0)[:, None] * cross[:, idx, idx]
+    )
+    if noise.any():
+        h, j = np.nonzero(noise)
+        centred[h, j, :] = 0.0
+        centred[h, :, j] = 0.0
+
+
+def standard_error(value: npt.ArrayLike, variance: npt.ArrayLike) -> FloatArray:
+    """Standard errors from variances, with rounding residue recognised as zero.
+
+    ``sqrt(variance)``; NaN where the variance is negative or NaN. A standard error below
+    the rounding error of the estimate itself (``≤ 64·eps·|value|``) comes from influence
+    values that cancel exactly in theory (e.g. every respondent with the same mean score)
+    and is set to exactly 0, so zero variance is reported as such.
+    """
+    v = np.atleast_1d(np.asarray(variance, dtype=np.float64))
+    x = np.atleast_1d(np.asarray(value, dtype=np.float64))
+    with np.errstate(invalid="ignore"):
+        se = np.where(v >= 0, np.sqrt(np.where(v >= 0, v, 0.0)), np.nan)
+    tiny = se <= 64.0 * np.finfo(np.float64).eps * np.abs(x)
+    return np.asarray(np.where(tiny, 0.0, se), dtype=np.float64)
 
 
 def design_df(n_psu: int, n_strata: int) -> float:
