@@ -36,7 +36,8 @@ def _read_text(path: str, encoding: str) -> str:
     except UnicodeDecodeError as exc:
         raise DataFormatError(
             f"{path} is not valid {exc.encoding}: byte {exc.object[exc.start]:#04x} at "
-            f"position {exc.start}; pass encoding= (e.g. 'cp1252' or 'latin-1')"
+            f"position {exc.start}; give the file's encoding, e.g. 'cp1252' or 'latin-1' "
+            "(encoding= in Python, --encoding on the command line)"
         ) from None
 
 

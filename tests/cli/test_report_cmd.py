@@ -274,3 +274,16 @@ def test_plot_without_matplotlib_is_a_one_line_error(
     err = _error(capsys, ["report", "--demo", "--plot", str(tmp_path / "skm.png")])
     assert 'plotting needs matplotlib; install it with: pip install "servqual[plot]"' in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_encoding_and_delimiter_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A spreadsheet export in Windows-1252 with ';' separators, as Indonesian offices send.
+    rows = ["id;desk;" + ";".join(f"U{j}" for j in range(1, 10))]
+    rows += [f"r{i};Loket é;" + ";".join(str(2 + (i + j) % 3) for j in range(9)) for i in range(6)]
+    path = tmp_path / "export.csv"
+    path.write_bytes(("\n".join(rows) + "\n").encode("cp1252"))
+    err = _error(capsys, ["report", str(path), "--id-column", "id"])
+    assert "--encoding" in err
+    argv = ["report", str(path), "--id-column", "id", "--encoding", "cp1252", "--by", "desk"]
+    assert main([*argv, "--delimiter", ";"]) == 0
+    assert "Loket é" in capsys.readouterr().out

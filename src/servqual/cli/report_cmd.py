@@ -61,6 +61,12 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "--sampling-weights", metavar="COLUMN", help="column of the sampling weights"
     )
     design.add_argument("--id-column", metavar="COLUMN", help="column of respondent ids")
+    design.add_argument(
+        "--encoding", default="utf-8", help="text encoding of FILE.csv (default utf-8; cp1252, …)"
+    )
+    design.add_argument(
+        "--delimiter", choices=(",", ";", "tab"), help="column separator (default: detected)"
+    )
     out = p.add_argument_group("report")
     out.add_argument("--by", metavar="COLUMN", help="one section per value of COLUMN")
     out.add_argument("--format", choices=FORMATS, default="text")
@@ -137,6 +143,8 @@ def _build(args: argparse.Namespace, path: Path, demo: dict[str, str | int] | No
             "clusters": args.clusters,
             "weights": args.sampling_weights,
             "id_column": args.id_column,
+            "encoding": args.encoding,
+            "delimiter": "\t" if args.delimiter == "tab" else args.delimiter,
         }
         by = args.by
     responses = _read(path, instrument, design, args.population)
