@@ -7,6 +7,8 @@ Exception tree::
 
     ServqualError
     ├── ValidationError (ValueError)        bad input that a user can fix
+    │   ├── ModelValidationError            a model (Instrument, Scale, Response, …) refused
+    │   │                                   its fields; also a pydantic.ValidationError
     │   ├── ScaleError                      an answer outside the instrument's scale
     │   ├── ItemError                       unknown, duplicate or unanswered item
     │   ├── RespondentError                 duplicate respondent id, empty data
@@ -24,6 +26,8 @@ Exception tree::
 
 from __future__ import annotations
 
+import pydantic
+
 __all__ = [
     "ConvergenceError",
     "DataFormatError",
@@ -32,6 +36,7 @@ __all__ = [
     "EstimationError",
     "InsufficientDataError",
     "ItemError",
+    "ModelValidationError",
     "ParameterError",
     "RespondentError",
     "ScaleError",
@@ -48,6 +53,17 @@ class ServqualError(Exception):
 
 class ValidationError(ServqualError, ValueError):
     """Input that violates a documented rule; the message names field, place and value."""
+
+
+class ModelValidationError(pydantic.ValidationError, ValidationError):
+    """A servqual model refused its fields (a duplicate item id, a weight of -1, …).
+
+    It is pydantic's own ``ValidationError`` (with ``.errors()``, one entry per field),
+    so app code that catches pydantic errors keeps working, and also a servqual
+    :class:`ValidationError`, so ``except servqual.errors.ValidationError`` catches every
+    bad input. Raised when a model is constructed directly (``sq.Instrument(...)``);
+    ``model_validate``/``model_validate_json`` raise pydantic's plain error.
+    """
 
 
 class ScaleError(ValidationError):

@@ -161,3 +161,21 @@ def test_json_schema() -> None:
     assert {"Scale", "Item"} <= set(schema["$defs"])
     assert "question" in schema["$defs"]["Item"]["properties"]
     json.dumps(schema)  # serialisable
+
+
+def test_model_errors_are_both_pydantic_and_servqual_errors() -> None:
+    # App code catches pydantic's error; analysts catch servqual's: both work.
+    import pydantic
+
+    from servqual.errors import ModelValidationError, ValidationError
+
+    with pytest.raises(ModelValidationError, match="duplicate item id 'Q1'") as info:
+        sq.Instrument(
+            id="x",
+            name="x",
+            scale=sq.Scale(min=1, max=4),
+            items=[sq.Item(id="Q1", text="a"), sq.Item(id="Q1", text="b")],
+        )
+    assert isinstance(info.value, pydantic.ValidationError)
+    assert isinstance(info.value, ValidationError)
+    assert info.value.errors()[0]["loc"] == ("items",)
