@@ -42,6 +42,7 @@ from servqual.models import (
     ServiceStandard,
 )
 from servqual.reliability import ItemTotal, cronbach_alpha, item_total_correlations
+from servqual.replicates import ReplicateDesign
 from servqual.report import (
     Report,
     plot_ipa,
@@ -55,6 +56,7 @@ from servqual.report import (
 )
 from servqual.responses import Responses
 from servqual.sampling import Sample
+from servqual.streaming import SKMAccumulator
 
 __version__ = "0.1.0.dev0"
 
@@ -76,9 +78,11 @@ __all__ = [
     "Item",
     "ItemTotal",
     "NPSResult",
+    "ReplicateDesign",
     "Report",
     "Response",
     "Responses",
+    "SKMAccumulator",
     "SKMElement",
     "SKMResult",
     "Sample",

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import overload
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -33,9 +35,10 @@ from servqual.design import estimate_from_variance
 from servqual.errors import DegenerateDataWarning, InsufficientDataError, ItemError
 from servqual.indices import _skm_kernel as kernel
 from servqual.indices._skm_inputs import Method, Spec, domains, validate
-from servqual.indices.grades import grade_of, label_of
+from servqual.indices.grades import Regime, grade_of, label_of
 from servqual.indices.skm_bootstrap import bootstrap_index
 from servqual.indices.skm_result import SKMElement, SKMResult, WeightsMode
+from servqual.models.instrument import Instrument
 from servqual.models.results import Estimate, Interval
 from servqual.responses import Responses
 from servqual.stats.design_arrays import linearized_variance, linearized_variance_groups
@@ -43,6 +46,8 @@ from servqual.stats.design_arrays import linearized_variance, linearized_varianc
 __all__ = ["skm_index"]
 
 FloatArray = npt.NDArray[np.float64]
+Sizes = Sequence[int] | npt.NDArray[np.signedinteger[Any]]
+"""Respondents per domain."""
 
 
 @overload
@@ -202,23 +207,17 @@ def _estimate(
             )
     weights = spec.arrays.weights
     code_tot, answered_tot, counts = kernel.element_sums(codes, weights, groups, n_groups)
+    parts = ResultParts.of(spec)
     for g, label in enumerate(labels):
-        _check_answered(spec, counts[g], answered_tot[g], by, label)
+        check_answered(parts, counts[g], answered_tot[g], by, label)
     mean_codes = code_tot / answered_tot
     nrr = spec.offset + spec.sign * mean_codes  # (G, k)
     values = 25.0 * (nrr @ spec.omega)
     if spec.method == "linearization":
         variances = _variances(spec, mean_codes, answered_tot, groups)
-        indices = [
-            estimate_from_variance(
-                float(values[g]),
-                float(variances[g]),
-                n=int(sizes[g]),
-                df=spec.arrays.df,
-                level=spec.level,
-            )
-            for g in range(n_groups)
-        ]
+        indices = linearized_estimates(
+            values, variances, sizes, df=spec.arrays.df, level=spec.level
+        )
     else:
         indices = [
             _bootstrap(
@@ -229,13 +228,59 @@ def _estimate(
             )
             for g in range(n_groups)
         ]
+    return finish(parts, indices, nrr, counts, sizes, labels, by, stacklevel=5)
+
+
+@dataclass(frozen=True)
+class ResultParts:
+    """What the results need besides the estimated numbers (shared with streaming)."""
+
+    instrument: Instrument
+    omega: FloatArray  # element weights ω_j as used in the index
+    regime: Regime
+    weights_mode: WeightsMode
+
+    @classmethod
+    def of(cls, spec: Spec) -> ResultParts:
+        """The parts of a validated ``skm_index`` call."""
+        return cls(spec.responses.instrument, spec.omega, spec.regime, spec.weights_mode)
+
+
+def linearized_estimates(
+    values: FloatArray, variances: FloatArray, sizes: Sizes, *, df: float, level: float
+) -> list[Estimate]:
+    """One t-interval estimate per domain from its value and linearization variance."""
+    return [
+        estimate_from_variance(
+            float(values[g]), float(variances[g]), n=int(sizes[g]), df=df, level=level
+        )
+        for g in range(len(values))
+    ]
+
+
+def finish(
+    parts: ResultParts,
+    indices: list[Estimate],
+    nrr: FloatArray,
+    counts: FloatArray,
+    sizes: Sizes,
+    labels: list[str | None],
+    by: str | None,
+    *,
+    stacklevel: int,
+) -> list[SKMResult]:
+    """Results of every domain: degenerate intervals warned about, elements and grades.
+
+    ``stacklevel`` is passed to :func:`warnings.warn` (the user's frame).
+    """
     results = []
     for g, label in enumerate(labels):
+        index = indices[g]
         if sizes[g] < 2:  # a one-respondent domain: a value, but no interval
-            indices[g] = _without_interval(indices[g], by, label)
+            index = _without_interval(index, by, label, stacklevel)
         else:
-            _warn_degenerate(indices[g], by, label)
-        results.append(_result(spec, indices[g], nrr[g], counts[g], by, label))
+            _warn_degenerate(index, by, label, stacklevel)
+        results.append(_result(parts, index, nrr[g], counts[g], by, label))
     return results
 
 
@@ -274,14 +319,15 @@ def _where(by: str | None, domain: str | None) -> str:
     return "" if by is None else f" in domain {by}={domain!r}"
 
 
-def _check_answered(
-    spec: Spec,
+def check_answered(
+    parts: ResultParts,
     counts: FloatArray,
     answered_tot: FloatArray,
     by: str | None,
     domain: str | None,
 ) -> None:
-    items = spec.responses.instrument.items
+    """Refuse an element nobody answered, or answered only with weight 0 (in a domain)."""
+    items = parts.instrument.items
     for j in np.flatnonzero(counts == 0):
         item = items[int(j)]
         raise ItemError(
@@ -296,37 +342,39 @@ def _check_answered(
         )
 
 
-def _without_interval(index: Estimate, by: str | None, domain: str | None) -> Estimate:
+def _without_interval(
+    index: Estimate, by: str | None, domain: str | None, stacklevel: int
+) -> Estimate:
     warnings.warn(
         f"1 respondent{_where(by, domain)}: the SKM index is reported, but no standard "
         "error can be estimated from one respondent, so its interval is NaN",
         DegenerateDataWarning,
-        stacklevel=4,
+        stacklevel=stacklevel,
     )
     nan = float("nan")
     ci = Interval(low=nan, high=nan, level=index.ci.level, method=index.ci.method)
     return index.model_copy(update={"se": nan, "ci": ci})
 
 
-def _warn_degenerate(index: Estimate, by: str | None, domain: str | None) -> None:
+def _warn_degenerate(index: Estimate, by: str | None, domain: str | None, stacklevel: int) -> None:
     if not (math.isfinite(index.ci.low) and math.isfinite(index.ci.high)):
         warnings.warn(
             f"the design has {index.df} degrees of freedom{_where(by, domain)}: the "
             "interval of the SKM index cannot be computed and is NaN",
             DegenerateDataWarning,
-            stacklevel=4,
+            stacklevel=stacklevel,
         )
     elif index.se == 0:
         warnings.warn(
             f"the SKM index has standard error 0{_where(by, domain)} (every element was "
             "answered identically by all who answered it): its interval has zero width",
             DegenerateDataWarning,
-            stacklevel=4,
+            stacklevel=stacklevel,
         )
 
 
 def _result(
-    spec: Spec,
+    parts: ResultParts,
     index: Estimate,
     nrr: FloatArray,
     counts: FloatArray,
@@ -334,9 +382,9 @@ def _result(
     domain: str | None,
 ) -> SKMResult:
     elements = []
-    for j, item in enumerate(spec.responses.instrument.items):
+    for j, item in enumerate(parts.instrument.items):
         converted = float(25.0 * nrr[j])
-        grade = grade_of(converted, spec.regime)
+        grade = grade_of(converted, parts.regime)
         elements.append(
             SKMElement(
                 code=item.id,
@@ -344,18 +392,18 @@ def _result(
                 name_en=item.text_en,
                 n=int(counts[j]),
                 nrr=float(nrr[j]),
-                weight=float(spec.omega[j]),
-                weighted_nrr=float(spec.omega[j] * nrr[j]),
+                weight=float(parts.omega[j]),
+                weighted_nrr=float(parts.omega[j] * nrr[j]),
                 converted=converted,
                 grade=grade,
                 label=label_of(grade),
             )
         )
-    grade = grade_of(index.value, spec.regime)
+    grade = grade_of(index.value, parts.regime)
     low, high = index.ci.low, index.ci.high
     crosses = not (math.isfinite(low) and math.isfinite(high)) or grade_of(
-        low, spec.regime
-    ) != grade_of(high, spec.regime)
+        low, parts.regime
+    ) != grade_of(high, parts.regime)
     return SKMResult(
         index=index,
         grade=grade,
@@ -363,9 +411,9 @@ def _result(
         elements=tuple(elements),
         n=index.n,
         crosses_grade_boundary=crosses,
-        regime=spec.regime,
-        weights_mode=spec.weights_mode,
-        instrument=spec.responses.instrument.id,
+        regime=parts.regime,
+        weights_mode=parts.weights_mode,
+        instrument=parts.instrument.id,
         by=by,
         domain=domain,
     )
