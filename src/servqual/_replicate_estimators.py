@@ -16,7 +16,6 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-from servqual._design_build import category_codes
 from servqual._estimators import (
     IntervalKind,
     NaPolicy,
@@ -24,6 +23,7 @@ from servqual._estimators import (
     indicator,
     numeric_values,
 )
+from servqual.domains import DomainLabels
 from servqual.errors import DegenerateDataWarning, InsufficientDataError, ParameterError
 from servqual.models.results import Estimate, Interval
 from servqual.stats.quantiles import check_level, critical_value
@@ -179,7 +179,7 @@ def proportion_estimates(
     ]
 
 
-class ReplicateDomainEstimator:
+class ReplicateDomainEstimator(DomainLabels):
     """Estimators per domain of a replicate design; each returns ``dict[str, Estimate]``.
 
     Made by :meth:`ReplicateDesign.by`. A domain's replicates use only its rows (R
@@ -200,18 +200,7 @@ class ReplicateDomainEstimator:
 
     def __init__(self, design: ReplicateDesign, col: str) -> None:
         self.design = design
-        self.column = col
-        codes, labels = category_codes(design.column(col), f"domain column {col!r}")
-        self.labels: list[str] = [str(label) for label in labels]
-        self._raw_labels = labels
-        self._matrix = np.zeros((design.n_rows, len(labels)))
-        self._matrix[np.arange(design.n_rows), codes] = 1.0
-
-    def __repr__(self) -> str:
-        return f"ReplicateDomainEstimator(by={self.column!r}, domains={self.labels!r})"
-
-    def _keyed(self, ests: list[Estimate]) -> dict[str, Estimate]:
-        return dict(zip(self.labels, ests, strict=True))
+        self._init_domains(design.column(col), col)
 
     def mean(
         self, col: str, *, level: float = 0.95, na: NaPolicy = "fail", interval: IntervalKind = "t"

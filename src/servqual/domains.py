@@ -11,7 +11,7 @@ reduce over the rows with one column per domain.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -97,7 +97,34 @@ def proportion_estimates(
     return estimates(design.arrays, est, z, d, level=level, proportion=method)
 
 
-class DomainEstimator:
+class DomainLabels:
+    """The domains of one column: string labels and a 0/1 matrix (rows × domains).
+
+    Shared by the domain estimators of :class:`~servqual.Design` and
+    :class:`~servqual.ReplicateDesign`.
+    """
+
+    column: str
+    labels: list[str]
+    _raw_labels: list[Hashable]
+    _matrix: FloatArray
+
+    def _init_domains(self, values: npt.NDArray[Any], col: str) -> None:
+        self.column = col
+        codes, labels = category_codes(values, f"domain column {col!r}")
+        self.labels = [str(label) for label in labels]
+        self._raw_labels = labels
+        self._matrix = np.zeros((values.shape[0], len(labels)))
+        self._matrix[np.arange(values.shape[0]), codes] = 1.0
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(by={self.column!r}, domains={self.labels!r})"
+
+    def _keyed(self, ests: list[Estimate]) -> dict[str, Estimate]:
+        return dict(zip(self.labels, ests, strict=True))
+
+
+class DomainEstimator(DomainLabels):
     """Estimators per domain of a design; each returns ``dict[str, Estimate]``.
 
     Made by :meth:`servqual.Design.by`. Keys are the domain labels as strings, in sorted
@@ -123,18 +150,7 @@ class DomainEstimator:
 
     def __init__(self, design: Design, col: str) -> None:
         self.design = design
-        self.column = col
-        codes, labels = category_codes(design.column(col), f"domain column {col!r}")
-        self.labels: list[str] = [str(label) for label in labels]
-        self._raw_labels = labels
-        self._matrix = np.zeros((design.n_rows, len(labels)))
-        self._matrix[np.arange(design.n_rows), codes] = 1.0
-
-    def __repr__(self) -> str:
-        return f"DomainEstimator(by={self.column!r}, domains={self.labels!r})"
-
-    def _keyed(self, ests: list[Estimate]) -> dict[str, Estimate]:
-        return dict(zip(self.labels, ests, strict=True))
+        self._init_domains(design.column(col), col)
 
     def _domains(self, present: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
         return _restrict(self._matrix, present)
