@@ -163,15 +163,17 @@ def test_for_mean_explicit():
 
 
 def test_for_difference_matches_r():
-    # R: power.prop.test(p1 = .50, p2 = .75, power = .90) -> n = 76.7 per group
+    # R 4.2.2: power.prop.test(p1 = .50, p2 = .75, power = .90, tol = 1e-12)$n
+    # (tests/data/sampling_r.json; more settings in test_sampling_r.py)
     res = ss.for_difference(0.50, 0.75, power=0.9)
-    assert res.exact == pytest.approx(76.65, abs=0.1)
+    assert res.exact == pytest.approx(76.706928451777443, rel=1e-9)
     assert int(res) == 77
     assert res.groups == 2
     assert res.total == 154
-    # R: power.t.test(delta = 1, sd = 1, power = .90) -> n = 22.02110
+    # R 4.2.2: power.t.test(delta = 1, sd = 1, power = .90, tol = 1e-12)$n (the default
+    # tolerance gives 22.021097703851229)
     t = ss.for_difference(0.0, 1.0, sd=1.0, power=0.9)
-    assert t.exact == pytest.approx(22.02110, abs=1e-4)
+    assert t.exact == pytest.approx(22.021095570093962, rel=1e-9)
     # normal approximation: 2 (z_.975 + z_.9)^2 / 1 (explicit)
     normal = ss.for_difference(0.0, 1.0, sd=1.0, power=0.9, method="normal")
     assert normal.exact == pytest.approx(2 * (1.959963984540054 + 1.2815515655446004) ** 2)

@@ -42,7 +42,7 @@ def _per_stratum(values: Mapping[Any, Any] | None, strata: list[Any], name: str)
             raise ParameterError(f"{name} for stratum {h!r} must be a finite number, got {v!r}")
         if v < 0 or (name == "cost" and v <= 0):
             raise ParameterError(f"{name} for stratum {h!r} must be positive, got {v!r}")
-        out.append(Fraction(float(v)))
+        out.append(Fraction(repr(float(v))))  # the decimal it prints as: 1.2 is 6/5
     return out
 
 
@@ -238,8 +238,11 @@ def allocate(
     whole (take-all) and the rest re-shared among the others (the iterative rule of
     ``sampling.json``'s ``neyman_capped``), and a stratum below the minimum is raised to it.
     Rounding is by largest remainder (Hamilton): floors, then one unit to each of the
-    largest fractional parts, ties to the stratum listed first. Rounding never breaks
-    the bounds: a share with a fractional part lies strictly below its (integer) cap.
+    largest fractional parts, ties to the stratum listed first. ``sd`` and ``cost`` are
+    read as the decimals they print as (``1.2`` is exactly 6/5, not the nearest binary
+    double), so :math:`400 \times 1.2` and :math:`1200 \times 0.4` tie as they do on paper.
+    Rounding never breaks the bounds: a share with a fractional part lies strictly below
+    its (integer) cap.
 
     Examples
     --------

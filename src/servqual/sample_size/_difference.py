@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from scipy import optimize, special
+from scipy import optimize, special, stats
 
 from servqual.errors import ParameterError
 from servqual.sample_size._result import SampleSize
@@ -39,7 +39,16 @@ def _power_t(n: float, d: float, alpha: float, sides: int) -> float:
     """Power of the two-sample t test with ``n`` per group (R ``power.t.test``, strict=FALSE)."""
     df = 2.0 * (n - 1.0)
     tcrit = float(special.stdtrit(df, 1.0 - alpha / sides))
-    return 1.0 - float(special.nctdtr(df, math.sqrt(n / 2.0) * d, tcrit))
+    # stats.nct.sf, not 1 - special.nctdtr: nctdtr returns NaN for noncentralities of
+    # about 37 to 55 (large standardized differences), which stopped the root search
+    return float(stats.nct.sf(tcrit, df, math.sqrt(n / 2.0) * d))
+
+
+#: Smallest ``n`` searched for the t method. Below ``df = 2(n - 1) = 0.2`` the t quantile
+#: and the noncentral t lose all accuracy (scipy and R alike: the power computed near
+#: ``n = 1`` is not even monotone), so a search started at ``n = 1 + 1e-9`` failed for
+#: large standardized differences such as 1.5.
+_N_LOW = 1.1
 
 
 def _n_means(d: float, alpha: float, power: float, sides: int, method: str) -> float:
@@ -48,10 +57,14 @@ def _n_means(d: float, alpha: float, power: float, sides: int, method: str) -> f
     n_normal = 2.0 * ((za + zb) / d) ** 2
     if method == "normal":
         return n_normal
+
+    def gap(n: float) -> float:
+        return _power_t(n, d, alpha, sides) - power
+
+    if gap(_N_LOW) >= 0.0:  # a difference so large that even 2 per group detect it
+        return _N_LOW
     hi = max(4.0, 2.0 * n_normal + 10.0)
-    return float(
-        optimize.brentq(lambda n: _power_t(n, d, alpha, sides) - power, 1.0 + 1e-9, hi, xtol=1e-12)
-    )
+    return float(optimize.brentq(gap, _N_LOW, hi, xtol=1e-12))
 
 
 def for_difference(
@@ -113,8 +126,9 @@ def for_difference(
     with :math:`\bar p = (p_1 + p_2)/2`, :math:`z_{\alpha}` the ``1 - alpha/2`` (two-sided)
     normal quantile and :math:`z_{\beta}` the ``power`` quantile. Means: the smallest
     real ``n`` with :math:`P(T'_{2n-2,\,\delta \sqrt{n/2}/S} > t_{1-\alpha/2,\,2n-2})`
-    equal to ``power``. The result is multiplied by ``deff``, divided by the response
-    rate and rounded up.
+    equal to ``power`` (searched from ``n = 1.1``; a difference detected with the given
+    power already there gives 1.1, i.e. 2 per group). The result is multiplied by
+    ``deff``, divided by the response rate and rounded up.
 
     Examples
     --------

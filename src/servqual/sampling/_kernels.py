@@ -69,7 +69,7 @@ def pps_probabilities(sizes: FloatArray, n: int) -> tuple[FloatArray, int]:
 def pps_systematic(pi: FloatArray, u: float) -> IntArray:
     """Systematic PPS (Madow 1949) in frame order.
 
-    Unit ``i`` is taken when an integer ``m`` satisfies ``C_{i-1} ≤ u + m < C_i``, with
+    Unit ``i`` is taken when an integer ``m`` satisfies ``C_{i-1} < u + m ≤ C_i``, with
     ``C`` the cumulated ``π``.
     """
     cum = np.cumsum(pi)

@@ -18,7 +18,7 @@ _METHODS = ("systematic", "brewer")
 _ALGORITHMS = {
     "systematic": (
         "pi_i = n x_i / sum(x) (certainty units pi = 1, repeated); u = Generator.random(); "
-        "unit i is taken when an integer m has C_(i-1) <= u + m < C_i, C = cumsum(pi) in "
+        "unit i is taken when an integer m has C_(i-1) < u + m <= C_i, C = cumsum(pi) in "
         "frame order"
     ),
     "brewer": (
@@ -75,7 +75,7 @@ def pps(
     -----
     Certainty units are found iteratively: set ``π = 1`` for units with
     ``π >= 1``, recompute ``π_i = (n - n_c) x_i / Σ_{rest} x`` for the rest, repeat.
-    Systematic PPS (Madow 1949) takes unit ``i`` when ``[C_{i-1}, C_i)`` contains
+    Systematic PPS (Madow 1949) takes unit ``i`` when ``(C_{i-1}, C_i]`` contains
     ``u + m`` for an integer ``m`` (``C`` the cumulated ``π``). Brewer's method: see
     :func:`servqual.sampling._kernels.brewer`.
 
