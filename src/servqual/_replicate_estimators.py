@@ -23,7 +23,7 @@ from servqual._estimators import (
     indicator,
     numeric_values,
 )
-from servqual.domains import DomainLabels
+from servqual.domains import DomainLabels, restrict_domains
 from servqual.errors import DegenerateDataWarning, InsufficientDataError, ParameterError
 from servqual.models.results import Estimate, Interval
 from servqual.stats.quantiles import check_level, critical_value
@@ -44,12 +44,6 @@ FloatArray = npt.NDArray[np.float64]
 ReplicateProportionMethod = Literal["logit", "xlogit", "asin", "beta", "mean"]
 _PROPORTION_METHODS: tuple[str, ...] = get_args(ReplicateProportionMethod)
 _LOGIT_LABEL = "replicate-logit"
-
-
-def _restrict(matrix: FloatArray | None, present: npt.NDArray[np.bool_]) -> FloatArray:
-    if matrix is None:
-        return present.astype(np.float64)[:, None]
-    return matrix * present[:, None]
 
 
 def _replicated(
@@ -109,7 +103,7 @@ def linear_estimates(
     if interval not in ("t", "normal"):
         raise ParameterError(f"interval must be one of ['t', 'normal'], got {interval!r}")
     parsed = [numeric_values(design.column(col), col, na) for col in cols]
-    d = _restrict(matrix, np.logical_and.reduce([ok for _, ok in parsed]))
+    d = restrict_domains(matrix, np.logical_and.reduce([ok for _, ok in parsed]))
     value, reps = _replicated(design, kind, [y for y, _ in parsed], d, labels)
     var = replicate_variance(
         value, reps, scale=design.scale, rscales=design.rscales, mse=design.mse
@@ -149,7 +143,7 @@ def proportion_estimates(
     if method not in _PROPORTION_METHODS:
         raise ParameterError(f"method must be one of {list(_PROPORTION_METHODS)}, got {method!r}")
     y, present = indicator(design.column(col), col, value, na)
-    d = _restrict(matrix, present)
+    d = restrict_domains(matrix, present)
     p, reps = _replicated(design, "mean", [y], d, labels)
     var = replicate_variance(p, reps, scale=design.scale, rscales=design.rscales, mse=design.mse)
     se = np.sqrt(np.maximum(var, 0.0))

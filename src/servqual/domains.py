@@ -40,7 +40,7 @@ __all__ = ["DomainEstimator", "linearized_estimates", "proportion_estimates"]
 FloatArray = npt.NDArray[np.float64]
 
 
-def _restrict(matrix: FloatArray | None, present: npt.NDArray[np.bool_]) -> FloatArray:
+def restrict_domains(matrix: FloatArray | None, present: npt.NDArray[np.bool_]) -> FloatArray:
     """Domain indicators of the rows that have a value (``None``: one all-rows domain)."""
     if matrix is None:
         return present.astype(np.float64)[:, None]
@@ -66,7 +66,7 @@ def linearized_estimates(
     """
     parsed = [numeric_values(design.column(col), col, na) for col in cols]
     present = np.logical_and.reduce([ok for _, ok in parsed])
-    d = _restrict(matrix, present)
+    d = restrict_domains(matrix, present)
     if kind == "ratio":
         value, z = ratio_kernel(design.arrays, parsed[0][0], parsed[1][0], d, labels)
     else:
@@ -92,7 +92,7 @@ def proportion_estimates(
             f"method must be one of {list(SVY_PROPORTION_METHODS)}, got {method!r}"
         )
     y, present = indicator(design.column(col), col, value, na)
-    d = _restrict(matrix, present)
+    d = restrict_domains(matrix, present)
     est, z = mean_kernel(design.arrays, y, d, labels)
     return estimates(design.arrays, est, z, d, level=level, proportion=method)
 
@@ -153,7 +153,7 @@ class DomainEstimator(DomainLabels):
         self._init_domains(design.column(col), col)
 
     def _domains(self, present: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
-        return _restrict(self._matrix, present)
+        return restrict_domains(self._matrix, present)
 
     def _estimates(
         self,
