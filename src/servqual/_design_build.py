@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from servqual.errors import DesignError, InsufficientDataError
+from servqual.errors import DesignError, InsufficientDataError, ValidationError
 from servqual.stats.design_arrays import DesignArrays
 from servqual.stats.variance import LonelyPSU
 
@@ -140,12 +140,10 @@ def nonnegative(values: npt.NDArray[Any], field: str) -> npt.NDArray[np.float64]
     return w
 
 
-def _population(
-    f: npt.NDArray[np.float64],
-    s_codes: npt.NDArray[np.intp],
-    strata: list[Hashable],
-    n_psu_h: npt.NDArray[np.intp],
+def fpc_per_stratum(
+    f: npt.NDArray[np.float64], s_codes: npt.NDArray[np.intp], strata: list[Hashable]
 ) -> npt.NDArray[np.float64]:
+    """The fpc value of each stratum; it must be the same on every row of the stratum."""
     lo = np.full(len(strata), np.inf)
     hi = np.full(len(strata), -np.inf)
     np.minimum.at(lo, s_codes, f)
@@ -157,6 +155,34 @@ def _population(
             f"fpc must be constant within a stratum; stratum {strata[h]!r} has "
             f"values from {lo[h]!r} to {hi[h]!r}"
         )
+    return lo
+
+
+def domain_codes(
+    values: npt.NDArray[Any], by: str, where: Callable[[int], str] = lambda i: f"row {i}"
+) -> tuple[npt.NDArray[np.intp], list[Hashable]]:
+    """Codes and sorted labels of a ``by`` column; a missing label names where it is."""
+    bad = np.flatnonzero(missing_mask(values))
+    if bad.size:
+        i = int(bad[0])
+        shown = "nan" if values.dtype.kind == "f" else repr(values[i])
+        raise ValidationError(f"by column {by!r} is missing in {where(i)}: {shown}")
+    try:
+        groups, uniq = factorize(values)
+    except TypeError as exc:
+        raise ValidationError(
+            f"by column {by!r} mixes values that cannot be ordered: {exc}"
+        ) from None
+    return groups, [u.item() if hasattr(u, "item") else u for u in uniq]
+
+
+def _population(
+    f: npt.NDArray[np.float64],
+    s_codes: npt.NDArray[np.intp],
+    strata: list[Hashable],
+    n_psu_h: npt.NDArray[np.intp],
+) -> npt.NDArray[np.float64]:
+    lo = fpc_per_stratum(f, s_codes, strata)
     if np.all((lo > 0) & (lo <= 1)):
         return np.asarray(n_psu_h / lo, dtype=np.float64)  # sampling fractions
     small = np.flatnonzero(lo < n_psu_h)

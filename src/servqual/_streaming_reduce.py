@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from servqual._answers import Where
-from servqual._design_build import category_codes, factorize, missing_mask
+from servqual._design_build import category_codes, domain_codes, factorize, fpc_per_stratum
 from servqual.errors import DesignError, ValidationError
 from servqual.stats.reduce import FloatArray, IntArray, Moments, Summary, merge, reduce
 
@@ -116,32 +116,8 @@ def _labels(values: npt.NDArray[Any], field: str) -> tuple[IntArray, list[Hashab
 
 def _chunk_fpc(fpc: FloatArray, s_codes: IntArray, strata: list[Hashable]) -> dict[Hashable, float]:
     """Fpc per stratum of one chunk (constant within a stratum, as in a Design)."""
-    lo = np.full(len(strata), np.inf)
-    hi = np.full(len(strata), -np.inf)
-    np.minimum.at(lo, s_codes, fpc)
-    np.maximum.at(hi, s_codes, fpc)
-    diff = np.flatnonzero(lo != hi)
-    if diff.size:
-        h = int(diff[0])
-        raise DesignError(
-            f"fpc must be constant within a stratum; stratum {strata[h]!r} has "
-            f"values from {lo[h]!r} to {hi[h]!r}"
-        )
+    lo = fpc_per_stratum(fpc, s_codes, strata)
     return {s: float(v) for s, v in zip(strata, lo, strict=True)}
-
-
-def _by_codes(values: npt.NDArray[Any], by: str, where: Where) -> tuple[IntArray, list[Hashable]]:
-    bad = np.flatnonzero(missing_mask(values))
-    if bad.size:
-        i = int(bad[0])
-        raise ValidationError(f"by column {by!r} is missing in {where(i)}: {values[i]!r}")
-    try:
-        groups, uniq = factorize(values)
-    except TypeError as exc:
-        raise ValidationError(
-            f"by column {by!r} mixes values that cannot be ordered: {exc}"
-        ) from None
-    return groups, [u.item() if hasattr(u, "item") else u for u in uniq]
 
 
 def reduce_chunk(
@@ -184,7 +160,7 @@ def reduce_chunk(
     if by_values is None or by is None:
         groups, keys = np.zeros(n, dtype=np.intp), [None]
     else:
-        groups, keys = _by_codes(by_values, by, where)
+        groups, keys = domain_codes(by_values, by, where)
     out: dict[Hashable, Domain] = {}
     for g, key in enumerate(keys):  # loop over domains (few), never over rows
         rows = slice(None) if len(keys) == 1 else np.flatnonzero(groups == g)

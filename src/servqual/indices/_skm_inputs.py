@@ -8,7 +8,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from servqual._design_build import factorize, missing_mask
+from servqual._design_build import domain_codes
 from servqual.design import Design
 from servqual.errors import (
     InsufficientDataError,
@@ -118,23 +118,8 @@ def domains(design: Design, by: Any) -> tuple[list[str], npt.NDArray[np.intp]]:
     """
     if not isinstance(by, str):
         raise ServqualTypeError(f"by must be a column name (str), got {type(by).__name__}")
-    values = design.column(by)
-    if values.dtype.kind == "f":
-        bad = np.flatnonzero(np.isnan(values))
-        if bad.size:
-            raise ValidationError(f"by column {by!r} is missing in row {int(bad[0])}: nan")
-    elif values.dtype.kind == "O":
-        bad = np.flatnonzero(missing_mask(values))  # None or NaN, vectorized
-        if bad.size:
-            i = int(bad[0])
-            raise ValidationError(f"by column {by!r} is missing in row {i}: {values[i]!r}")
-    try:
-        groups, uniq = factorize(values)
-    except TypeError as exc:
-        raise ValidationError(
-            f"by column {by!r} mixes values that cannot be ordered: {exc}"
-        ) from None
-    labels = [str(u.item() if hasattr(u, "item") else u) for u in uniq]
+    groups, uniq = domain_codes(design.column(by), by)
+    labels = [str(u) for u in uniq]
     if len(set(labels)) != len(labels):
         raise ValidationError(f"by column {by!r} has distinct values with the same text")
     return labels, groups
