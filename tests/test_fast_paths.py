@@ -28,9 +28,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import servqual as sq
-import servqual._design_build as design_build
-from servqual._design_build import category_codes, factorize
-from servqual._estimators import _variances, mean_kernel
+import servqual.design._build as design_build
+from servqual.design._build import category_codes, factorize
+from servqual.design._estimators import _variances, mean_kernel
 from servqual.indices import _skm_kernel as kernel
 from servqual.indices.skm_bootstrap import weighted_values
 from servqual.stats import DesignArrays, linearized_variance, reduce, srs_variance

@@ -6,11 +6,17 @@
 """
 
 from servqual import data, errors, instruments, sample_size, sampling
-from servqual.calibration import poststratify, rake
-from servqual.comparisons import Comparison, compare, newcombe_difference
 from servqual.csv_io import read_csv
-from servqual.design import Design
-from servqual.domains import DomainEstimator
+from servqual.design import (
+    Comparison,
+    Design,
+    DomainEstimator,
+    ReplicateDesign,
+    compare,
+    newcombe_difference,
+    poststratify,
+    rake,
+)
 from servqual.indices.ces import CESResult, ces, ces_compare
 from servqual.indices.csat import CSATResult, csat, csat_compare
 from servqual.indices.csi import CSIItem, CSIResult, csi, csi_band, csi_compare
@@ -42,7 +48,6 @@ from servqual.models import (
     ServiceStandard,
 )
 from servqual.reliability import ItemTotal, cronbach_alpha, item_total_correlations
-from servqual.replicates import ReplicateDesign
 from servqual.report import (
     Report,
     plot_ipa,

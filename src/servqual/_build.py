@@ -24,7 +24,7 @@ from servqual._answers import (
     show,
 )
 from servqual._frames import column_names, get_column
-from servqual.design import Design
+from servqual.design.design import Design
 from servqual.errors import (
     DataFormatError,
     DesignError,

@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from servqual._answers import Where
-from servqual._design_build import category_codes, domain_codes, factorize, fpc_per_stratum
+from servqual.design._build import category_codes, domain_codes, factorize, fpc_per_stratum
 from servqual.errors import DesignError, ValidationError
 from servqual.stats.reduce import FloatArray, IntArray, Moments, Summary, merge, reduce
 

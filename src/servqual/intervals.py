@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from servqual.design import estimate_from_variance
+from servqual.design.design import estimate_from_variance
 from servqual.errors import (
     DegenerateDataWarning,
     InsufficientDataError,

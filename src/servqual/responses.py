@@ -24,7 +24,7 @@ from servqual._build import (
     make_design,
     records_parts,
 )
-from servqual.design import Design
+from servqual.design.design import Design
 from servqual.errors import DataFormatError, ParameterError, ValidationError
 from servqual.models.instrument import Instrument
 from servqual.stats.variance import LonelyPSU

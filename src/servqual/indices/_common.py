@@ -6,7 +6,7 @@ size) are computed here or in the index module; the variance of ``Σ w z`` alway
 from the numeric core (:func:`servqual.stats.linearized_variance`), and the interval from
 :func:`servqual.design.estimate_from_variance`.
 
-Comparisons use :mod:`servqual.comparisons`: two groups of one design by the influence
+Comparisons use :mod:`servqual.design.comparisons`: two groups of one design by the influence
 values of their difference on the full design, two waves as independent estimates.
 
 Domains (``by=``) are handled as R ``survey``'s ``svyby`` does: the linearized values are
@@ -23,9 +23,9 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from servqual.comparisons import Comparison, comparison_from_influence
-from servqual.comparisons import compare as compare_independent
-from servqual.design import Design, estimate_from_variance
+from servqual.design.comparisons import Comparison, comparison_from_influence
+from servqual.design.comparisons import compare as compare_independent
+from servqual.design.design import Design, estimate_from_variance
 from servqual.errors import (
     InsufficientDataError,
     ParameterError,

@@ -8,8 +8,8 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from servqual._design_build import domain_codes
-from servqual.design import Design
+from servqual.design._build import domain_codes
+from servqual.design.design import Design
 from servqual.errors import (
     InsufficientDataError,
     ParameterError,

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
-from servqual.comparisons import Comparison
+from servqual.design.comparisons import Comparison
 from servqual.errors import ParameterError
 from servqual.indices import _common as c
 from servqual.indices.csat import ShareMethod, check_share_method, share_estimate, share_lin

@@ -20,8 +20,8 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
-from servqual.comparisons import Comparison
-from servqual.design import estimate_from_variance
+from servqual.design.comparisons import Comparison
+from servqual.design.design import estimate_from_variance
 from servqual.errors import ParameterError
 from servqual.indices import _common as c
 from servqual.instruments import CSAT as _CSAT

@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
-from servqual.comparisons import Comparison
+from servqual.design.comparisons import Comparison
 from servqual.errors import InsufficientDataError
 from servqual.indices import _common as c
 from servqual.models._base import FrozenModel

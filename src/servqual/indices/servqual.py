@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
-from servqual.comparisons import Comparison
+from servqual.design.comparisons import Comparison
 from servqual.errors import ParameterError, ScaleError, ValidationError
 from servqual.indices import _common as c
 from servqual.indices._profile import dimension_columns, profile

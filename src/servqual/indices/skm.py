@@ -31,7 +31,7 @@ from typing import Any, overload
 import numpy as np
 import numpy.typing as npt
 
-from servqual.design import estimate_from_variance
+from servqual.design.design import estimate_from_variance
 from servqual.errors import DegenerateDataWarning, InsufficientDataError, ItemError
 from servqual.indices import _skm_kernel as kernel
 from servqual.indices._skm_inputs import Method, Spec, domains, validate

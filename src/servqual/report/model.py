@@ -20,7 +20,7 @@ from servqual.models.instrument import Instrument
 from servqual.models.results import Estimate
 
 if TYPE_CHECKING:
-    from servqual.design import Design
+    from servqual.design.design import Design
     from servqual.indices.skm_result import SKMElement, SKMResult
 
 __all__ = ["ElementRow", "IndexSection", "MethodNote", "Report"]

@@ -10,7 +10,7 @@ import numpy.typing as npt
 from pydantic import Field, PlainSerializer, PlainValidator, WithJsonSchema
 
 from servqual._frames import to_columns
-from servqual.design import Design
+from servqual.design.design import Design
 from servqual.errors import DataFormatError, ServqualTypeError, ValidationError
 from servqual.models._base import FrozenModel
 from servqual.sample_size._result import Label

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from servqual._design_build import category_codes
-from servqual._estimators import (
+from servqual.design._build import category_codes
+from servqual.design._estimators import (
     IntervalKind,
     NaPolicy,
     estimates,
@@ -27,13 +27,13 @@ from servqual._estimators import (
     ratio_kernel,
     total_kernel,
 )
-from servqual.comparisons import Comparison, comparison_from_influence
+from servqual.design.comparisons import Comparison, comparison_from_influence
 from servqual.errors import ParameterError, ValidationError
 from servqual.models.results import Estimate
 from servqual.stats.svyciprop import SVY_PROPORTION_METHODS, SvyProportionMethod
 
 if TYPE_CHECKING:
-    from servqual.design import Design
+    from servqual.design.design import Design
 
 __all__ = ["DomainEstimator", "linearized_estimates", "proportion_estimates"]
 

@@ -17,7 +17,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from servqual._design_build import missing_mask
+from servqual.design._build import missing_mask
 from servqual.errors import DegenerateDataWarning, InsufficientDataError, ValidationError
 from servqual.models.results import Estimate, Interval
 from servqual.stats.design_arrays import DesignArrays, linearized_variance, weighted_moments

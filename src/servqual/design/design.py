@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from servqual._design_build import build_arrays
-from servqual._estimators import (
+from servqual._frames import to_columns
+from servqual.design._build import build_arrays
+from servqual.design._estimators import (
     IntervalKind,
     NaPolicy,
     estimate_from_variance,
@@ -24,8 +25,7 @@ from servqual._estimators import (
     numeric_values,
     shares_kernel,
 )
-from servqual._frames import to_columns
-from servqual.domains import linearized_estimates, proportion_estimates
+from servqual.design.domains import linearized_estimates, proportion_estimates
 from servqual.errors import ValidationError
 from servqual.models.results import Estimate
 from servqual.stats.design_arrays import DesignArrays
@@ -33,7 +33,7 @@ from servqual.stats.svyciprop import SvyProportionMethod
 from servqual.stats.variance import LonelyPSU, check_lonely_psu
 
 if TYPE_CHECKING:
-    from servqual.domains import DomainEstimator
+    from servqual.design.domains import DomainEstimator
 
 __all__ = ["Design", "estimate_from_variance"]
 
@@ -198,7 +198,7 @@ class Design:
         na: NaPolicy,
         interval: IntervalKind,
     ) -> Estimate:
-        """The estimate of the one all-rows domain (see :mod:`servqual.domains`)."""
+        """The estimate of the one all-rows domain (see :mod:`servqual.design.domains`)."""
         return linearized_estimates(
             self, kind, cols, None, [None], level=level, na=na, interval=interval
         )[0]
@@ -373,16 +373,16 @@ class Design:
         >>> {k: round(v.value, 3) for k, v in d.by("desk").mean("score").items()}
         {'A': 3.333, 'B': 3.0}
         """
-        from servqual.domains import DomainEstimator
+        from servqual.design.domains import DomainEstimator
 
         return DomainEstimator(self, col)
 
     def poststratify(self, col: str, population: Mapping[Hashable, float]) -> Design:
         """A new design post-stratified on ``col`` to the population counts (R ``postStratify``).
 
-        See :func:`servqual.calibration.poststratify`; the original design is unchanged.
+        See :func:`servqual.design.calibration.poststratify`; the original design is unchanged.
         """
-        from servqual.calibration import poststratify
+        from servqual.design.calibration import poststratify
 
         return poststratify(self, col, population)
 
@@ -395,9 +395,9 @@ class Design:
     ) -> Design:
         """A new design raked to the population margins (R ``rake``).
 
-        See :func:`servqual.calibration.rake`; the original design is unchanged.
+        See :func:`servqual.design.calibration.rake`; the original design is unchanged.
         """
-        from servqual.calibration import rake
+        from servqual.design.calibration import rake
 
         return rake(self, margins, max_iter=max_iter, tol=tol)
 

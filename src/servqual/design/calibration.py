@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from servqual._design_build import category_codes
+from servqual.design._build import category_codes
 from servqual.errors import ConvergenceError, DesignError, ParameterError, ServqualTypeError
 from servqual.stats.calibration import (
     PostStratum,
@@ -27,7 +27,7 @@ from servqual.stats.calibration import (
 )
 
 if TYPE_CHECKING:
-    from servqual.design import Design
+    from servqual.design.design import Design
 
 __all__ = ["poststratify", "rake"]
 
@@ -94,7 +94,7 @@ def _check_weight_in_cells(
 
 
 def _calibrated(design: Design, weights: FloatArray, steps: tuple[Any, ...]) -> Design:
-    from servqual.design import Design
+    from servqual.design.design import Design
 
     arrays = design.arrays.with_weights(weights, calibration=design.arrays.calibration + steps)
     columns = {name: design.column(name) for name in design.columns}

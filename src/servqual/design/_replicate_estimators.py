@@ -16,14 +16,14 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-from servqual._estimators import (
+from servqual.design._estimators import (
     IntervalKind,
     NaPolicy,
     estimate_from_variance,
     indicator,
     numeric_values,
 )
-from servqual.domains import DomainLabels, restrict_domains
+from servqual.design.domains import DomainLabels, restrict_domains
 from servqual.errors import DegenerateDataWarning, InsufficientDataError, ParameterError
 from servqual.models.results import Estimate, Interval
 from servqual.stats.quantiles import check_level, critical_value
@@ -31,7 +31,7 @@ from servqual.stats.replicate_variance import replicate_variance
 from servqual.stats.svyciprop import svy_proportion_interval
 
 if TYPE_CHECKING:
-    from servqual.replicates import ReplicateDesign
+    from servqual.design.replicates import ReplicateDesign
 
 __all__ = [
     "ReplicateDomainEstimator",

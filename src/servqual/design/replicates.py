@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from servqual._design_build import missing_mask, nonnegative
-from servqual._estimators import IntervalKind, NaPolicy
 from servqual._frames import to_columns
-from servqual._replicate_estimators import (
+from servqual.design._build import missing_mask, nonnegative
+from servqual.design._estimators import IntervalKind, NaPolicy
+from servqual.design._replicate_estimators import (
     ReplicateDomainEstimator,
     ReplicateProportionMethod,
     linear_estimates,
