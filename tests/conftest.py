@@ -1,4 +1,4 @@
-"""Shared test fixtures: access to the reference values in ``../shared/reference/``."""
+"""Shared test fixtures: access to the reference values in ``tests/data/reference/``."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-REFERENCE_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
+REFERENCE_DIR = Path(__file__).resolve().parent / "data" / "reference"
 
 
 def load_reference(name: str) -> Any:
     """Parse one reference JSON file (e.g. ``"design.json"``)."""
     path = REFERENCE_DIR / name
     if not path.exists():
-        pytest.fail(f"reference file {path} is missing: the tests need ../shared/reference/")
+        pytest.fail(f"reference file {path} is missing from tests/data/reference/")
     return json.loads(path.read_text(encoding="utf-8"))
 
 

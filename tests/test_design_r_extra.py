@@ -1,7 +1,7 @@
 """Design estimators against extra R ``survey`` values (tests/data/design_extra.json).
 
 Each record names the R call that produced it; the file was made once and the tests do
-not need R. Complements ../shared/reference/design.json with the cluster design's total
+not need R. Complements tests/data/reference/design.json with the cluster design's total
 and ratio, and with every lonely-PSU policy.
 """
 
