@@ -82,6 +82,16 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     out.add_argument("--unit", help="service unit")
     out.add_argument("--period", help="survey period")
     out.add_argument("--target", type=_cli.positive_int, metavar="N", help="planned respondents")
+    out.add_argument(
+        "--min-group-size",
+        type=_cli.non_negative_int,
+        default=5,
+        metavar="N",
+        help=(
+            "withhold figures of groups and elements with fewer than N respondents, and "
+            "those that would reveal them (default 5; 0 shows everything)"
+        ),
+    )
     out.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     out.add_argument(
         "--plot",
@@ -158,6 +168,7 @@ def _build(args: argparse.Namespace, path: Path, demo: dict[str, str | int] | No
         period=args.period or meta.get("period"),
         target_n=args.target or meta.get("target_n"),
         population=args.population,
+        min_group_size=args.min_group_size,
     )
 
 

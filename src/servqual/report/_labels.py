@@ -46,6 +46,30 @@ _WORDS: dict[str, tuple[str, str]] = {
         "selang kepercayaan melewati batas mutu {where}: mutu belum pasti secara statistik",
     ),
     "no_interval": ("no interval", "tanpa selang"),
+    "withheld": ("withheld", "disembunyikan"),
+    "section_small": (
+        "Figures withheld: fewer than {m} respondents (n < {m})",
+        "Angka disembunyikan: kurang dari {m} responden (n < {m})",
+    ),
+    "section_complementary": (
+        "Figures withheld so that a smaller group's figures cannot be derived from the total",
+        "Angka disembunyikan agar angka kelompok yang lebih kecil tidak dapat dihitung dari total",
+    ),
+    "index_withheld": (
+        "SKM index withheld: it would reveal a withheld element",
+        "Indeks SKM disembunyikan: indeks akan mengungkap unsur yang disembunyikan",
+    ),
+    "suppression": (
+        "figures of fewer than {m} respondents withheld (n < {m}), with complementary "
+        "suppression",
+        "angka dari kurang dari {m} responden disembunyikan (n < {m}), dengan penyembunyian "
+        "komplementer",
+    ),
+    "no_suppression": (
+        "small-group suppression off (min_group_size = 0): figures of groups of any size shown",
+        "penyembunyian kelompok kecil dimatikan (min_group_size = 0): angka kelompok sekecil "
+        "apa pun ditampilkan",
+    ),
     "no_interval_note": (
         "no interval can be computed (too few respondents): the grade is not statistically clear",
         "selang kepercayaan tidak dapat dihitung (responden terlalu sedikit): mutu belum "

@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from servqual.errors import ServqualTypeError
 from servqual.indices.skm import skm_index
 from servqual.indices.skm_result import SKMResult, WeightsMode
+from servqual.report._facts import note_tuple
 from servqual.report.ipa_section import ipa_section
 from servqual.report.model import Report
+from servqual.report.suppression import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
 from servqual.responses import Responses
 
 __all__ = ["skm_report"]
@@ -25,7 +27,8 @@ def skm_report(
     period: str | None = None,
     target_n: int | None = None,
     population: int | None = None,
-    notes: Sequence[str] = (),
+    notes: str | Sequence[str] = (),
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
 ) -> Report:
     """Compute the SKM index (overall and, with ``by=``, per group) and wrap it in a report.
 
@@ -48,8 +51,14 @@ def skm_report(
         Number of people served in the period (shown; the finite-population correction
         itself comes from the design's ``fpc``). Defaults to the design's population
         when it has one.
-    notes : sequence of str
-        Free-form notes printed under the method.
+    notes : str or sequence of str
+        Free-form notes printed under the method; one string is one note.
+    min_group_size : int
+        Fewest respondents a published figure may rest on (default 5). A group, or an
+        element of a group, with fewer respondents shows ``n < 5`` instead of its
+        figures, and further figures are withheld so that none of those can be derived
+        from the total and the other groups; 0 turns this off (the method note says so).
+        See :mod:`servqual.report.suppression`.
 
     Returns
     -------
@@ -59,11 +68,16 @@ def skm_report(
     ------
     servqual.errors.ValidationError, servqual.errors.EstimationError
         As :func:`servqual.skm_index` raises them.
+    servqual.errors.ParameterError
+        A negative or non-integer ``min_group_size``.
+    servqual.errors.ServqualTypeError
+        ``responses`` is not a :class:`~servqual.Responses`; a note is not a string.
 
     Notes
     -----
     Calls :func:`servqual.skm_index` once over all respondents and once with ``by=``;
-    nothing is recomputed or rounded here.
+    nothing is recomputed or rounded here; withheld figures are left out of the report
+    itself (``None``), so no renderer and no JSON reader can see them.
 
     Examples
     --------
@@ -91,6 +105,8 @@ def skm_report(
         raise ServqualTypeError(
             f"skm_report needs a servqual.Responses, got {type(responses).__name__}"
         )
+    min_group_size = check_min_group_size(min_group_size)
+    notes = note_tuple(notes)
     overall = skm_index(responses, level=level, weights=weights)
     assert isinstance(overall, SKMResult)  # by=None gives one result
     groups = None
@@ -109,6 +125,7 @@ def skm_report(
         target_n=target_n,
         population=population,
         notes=notes,
+        min_group_size=min_group_size,
     )
     ipa = ipa_section(responses, level=level)  # needs importance columns imp_<item id>
     return report if ipa is None else report.model_copy(update={"ipa": ipa})

@@ -13,15 +13,26 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from servqual.errors import ValidationError
 from servqual.indices.ipa import IPAResult
 from servqual.models._base import FrozenModel
-from servqual.models.instrument import Instrument
 from servqual.models.results import Estimate
+from servqual.report._facts import (
+    instrument_name,
+    note_tuple,
+    stratum_populations,
+    total_population,
+)
+from servqual.report.suppression import (
+    DEFAULT_MIN_GROUP_SIZE,
+    Suppression,
+    check_min_group_size,
+    suppress_sections,
+)
 
 if TYPE_CHECKING:
     from servqual.design.design import Design
     from servqual.indices.skm_result import SKMElement, SKMResult
+    from servqual.models.instrument import Instrument
 
 __all__ = ["ElementRow", "IndexSection", "MethodNote", "Report"]
 
@@ -40,27 +51,36 @@ class ElementRow(FrozenModel):
         Official (Indonesian) element name.
     name_en : str, optional
         English name.
-    nrr : float
-        Mean answer (nilai rata-rata) over the respondents who answered the element.
-    n : int
-        Number of respondents who answered it.
-    weight, weighted_nrr : float
-        The element's weight and ``nrr × weight``.
-    converted : float
-        ``nrr × 25``, on 25–100.
-    grade : str
-        Grade of ``converted`` (A–D).
+    nrr : float or None
+        Mean answer (nilai rata-rata) over the respondents who answered the element;
+        ``None`` when withheld (see ``suppressed``).
+    n : int or None
+        Number of respondents who answered it; ``None`` when withheld.
+    weight : float
+        The element's weight.
+    weighted_nrr : float or None
+        ``nrr × weight``; ``None`` when withheld.
+    converted : float or None
+        ``nrr × 25``, on 25–100; ``None`` when withheld.
+    grade : str or None
+        Grade of ``converted`` (A–D); ``None`` when withheld.
+    suppressed : {"small", "complementary"} or None
+        Why the figures are withheld: fewer than the report's ``min_group_size``
+        respondents answered it (``"small"``, shown as ``n < 5``), or publishing it would
+        let such a figure be derived from the totals (``"complementary"``); see
+        :mod:`servqual.report.suppression`.
     """
 
     code: str
     name: str
     name_en: str | None = None
-    nrr: float
-    n: int = Field(ge=0)
+    nrr: float | None
+    n: int | None = Field(ge=0)
     weight: float
-    weighted_nrr: float
-    converted: float
-    grade: str
+    weighted_nrr: float | None
+    converted: float | None
+    grade: str | None
+    suppressed: Suppression | None = None
 
 
 class IndexSection(FrozenModel):
@@ -70,14 +90,16 @@ class IndexSection(FrozenModel):
     ----------
     group : str, optional
         The group's label; ``None`` for all respondents.
-    index : Estimate
-        The converted index (25–100) with its interval.
-    grade, label : str
-        Grade A–D and its performance label (Indonesian, as the regulation prints it).
-    crosses_grade_boundary : bool
-        Whether the interval straddles a grade threshold.
-    n : int
-        Achieved number of respondents.
+    index : Estimate or None
+        The converted index (25–100) with its interval; ``None`` when withheld (the whole
+        section is withheld, or one of its elements is: the index would reveal it).
+    grade, label : str or None
+        Grade A–D and its performance label (Indonesian, as the regulation prints it);
+        ``None`` with the index.
+    crosses_grade_boundary : bool or None
+        Whether the interval straddles a grade threshold; ``None`` with the index.
+    n : int or None
+        Achieved number of respondents; ``None`` when the section is withheld.
     target_n : int, optional
         Planned number of respondents (e.g. from the Krejcie–Morgan table).
     population : int, optional
@@ -85,19 +107,25 @@ class IndexSection(FrozenModel):
     elements : tuple of ElementRow
         The elements in instrument order.
     weakest : tuple of str
-        Codes of the elements with the lowest NRR (lowest first; ties in instrument order).
+        Codes of the elements with the lowest NRR (lowest first; ties in instrument order),
+        among the elements shown.
+    suppressed : {"small", "complementary"} or None
+        Why the whole section is withheld: fewer than ``min_group_size`` respondents
+        (``"small"``), or publishing it would let such a group be derived from the total
+        and the other groups (``"complementary"``).
     """
 
     group: str | None = None
-    index: Estimate
-    grade: str
-    label: str
-    crosses_grade_boundary: bool
-    n: int = Field(ge=0)
+    index: Estimate | None
+    grade: str | None
+    label: str | None
+    crosses_grade_boundary: bool | None
+    n: int | None = Field(ge=0)
     target_n: int | None = Field(default=None, ge=1)
     population: int | None = Field(default=None, ge=1)
     elements: tuple[ElementRow, ...]
     weakest: tuple[str, ...]
+    suppressed: Suppression | None = None
 
     def element(self, code: str) -> ElementRow:
         """The element row with this code (``KeyError`` if absent)."""
@@ -132,6 +160,9 @@ class MethodNote(FrozenModel):
         Number of strata of the design (1 when unstratified).
     clustered : bool
         Whether respondents were sampled in clusters.
+    min_group_size : int
+        Fewest respondents a published figure rests on (0: no suppression); see
+        :mod:`servqual.report.suppression`.
     """
 
     variance: str = "linearization"
@@ -144,6 +175,7 @@ class MethodNote(FrozenModel):
     fpc: bool = False
     strata: int = Field(default=1, ge=1)
     clustered: bool = False
+    min_group_size: int = Field(default=DEFAULT_MIN_GROUP_SIZE, ge=0)
 
 
 class Report(FrozenModel):
@@ -230,7 +262,8 @@ class Report(FrozenModel):
         target_n: int | None = None,
         population: int | None = None,
         group_populations: Mapping[str, int] | None = None,
-        notes: Sequence[str] = (),
+        notes: str | Sequence[str] = (),
+        min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
     ) -> Report:
         """Build a report from an :class:`~servqual.SKMResult` (and its ``by=`` results).
 
@@ -255,45 +288,50 @@ class Report(FrozenModel):
             Planned number of respondents and number of people served in the period.
         group_populations : mapping of str → int, optional
             People served per group (overrides what ``design`` implies).
-        notes : sequence of str
-            Free-form notes.
+        notes : str or sequence of str
+            Free-form notes; one string is one note.
+        min_group_size : int
+            Fewest respondents a published figure may rest on (default 5): figures of
+            smaller groups and elements are withheld (``n < 5``), and so are those that
+            would let them be derived from the totals; 0 shows everything and the method
+            note says so. See :mod:`servqual.report.suppression`.
 
         Returns
         -------
         Report
+
+        Raises
+        ------
+        servqual.errors.ServqualTypeError
+            A note that is not a string.
+        servqual.errors.ParameterError
+            A negative or non-integer ``min_group_size``.
         """
         pops = dict(group_populations or {})
         if design is not None and by is not None and not pops:
-            pops = _stratum_populations(design, by)
+            pops = stratum_populations(design, by)
         if population is None and design is not None:
-            population = _total_population(design)
+            population = total_population(design)
+        m = check_min_group_size(min_group_size)
         sections = tuple(
             _section(res, group=str(key), population=pops.get(str(key)))
             for key, res in (groups or {}).items()
         )
+        whole = _section(result, group=None, target_n=target_n, population=population)
+        shown, sections = suppress_sections(whole, sections, m)
+        assert shown is not None  # an overall section in gives one out
         return cls(
             title=title,
             unit=unit,
             period=period,
             instrument=result.instrument,
-            instrument_name=_instrument_name(result.instrument, instrument),
-            overall=_section(result, group=None, target_n=target_n, population=population),
+            instrument_name=instrument_name(result.instrument, instrument),
+            overall=shown,
             by=by,
             groups=sections,
-            method=_method(result, design),
-            notes=tuple(notes),
+            method=_method(result, design).model_copy(update={"min_group_size": m}),
+            notes=note_tuple(notes),
         )
-
-
-def _instrument_name(instrument_id: str, instrument: Instrument | None) -> str:
-    if instrument is not None:
-        return instrument.name
-    from servqual import instruments
-
-    try:
-        return instruments.get(instrument_id).name
-    except ValidationError:
-        return instrument_id
 
 
 def _section(
@@ -348,27 +386,3 @@ def _method(result: SKMResult, design: Design | None) -> MethodNote:
         strata=1 if arrays is None else len(arrays.strata),
         clustered=False if arrays is None else arrays.psu_codes is not None,
     )
-
-
-def _total_population(design: Design) -> int | None:
-    """People in the population when the fpc counts people (no clusters) everywhere."""
-    pop = design.arrays.pop
-    if design.arrays.psu_codes is not None or not all(map(_finite, pop.tolist())):
-        return None
-    return round(float(sum(pop.tolist())))
-
-
-def _stratum_populations(design: Design, by: str) -> dict[str, int]:
-    """Population per group when the groups are the strata (stratum sizes are known)."""
-    arrays = design.arrays
-    if design.strata_column != by or not arrays.has_fpc or arrays.psu_codes is not None:
-        return {}
-    return {
-        str(s): round(p)
-        for s, p in zip(arrays.strata, arrays.pop.tolist(), strict=True)
-        if _finite(p)
-    }
-
-
-def _finite(x: float) -> bool:
-    return x == x and x not in (float("inf"), float("-inf"))

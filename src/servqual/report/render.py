@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
+from servqual._escape import markdown_text, plain_text
 from servqual.indices.grades import Regime, thresholds
 from servqual.report._labels import Language, check_language, fmt, fmt_int, label_text, word
 from servqual.report.ipa_section import ipa_html_lines, ipa_markdown_lines, ipa_text_lines
-from servqual.report.model import IndexSection, MethodNote, Report
+from servqual.report.model import ElementRow, IndexSection, MethodNote, Report
 
 __all__ = ["method_note", "render_html", "render_json", "render_markdown", "render_text"]
 
@@ -29,12 +30,23 @@ def _pct(level: float, language: Language) -> str:
     return fmt(level * 100, digits, language) + "%"
 
 
+Escape = Callable[[str], str]
+"""Makes a user's label safe for one output format."""
+
+
+def _keep(text: str) -> str:
+    return text  # HTML escapes whole lines at the end
+
+
 def _has_interval(section: IndexSection) -> bool:
+    if section.index is None:
+        return False
     ci = section.index.ci
     return math.isfinite(ci.low) and math.isfinite(ci.high)
 
 
 def _interval(section: IndexSection, language: Language) -> str:
+    assert section.index is not None  # only called for a shown index
     ci = section.index.ci
     if not _has_interval(section):
         return f"{_pct(ci.level, language)} {word('ci', language)}: {word('no_interval', language)}"
@@ -46,8 +58,15 @@ def _element_name(row_name: str, row_name_en: str | None, language: Language) ->
     return row_name_en if language == "en" and row_name_en else row_name
 
 
-def _respondents(section: IndexSection, language: Language) -> str:
-    text = f"{word('respondents', language)}: {fmt_int(section.n, language)}"
+def _withheld(why: str | None, m: int, language: Language) -> str:
+    """The marker of a withheld figure: ``n < 5``, or ``withheld`` (complementary)."""
+    return f"n < {m}" if why == "small" else word("withheld", language)
+
+
+def _respondents(section: IndexSection, m: int, language: Language) -> str:
+    n = _withheld(section.suppressed, m, language) if section.n is None else None
+    shown = n if n is not None else fmt_int(section.n or 0, language)
+    text = f"{word('respondents', language)}: {shown}"
     extra = []
     if section.target_n is not None:
         extra.append(f"{word('target', language)} {fmt_int(section.target_n, language)}")
@@ -56,12 +75,13 @@ def _respondents(section: IndexSection, language: Language) -> str:
     return text + (f" ({'; '.join(extra)})" if extra else "")
 
 
-def _weakest_items(section: IndexSection, language: Language) -> list[str]:
+def _weakest_items(section: IndexSection, language: Language, esc: Escape) -> list[str]:
     parts = []
     for code in section.weakest:
         row = section.element(code)
-        name = _element_name(row.name, row.name_en, language)
-        parts.append(f"{code} {name} ({word('nrr', language)} {fmt(row.nrr, 3, language)})")
+        name = esc(_element_name(row.name, row.name_en, language))
+        nrr = fmt(row.nrr, 3, language)
+        parts.append(f"{esc(code)} {name} ({word('nrr', language)} {nrr})")
     return parts
 
 
@@ -70,7 +90,7 @@ def _weakest(items: list[str], language: Language) -> str:
 
 
 def _crossing(section: IndexSection, regime: str, language: Language) -> str | None:
-    if not section.crosses_grade_boundary:
+    if not section.crosses_grade_boundary or section.index is None:
         return None
     if not _has_interval(section):
         return word("no_interval_note", language)
@@ -94,10 +114,14 @@ def method_note(method: MethodNote, *, language: Language = "en") -> str:
     ...                weight=1 / 9, regime="skm-2017")
     >>> print(method_note(m))
     Linearization (delta method) standard error, t interval with 399 df; exact weights 1/9;
-    grades of Permen PANRB 14/2017; missing answers excluded per element.
+    grades of Permen PANRB 14/2017; missing answers excluded per element; figures of fewer
+    than 5 respondents withheld (n < 5), with complementary suppression.
     >>> print(method_note(m, language="id"))
     Galat baku linearisasi (metode delta), selang t dengan 399 derajat bebas; bobot eksak 1/9;
-    mutu menurut Permen PANRB 14/2017; jawaban kosong dikecualikan per unsur.
+    mutu menurut Permen PANRB 14/2017; jawaban kosong dikecualikan per unsur; angka dari
+    kurang dari 5 responden disembunyikan (n < 5), dengan penyembunyian komplementer.
+    >>> print(method_note(m.model_copy(update={"min_group_size": 0})).split("; ")[-1])
+    small-group suppression off (min_group_size = 0): figures of groups of any size shown.
     """
     language = check_language(language)
     en = language == "en"
@@ -127,6 +151,8 @@ def method_note(method: MethodNote, *, language: Language = "en") -> str:
     parts.append(
         "missing answers excluded per element" if en else "jawaban kosong dikecualikan per unsur"
     )
+    m = method.min_group_size
+    parts.append(word("suppression" if m else "no_suppression", language).format(m=m))
     return "; ".join(parts) + "."
 
 
@@ -154,45 +180,56 @@ def _weights_phrase(method: MethodNote, language: Language) -> str:
     return f"printed weights {w}" if en else f"bobot tercetak {w}"
 
 
-def _header_lines(report: Report, language: Language) -> tuple[str, list[str]]:
-    title = report.title or word("default_title", language)
+def _header_lines(report: Report, language: Language, esc: Escape) -> tuple[str, list[str]]:
+    title = esc(report.title) if report.title else word("default_title", language)
     lines = []
     if report.unit:
-        lines.append(f"{word('unit', language)}: {report.unit}")
+        lines.append(f"{word('unit', language)}: {esc(report.unit)}")
     if report.period:
-        lines.append(f"{word('period', language)}: {report.period}")
+        lines.append(f"{word('period', language)}: {esc(report.period)}")
     k = len(report.overall.elements)
-    name = _INSTRUMENT_NAMES.get(report.instrument, report.instrument_name)
+    name = esc(_INSTRUMENT_NAMES.get(report.instrument, report.instrument_name))
     lines.append(f"{word('instrument', language)}: {name} ({k} {word('elements_count', language)})")
     return title, lines
 
 
-def _section_title(section: IndexSection, report: Report, language: Language) -> str:
+def _section_title(section: IndexSection, report: Report, language: Language, esc: Escape) -> str:
     if section.group is None:
         return word("all", language)
-    return f"{report.by or word('group', language)}: {section.group}"
+    return f"{esc(report.by) if report.by else word('group', language)}: {esc(section.group)}"
 
 
-def _headline(section: IndexSection, language: Language) -> str:
+def _headline(section: IndexSection, m: int, language: Language) -> str:
+    if section.suppressed is not None:
+        key = "section_small" if section.suppressed == "small" else "section_complementary"
+        return word(key, language).format(m=m)
+    if section.index is None:
+        return word("index_withheld", language)
     return (
         f"{word('index', language)} {fmt(section.index.value, 2, language)} "
         f"({_interval(section, language)}), {word('grade', language)} {section.grade}, "
-        f"{label_text(section.label, language)}"
+        f"{label_text(section.label or '', language)}"
     )
 
 
-def _table_rows(section: IndexSection, language: Language) -> list[list[str]]:
+def _table_row(row: ElementRow, m: int, language: Language, esc: Escape) -> list[str]:
+    name = esc(_element_name(row.name, row.name_en, language))
+    if row.suppressed is not None:
+        return [esc(row.code), name, _withheld(row.suppressed, m, language), "–", "–", "–"]
     return [
-        [
-            row.code,
-            _element_name(row.name, row.name_en, language),
-            fmt_int(row.n, language),
-            fmt(row.nrr, 3, language),
-            fmt(row.converted, 2, language),
-            row.grade,
-        ]
-        for row in section.elements
+        esc(row.code),
+        name,
+        fmt_int(row.n or 0, language),
+        fmt(row.nrr, 3, language),
+        fmt(row.converted, 2, language),
+        row.grade or "–",
     ]
+
+
+def _table_rows(section: IndexSection, m: int, language: Language, esc: Escape) -> list[list[str]]:
+    if section.suppressed is not None:
+        return []  # nothing of a withheld section is shown
+    return [_table_row(row, m, language, esc) for row in section.elements]
 
 
 def _table_header(language: Language) -> list[str]:
@@ -212,16 +249,17 @@ class _Section(NamedTuple):
     weakest: list[str]
 
 
-def _sections(report: Report, language: Language) -> Iterator[_Section]:
+def _sections(report: Report, language: Language, esc: Escape) -> Iterator[_Section]:
+    m = report.method.min_group_size
     for section in report.sections:
         yield _Section(
-            title=_section_title(section, report, language),
-            headline=_headline(section, language),
+            title=_section_title(section, report, language, esc),
+            headline=_headline(section, m, language),
             crossing=_crossing(section, report.method.regime, language),
-            respondents=_respondents(section, language),
+            respondents=_respondents(section, m, language),
             header=_table_header(language),
-            rows=_table_rows(section, language),
-            weakest=_weakest_items(section, language),
+            rows=_table_rows(section, m, language, esc),
+            weakest=_weakest_items(section, language, esc),
         )
 
 
@@ -265,28 +303,35 @@ def render_text(report: Report, *, language: Language = "en") -> str:
     True
     """
     language = check_language(language)
-    title, header = _header_lines(report, language)
+    title, header = _header_lines(report, language, plain_text)
     out = [title, "=" * len(title), *header]
-    right = (False, False, True, True, True, False)
-    for sec in _sections(report, language):
+    for sec in _sections(report, language, plain_text):
         out += ["", sec.title, "-" * len(sec.title), sec.headline]
         if sec.crossing:
             out.append(f"  ({sec.crossing})")
-        out += [sec.respondents, ""]
-        table = [sec.header, *sec.rows]
-        widths = [max(len(r[j]) for r in table) for j in range(len(table[0]))]
-        for r in table:
-            cells = [
-                c.rjust(w) if rj else c.ljust(w) for c, w, rj in zip(r, widths, right, strict=True)
-            ]
-            out.append("  ".join(cells).rstrip())
-        out += ["", f"{word('weakest', language)}:"]
-        out += [f"  {i}. {item}" for i, item in enumerate(sec.weakest, 1)]
+        out.append(sec.respondents)
+        if sec.rows:
+            out += ["", *_text_table([sec.header, *sec.rows])]
+        if sec.weakest:
+            out += ["", f"{word('weakest', language)}:"]
+            out += [f"  {i}. {item}" for i, item in enumerate(sec.weakest, 1)]
     if report.ipa is not None:
         out += ["", *ipa_text_lines(report.ipa, language=language)]
     out += ["", f"{word('method', language)}: {method_note(report.method, language=language)}"]
-    out += [f"{word('notes', language)}: {note}" for note in report.notes]
+    out += [f"{word('notes', language)}: {plain_text(note)}" for note in report.notes]
     return "\n".join(out) + "\n"
+
+
+def _text_table(table: list[list[str]]) -> list[str]:
+    right = (False, False, True, True, True, False)
+    widths = [max(len(r[j]) for r in table) for j in range(len(table[0]))]
+    lines = []
+    for r in table:
+        cells = [
+            c.rjust(w) if rj else c.ljust(w) for c, w, rj in zip(r, widths, right, strict=True)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return lines
 
 
 def render_markdown(report: Report, *, language: Language = "en") -> str:
@@ -317,21 +362,24 @@ def render_markdown(report: Report, *, language: Language = "en") -> str:
     | U1 | Requirements | 395 | 3.212 | 80.30 | B |
     """
     language = check_language(language)
-    title, header = _header_lines(report, language)
+    title, header = _header_lines(report, language, markdown_text)
     out = [f"# {title}", "", "  \n".join(header)]
-    for sec in _sections(report, language):
+    for sec in _sections(report, language, markdown_text):
         out += ["", f"## {sec.title}", "", f"**{sec.headline}**"]
         if sec.crossing:
             out += ["", f"*{sec.crossing}*"]
-        out += ["", sec.respondents, ""]
-        out.append("| " + " | ".join(sec.header) + " |")
-        out.append("| --- | --- | ---: | ---: | ---: | :---: |")
-        out += ["| " + " | ".join(r) + " |" for r in sec.rows]
-        out += ["", _weakest(sec.weakest, language)]
+        out += ["", sec.respondents]
+        if sec.rows:
+            out.append("")
+            out.append("| " + " | ".join(sec.header) + " |")
+            out.append("| --- | --- | ---: | ---: | ---: | :---: |")
+            out += ["| " + " | ".join(r) + " |" for r in sec.rows]
+        if sec.weakest:
+            out += ["", _weakest(sec.weakest, language)]
     if report.ipa is not None:
         out += ["", *ipa_markdown_lines(report.ipa, language=language)]
     out += ["", f"*{word('method', language)}:* {method_note(report.method, language=language)}"]
-    out += [f"\n*{word('notes', language)}:* {note}" for note in report.notes]
+    out += [f"\n*{word('notes', language)}:* {markdown_text(note)}" for note in report.notes]
     return "\n".join(out) + "\n"
 
 
@@ -363,21 +411,23 @@ def render_html(report: Report, *, language: Language = "en") -> str:
     """
     language = check_language(language)
     e = html.escape
-    title, header = _header_lines(report, language)
+    title, header = _header_lines(report, language, _keep)
     out = [f'<section class="servqual-report" lang="{language}">', f"<h1>{e(title)}</h1>"]
     out += [f"<p>{e(line)}</p>" for line in header]
-    for sec in _sections(report, language):
+    for sec in _sections(report, language, _keep):
         out.append(f"<h2>{e(sec.title)}</h2>")
         out.append(f"<p><strong>{e(sec.headline)}</strong></p>")
         if sec.crossing:
             out.append(f"<p><em>{e(sec.crossing)}</em></p>")
         out.append(f"<p>{e(sec.respondents)}</p>")
-        out.append("<table>")
-        out.append("<tr>" + "".join(f"<th>{e(h)}</th>" for h in sec.header) + "</tr>")
-        for r in sec.rows:
-            out.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>")
-        out.append("</table>")
-        out.append(f"<p>{e(_weakest(sec.weakest, language))}</p>")
+        if sec.rows:
+            out.append("<table>")
+            out.append("<tr>" + "".join(f"<th>{e(h)}</th>" for h in sec.header) + "</tr>")
+            for r in sec.rows:
+                out.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>")
+            out.append("</table>")
+        if sec.weakest:
+            out.append(f"<p>{e(_weakest(sec.weakest, language))}</p>")
     if report.ipa is not None:
         out += ipa_html_lines(report.ipa, language=language)
     note = method_note(report.method, language=language)
