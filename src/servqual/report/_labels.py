@@ -60,8 +60,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Indeks SKM disembunyikan: indeks akan mengungkap unsur yang disembunyikan",
     ),
     "suppression": (
-        "figures of fewer than {m} respondents withheld (n < {m}), with complementary "
-        "suppression",
+        "figures of fewer than {m} respondents withheld (n < {m}), with complementary suppression",
         "angka dari kurang dari {m} responden disembunyikan (n < {m}), dengan penyembunyian "
         "komplementer",
     ),

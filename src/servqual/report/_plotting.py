@@ -16,7 +16,7 @@ from servqual.indices.grades import THRESHOLDS, Regime, grade_of, thresholds
 from servqual.indices.skm_result import SKMResult
 from servqual.models.results import Estimate
 from servqual.report._labels import Language, fmt, word
-from servqual.report.model import Report
+from servqual.report.model import IndexSection, Report
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -113,9 +113,9 @@ def finite(*values: float) -> bool:
 
 class _Series(NamedTuple):
     label: str | None
-    est: Estimate
-    grade: str
-    values: dict[str, float]  # element code → converted value
+    est: Estimate | None  # None: withheld (small-group suppression)
+    grade: str | None
+    values: dict[str, float]  # element code → converted value (NaN: withheld)
 
 
 class _SKMData(NamedTuple):
@@ -124,43 +124,62 @@ class _SKMData(NamedTuple):
     names: dict[str, tuple[str, str | None]]  # code → (name, English name)
     regime: Regime
     by: str | None
+    m: int  # min_group_size
 
 
-def _series(label: str | None, section: Any) -> _Series:
-    values = {e.code: float(e.converted) for e in section.elements}
+def _series(label: str | None, section: IndexSection) -> _Series:
+    values = {
+        e.code: math.nan if e.converted is None else float(e.converted) for e in section.elements
+    }
     return _Series(label, section.index, section.grade, values)
+
+
+def _shown(sections: tuple[IndexSection, ...]) -> list[_Series]:
+    """The sections that are not withheld whole: a withheld group draws nothing."""
+    return [_series(s.group, s) for s in sections if s.suppressed is None]
 
 
 def _names(elements: Any) -> dict[str, tuple[str, str | None]]:
     return {e.code: (e.name, e.name_en) for e in elements}
 
 
-def skm_data(result: object, language: Language) -> _SKMData:
-    """Normalize an SKMResult, a ``by=`` mapping of them, or a Report."""
+def skm_data(result: object, language: Language, min_group_size: int) -> _SKMData:
+    """Normalize an SKMResult, a ``by=`` mapping of them, or a Report.
+
+    Results are suppressed as a report would be (``min_group_size``); a Report already is.
+    """
+    from servqual.report.model import section_of
+    from servqual.report.suppression import check_min_group_size, suppress_sections
+
+    m = check_min_group_size(min_group_size)
     if isinstance(result, SKMResult):
-        series = [_series(result.domain, result)]
-        return _SKMData(series, None, _names(result.elements), result.regime, result.by)
+        alone, _ = suppress_sections(section_of(result, group=result.domain), (), m)
+        assert alone is not None  # an overall section in gives one out
+        series = _shown((alone,)) or [_series(result.domain, alone)]
+        return _SKMData(series, None, _names(result.elements), result.regime, result.by, m)
     if isinstance(result, Report):
         regime = result.method.regime
         if regime not in THRESHOLDS:
             raise ValidationError(f"the report has an unknown grading regime {regime!r}")
         overall = _series(word("all", language), result.overall)
-        groups = [_series(s.group, s) for s in result.groups]
+        groups = _shown(result.groups)
         return _SKMData(
             groups or [overall._replace(label=None)],
-            overall if groups else None,
+            overall if result.groups else None,
             _names(result.overall.elements),
             cast(Regime, regime),
             result.by,
+            result.method.min_group_size,
         )
     if isinstance(result, Mapping) and result:
         results = list(result.values())
         if all(isinstance(r, SKMResult) for r in results):
             if len({r.regime for r in results}) > 1:
                 raise ValidationError("the results to plot use different grading regimes")
-            series = [_series(str(key), r) for key, r in result.items()]
+            sections = [section_of(r, group=str(key)) for key, r in result.items()]
+            series = _shown(suppress_sections(None, sections, m)[1])
             first = results[0]
-            return _SKMData(series, None, _names(first.elements), first.regime, first.by)
+            return _SKMData(series, None, _names(first.elements), first.regime, first.by, m)
     raise ServqualTypeError(
         "plot_skm needs an SKMResult, a non-empty dict of them (skm_index(..., by=)) or a "
         f"Report, got {type(result).__name__}"
@@ -186,9 +205,13 @@ def element_label(code: str, data: _SKMData, language: Language) -> str:
 
 
 def skm_title(data: _SKMData, language: Language) -> str:
-    if len(data.series) > 1:
+    if len(data.series) != 1 or data.overall is not None:
         return w("by", language).format(by=data.by or word("group", language).lower())
     s = data.series[0]
+    if s.est is None:
+        blank = all(math.isnan(v) for v in s.values.values())
+        text = word("section_small" if blank else "index_withheld", language).format(m=data.m)
+        return text if s.label is None else f"{s.label}: {text}"
     value = fmt(s.est.value, 2, language)
     text = f"{word('index', language)} {value} ({ci_text(s.est, language)}), "
     text += f"{word('grade', language)} {s.grade}"
@@ -217,8 +240,9 @@ def skm_bars_single(
     )
     for text in texts:
         text.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85})
-    label = f"{word('index', language)} {fmt(s.est.value, 2, language)}"
-    _index_line(ax, s.est, "0.1", label, ci_text(s.est, language), zorder=3)
+    if s.est is not None:
+        label = f"{word('index', language)} {fmt(s.est.value, 2, language)}"
+        _index_line(ax, s.est, "0.1", label, ci_text(s.est, language), zorder=3)
 
 
 def skm_bars_grouped(ax: Axes, data: _SKMData, codes: list[str], language: Language) -> None:
@@ -231,13 +255,16 @@ def skm_bars_grouped(ax: Axes, data: _SKMData, codes: list[str], language: Langu
         widths = [s.values.get(c, math.nan) - floor for c in codes]
         label = f"{s.label}: {_index_text(s.est, language)}"
         ax.barh(y, widths, left=floor, height=height * 0.92, color=color, label=label, zorder=2)
-        _index_line(ax, s.est, color, None, "", zorder=1.5)  # behind the bars
-    if data.overall is not None:
+        if s.est is not None:
+            _index_line(ax, s.est, color, None, "", zorder=1.5)  # behind the bars
+    if data.overall is not None and data.overall.est is not None:
         label = f"{data.overall.label}: {_index_text(data.overall.est, language)}"
         _index_line(ax, data.overall.est, "0.1", label, None, zorder=1.6)
 
 
-def _index_text(est: Estimate, language: Language) -> str:
+def _index_text(est: Estimate | None, language: Language) -> str:
+    if est is None:
+        return word("index_withheld", language)
     return f"{word('index', language)} {fmt(est.value, 2, language)} ({ci_text(est, language)})"
 
 

@@ -314,10 +314,10 @@ class Report(FrozenModel):
             population = total_population(design)
         m = check_min_group_size(min_group_size)
         sections = tuple(
-            _section(res, group=str(key), population=pops.get(str(key)))
+            section_of(res, group=str(key), population=pops.get(str(key)))
             for key, res in (groups or {}).items()
         )
-        whole = _section(result, group=None, target_n=target_n, population=population)
+        whole = section_of(result, group=None, target_n=target_n, population=population)
         shown, sections = suppress_sections(whole, sections, m)
         assert shown is not None  # an overall section in gives one out
         return cls(
@@ -334,13 +334,14 @@ class Report(FrozenModel):
         )
 
 
-def _section(
+def section_of(
     result: SKMResult,
     *,
     group: str | None,
     target_n: int | None = None,
     population: int | None = None,
 ) -> IndexSection:
+    """The section of one result, every figure shown (suppression comes after)."""
     k = min(WEAKEST, len(result.elements))
     return IndexSection(
         group=group,

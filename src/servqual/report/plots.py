@@ -37,6 +37,7 @@ def plot_skm(
     ax: Axes | None = None,
     language: Language = "en",
     show_grades: bool = True,
+    min_group_size: int = 5,
 ) -> Axes:
     """Horizontal bars of the elements' converted values, the index, its interval, grades.
 
@@ -53,6 +54,11 @@ def plot_skm(
     show_grades : bool
         Draw the grade thresholds (dotted lines, grade letters on top) and colour a
         single result's bars by grade.
+    min_group_size : int
+        Fewest respondents a drawn figure may rest on (default 5; 0 draws everything):
+        results are suppressed as :func:`servqual.skm_report` suppresses them, so a
+        withheld group draws no bars and no index line, and a withheld element no bar.
+        A :class:`Report` is drawn as it was built (its own ``min_group_size``).
 
     Returns
     -------
@@ -66,7 +72,7 @@ def plot_skm(
     servqual.errors.ServqualTypeError
         If ``result`` or ``ax`` has the wrong type.
     servqual.errors.ParameterError
-        An unknown ``language``.
+        An unknown ``language``; a negative ``min_group_size``.
 
     Notes
     -----
@@ -89,7 +95,7 @@ def plot_skm(
     >>> ax.figure.savefig("skm.png", dpi=200)  # doctest: +SKIP
     """
     language = check_language(language)
-    data = p.skm_data(result, language)
+    data = p.skm_data(result, language, min_group_size)
     codes = p.sorted_codes(data)
     k, m = len(codes), len(data.series)
     ax = p.axes(ax, (8.0, 1.9 + 0.4 * k * max(1.0, 0.6 * m)))
