@@ -99,7 +99,7 @@ def plot_skm(
     codes = p.sorted_codes(data)
     k, m = len(codes), len(data.series)
     ax = p.axes(ax, (8.0, 1.9 + 0.4 * k * max(1.0, 0.6 * m)))
-    if m == 1:
+    if m == 1 and data.overall is None:
         p.skm_bars_single(ax, data.series[0], codes, data.regime, show_grades, language)
     else:
         p.skm_bars_grouped(ax, data, codes, language)

@@ -11,7 +11,8 @@ The rule, on the table of sections (all respondents, then one row per group) × 
 
 1. **Groups.** A group with fewer than ``min_group_size`` respondents is withheld whole
    (n, index, every element). Among the groups, the withheld ones plus the respondents
-   in no group (the *remainder*) must be none, or at least two with together at least
+   in no group (the *remainder*) must be none (a remainder alone needs at least
+   ``min_group_size`` respondents), or at least two with together at least
    ``min_group_size`` respondents; otherwise the smallest published group is withheld
    too, and again until the condition holds. Otherwise ``total × n_total − Σ published
    group × n_group`` would return the single withheld group exactly.
@@ -89,16 +90,19 @@ def check_min_group_size(value: object) -> int:
 def _complete(counts: Sequence[int], hidden: list[bool], remainder: int, minimum: int) -> list[int]:
     """Positions to withhold as well so that the hidden set of one column is safe.
 
-    Safe: no hidden cell with a positive count, or at least two (the remainder counts as
-    one) holding together at least ``minimum`` respondents. The smallest published cell
-    goes first (the first one on a tie).
+    Safe: no withheld cell with a positive count (and a remainder of none or at least
+    ``minimum`` respondents), or at least two hidden cells (the remainder counts as one)
+    holding together at least ``minimum`` respondents. The smallest published cell goes
+    first (the first one on a tie).
     """
     hidden = list(hidden)
     added: list[int] = []
     while True:
         members = [n for n, h in zip(counts, hidden, strict=True) if h and n > 0]
-        size = len(members) + (remainder > 0)
-        if size == 0 or (size >= 2 and sum(members) + remainder >= minimum):
+        pooled = sum(members) + remainder
+        if not members and (remainder == 0 or remainder >= minimum):
+            return added  # nothing withheld; a leftover of at least ``minimum`` may show
+        if len(members) + (remainder > 0) >= 2 and pooled >= minimum:
             return added
         free = [i for i, (n, h) in enumerate(zip(counts, hidden, strict=True)) if not h and n > 0]
         if not free:  # every group is hidden: the total then equals their pooled figure
