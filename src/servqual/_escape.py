@@ -11,12 +11,20 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["csv_cell", "csv_row", "markdown_text", "plain_text"]
+__all__ = ["csv_cell", "csv_row", "json_text", "markdown_text", "plain_text", "plot_text"]
 
 # C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
-# Characters with a meaning in CommonMark/GFM inline text and tables; ``&`` is handled first.
-_MARKDOWN = re.compile(r"([\\`*_\[\]<>|~#!])")
+# Characters with a meaning in CommonMark/GFM inline text and tables (``& < >`` become
+# entities first).
+_MARKDOWN = re.compile(r"([\\`*_\[\]|~#!$])")
+_JSON_UNSAFE = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SIGNED_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
 
@@ -42,18 +50,53 @@ def plain_text(text: str) -> str:
 
 
 def markdown_text(text: str) -> str:
-    r"""A label for Markdown: one line, every markup character backslash-escaped.
+    r"""A label for Markdown: one line, no HTML, every markup character escaped.
 
-    ``&`` becomes ``&amp;`` (so no entity is decoded); ``\ ` * _ [ ] < > | ~ # !`` get a
-    backslash, which CommonMark and GitHub tables read as the literal character.
+    ``& < >`` become ``&amp; &lt; &gt;`` (no tag, no entity reaches the page);
+    ``\ ` * _ [ ] | ~ # ! $`` get a backslash, which CommonMark and GitHub tables read as
+    the literal character.
 
     Examples
     --------
     >>> from servqual._escape import markdown_text
     >>> print(markdown_text("A|B <script>`x`"))
-    A\|B \<script\>\`x\`
+    A\|B &lt;script&gt;\`x\`
     """
-    return _MARKDOWN.sub(r"\\\1", _one_line(text).replace("&", "&amp;"))
+    text = _one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def plot_text(text: str) -> str:
+    r"""A label for a matplotlib plot: one line, ``$`` taken literally (no mathtext).
+
+    Examples
+    --------
+    >>> from servqual._escape import plot_text
+    >>> print(plot_text("Fee $5$"))
+    Fee \$5\$
+    """
+    return _one_line(text).replace("$", r"\$")
+
+
+def json_text(text: str) -> str:
+    r"""JSON safe inside an HTML ``<script>`` block: ``< > &``, U+2028/9 as ``\uXXXX``.
+
+    These characters only occur inside JSON strings, where the escape reads back as the
+    same character, so the value is unchanged.
+
+    Examples
+    --------
+    >>> import json
+    >>> from servqual._escape import json_text
+    >>> out = json_text(json.dumps({"group": "</script>"}))
+    >>> print(out)
+    {"group": "\u003c/script\u003e"}
+    >>> json.loads(out)["group"]
+    '</script>'
+    """
+    for char, escaped in _JSON_UNSAFE.items():
+        text = text.replace(char, escaped)
+    return text
 
 
 def csv_cell(value: object) -> object:

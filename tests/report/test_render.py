@@ -155,7 +155,7 @@ def test_indonesian_uses_decimal_comma_and_official_words(report: Report) -> Non
 
 def test_markdown_table(report: Report) -> None:
     md = render_markdown(report)
-    assert md.startswith("# SKM Desa Sukamaju \\<2026\\>\n")  # a literal <, not a tag
+    assert md.startswith("# SKM Desa Sukamaju &lt;2026&gt;\n")  # a literal <, not a tag
     rows = [line for line in md.splitlines() if line.startswith("| U")]
     assert len(rows) == 3
     assert rows[2] == "| U3 | Completion time | 10 | 2.400 | 60.00 | D |"

@@ -11,6 +11,7 @@ import textwrap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
+from servqual._escape import plot_text
 from servqual.errors import ServqualTypeError, ValidationError
 from servqual.indices.grades import THRESHOLDS, Regime, grade_of, thresholds
 from servqual.indices.skm_result import SKMResult
@@ -131,7 +132,8 @@ def _series(label: str | None, section: IndexSection) -> _Series:
     values = {
         e.code: math.nan if e.converted is None else float(e.converted) for e in section.elements
     }
-    return _Series(label, section.index, section.grade, values)
+    shown = None if label is None else plot_text(label)
+    return _Series(shown, section.index, section.grade, values)
 
 
 def _shown(sections: tuple[IndexSection, ...]) -> list[_Series]:
@@ -201,12 +203,12 @@ def sorted_codes(data: _SKMData) -> list[str]:
 def element_label(code: str, data: _SKMData, language: Language) -> str:
     name, name_en = data.names[code]
     text = name_en if language == "en" and name_en else name
-    return "\n".join(textwrap.wrap(f"{code} {text}", 30))
+    return "\n".join(textwrap.wrap(plot_text(f"{code} {text}"), 30))
 
 
 def skm_title(data: _SKMData, language: Language) -> str:
     if len(data.series) != 1 or data.overall is not None:
-        return w("by", language).format(by=data.by or word("group", language).lower())
+        return w("by", language).format(by=plot_text(data.by or word("group", language).lower()))
     s = data.series[0]
     if s.est is None:
         blank = all(math.isnan(v) for v in s.values.values())

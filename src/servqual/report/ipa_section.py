@@ -10,9 +10,11 @@ turns those columns into a :class:`~servqual.Responses` sharing the survey's des
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import numpy as np
 
+from servqual._escape import markdown_text, plain_text
 from servqual.errors import ScaleError
 from servqual.indices.ipa import Crosshair, IPAResult, ipa
 from servqual.report._labels import Language, check_language, fmt
@@ -129,11 +131,11 @@ def ipa_section(
     return result
 
 
-def _rows(section: IPAResult, language: Language) -> list[list[str]]:
+def _rows(section: IPAResult, language: Language, esc: Callable[[str], str]) -> list[list[str]]:
     yes, no = _w("yes", language), _w("no", language)
     return [
         [
-            item.id,
+            esc(item.id),
             fmt(item.importance.value, 3, language),
             fmt(item.performance.value, 3, language),
             fmt(item.conformity, 1, language),
@@ -149,14 +151,14 @@ def _header(language: Language) -> list[str]:
     return [_w(k, language) for k in keys]
 
 
-def _notes(section: IPAResult, language: Language) -> list[str]:
+def _notes(section: IPAResult, language: Language, esc: Callable[[str], str]) -> list[str]:
     i = fmt(section.importance_line, 3, language)
     p = fmt(section.performance_line, 3, language)
     where = _w(section.crosshair, language)
     out = [_w("crosshair", language).format(where=where, i=i, p=p)]
     first = section.quadrant("I")
     if first:
-        out.append(_w("priority", language).format(items=", ".join(first)))
+        out.append(_w("priority", language).format(items=", ".join(map(esc, first))))
     return out
 
 
@@ -164,7 +166,7 @@ def ipa_text_lines(section: IPAResult, *, language: Language = "en") -> list[str
     """The IPA section as plain-text lines (a title, an aligned table, notes)."""
     language = check_language(language)
     title = _w("title", language)
-    table = [_header(language), *_rows(section, language)]
+    table = [_header(language), *_rows(section, language, plain_text)]
     widths = [max(len(r[c]) for r in table) for c in range(len(table[0]))]
     lines = [title, "-" * len(title)]
     for r in table:
@@ -172,7 +174,7 @@ def ipa_text_lines(section: IPAResult, *, language: Language = "en") -> list[str
             r[c].rjust(widths[c]) if c < 4 else r[c].ljust(widths[c]) for c in range(1, len(r))
         ]
         lines.append("  ".join(cells).rstrip())
-    return [*lines, "", *_notes(section, language)]
+    return [*lines, "", *_notes(section, language, plain_text)]
 
 
 def ipa_markdown_lines(section: IPAResult, *, language: Language = "en") -> list[str]:
@@ -181,8 +183,8 @@ def ipa_markdown_lines(section: IPAResult, *, language: Language = "en") -> list
     out = [f"## {_w('title', language)}", ""]
     out.append("| " + " | ".join(_header(language)) + " |")
     out.append("| --- | ---: | ---: | ---: | --- | :---: |")
-    out += ["| " + " | ".join(r) + " |" for r in _rows(section, language)]
-    return [*out, "", *_notes(section, language)]
+    out += ["| " + " | ".join(r) + " |" for r in _rows(section, language, markdown_text)]
+    return [*out, "", *_notes(section, language, markdown_text)]
 
 
 def ipa_html_lines(section: IPAResult, *, language: Language = "en") -> list[str]:
@@ -191,7 +193,7 @@ def ipa_html_lines(section: IPAResult, *, language: Language = "en") -> list[str
     e = html.escape
     out = [f"<h2>{e(_w('title', language))}</h2>", "<table>"]
     out.append("<tr>" + "".join(f"<th>{e(h)}</th>" for h in _header(language)) + "</tr>")
-    for r in _rows(section, language):
+    for r in _rows(section, language, str):
         out.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>")
     out.append("</table>")
-    return out + [f"<p>{e(n)}</p>" for n in _notes(section, language)]
+    return out + [f"<p>{e(n)}</p>" for n in _notes(section, language, str)]

@@ -15,6 +15,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from servqual._escape import plot_text
 from servqual.errors import ServqualTypeError
 from servqual.indices.ipa import QUADRANTS, IPAResult
 from servqual.indices.nps import NPSResult
@@ -208,7 +209,12 @@ def plot_ipa(
     if labels:
         for item, a, b in zip(items, x, y, strict=True):
             ax.annotate(
-                item.id, (a, b), xytext=(5, 4), textcoords="offset points", fontsize=9, zorder=4
+                plot_text(item.id),
+                (a, b),
+                xytext=(5, 4),
+                textcoords="offset points",
+                fontsize=9,
+                zorder=4,
             )
     _ipa_limits(ax, result)
     _quadrant_names(ax, language)

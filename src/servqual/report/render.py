@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
-from servqual._escape import markdown_text, plain_text
+from servqual._escape import json_text, markdown_text, plain_text
 from servqual.indices.grades import Regime, thresholds
 from servqual.report._labels import Language, check_language, fmt, fmt_int, label_text, word
 from servqual.report.ipa_section import ipa_html_lines, ipa_markdown_lines, ipa_text_lines
@@ -438,9 +438,11 @@ def render_html(report: Report, *, language: Language = "en") -> str:
 
 
 def render_json(report: Report, *, indent: int | None = 2) -> str:
-    """Render a report as JSON: the unrounded model.
+    r"""Render a report as JSON: the unrounded model.
 
-    The output reads back with ``Report.model_validate_json``.
+    The output reads back with ``Report.model_validate_json``. ``<``, ``>`` and ``&`` in
+    labels are written as ``\u003c``, ``\u003e``, ``\u0026`` (the same characters to
+    every JSON reader), so the JSON can sit inside an HTML ``<script>`` block.
 
     Parameters
     ----------
@@ -462,4 +464,4 @@ def render_json(report: Report, *, indent: int | None = 2) -> str:
     >>> sq.Report.model_validate_json(text).overall.index.value  # unrounded
     78.77...
     """
-    return report.model_dump_json(indent=indent) + "\n"
+    return json_text(report.model_dump_json(indent=indent)) + "\n"
