@@ -11,6 +11,7 @@ import codecs
 import contextlib
 import csv
 import os
+import re
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,13 @@ import numpy.typing as npt
 
 from servqual._answers import encode_columns
 from servqual._build import RESERVED, Parts
-from servqual.errors import DataFormatError, RespondentError, ValidationError
+from servqual.errors import (
+    DataFormatError,
+    DesignError,
+    ParameterError,
+    RespondentError,
+    ValidationError,
+)
 from servqual.models.instrument import Instrument
 from servqual.responses import Responses
 
@@ -99,6 +106,42 @@ def _numbers(cells: npt.NDArray[np.str_], decimal_comma: bool) -> npt.NDArray[An
         return out
 
 
+_GROUPED = re.compile(r"\d{1,3}(\.\d{3})+")
+
+
+def _refuse_grouped(raw: npt.NDArray[np.str_], column: str, where: Any) -> None:
+    """Refuse ``4.210`` in a count column: a thousands dot (4210) or a decimal point (4.21).
+
+    Counts repeat (one per stratum), so the distinct values with a dot are few.
+    """
+    stripped = np.char.strip(raw)
+    dotted = np.unique(stripped[np.char.count(stripped, ".") > 0])
+    for value in dotted.tolist():
+        if _GROUPED.fullmatch(value):
+            i = int(np.flatnonzero(stripped == value)[0])
+            raise DesignError(
+                f"fpc column {column!r} in {where(i)} holds {value!r}: a population count "
+                "with a thousands separator? Give thousands='.' (--thousands . on the "
+                f"command line) to read it as {value.replace('.', '')}"
+            )
+
+
+def _whole_counts(
+    values: npt.NDArray[Any], raw: npt.NDArray[np.str_], column: str, where: Any
+) -> None:
+    """A population count above 1 must be whole (at most 1 it is a sampling fraction)."""
+    if values.dtype != np.float64:
+        return  # text cells: the design refuses them, naming the row
+    bad = np.flatnonzero((values > 1) & (values != np.floor(values)))
+    if bad.size:
+        i = int(bad[0])
+        raise DesignError(
+            f"fpc column {column!r} in {where(i)} holds {str(raw[i]).strip()!r}: a "
+            "population count must be a whole number (a sampling fraction at most 1); "
+            "if the file writes thousands with a dot, give thousands='.'"
+        )
+
+
 def read_csv(
     path: str | os.PathLike[str],
     instrument: Instrument,
@@ -110,6 +153,7 @@ def read_csv(
     id_column: str | None = None,
     delimiter: str | None = None,
     encoding: str = "utf-8",
+    thousands: str | None = None,
 ) -> Responses:
     r"""Read one respondent per row from a CSV file.
 
@@ -128,6 +172,11 @@ def read_csv(
         The separator; by default the one of ``,`` ``;`` or tab used most in the header.
     encoding : str
         Text encoding; ``"utf-8"`` also accepts a byte-order mark.
+    thousands : {".", ","}, optional
+        Thousands separator used in the ``weights`` and ``fpc`` columns, removed before
+        they are read (Indonesian spreadsheets write ``4.210`` for 4210). Without it, an
+        ``fpc`` cell grouped like ``4.210`` or ``125.000`` is refused rather than read as
+        4.21 or 125.
 
     Returns
     -------
@@ -145,7 +194,11 @@ def read_csv(
     servqual.errors.RespondentError
         A header but no data rows; a blank or duplicate respondent id.
     servqual.errors.DesignError
-        A weight or fpc that is blank, not a number or negative (names the line).
+        A weight or fpc that is blank, not a number or negative (names the line); an fpc
+        above 1 that is not a whole number, or written with dots between groups of three
+        digits while ``thousands`` is not given (names the line and the value).
+    servqual.errors.ParameterError
+        A ``thousands`` other than ``"."`` or ``","``, or equal to the separator.
 
     Notes
     -----
@@ -173,6 +226,10 @@ def read_csv(
     text = _read_text(name, encoding)
     first = text.split("\n", 1)[0]
     sep = delimiter if delimiter is not None else _sniff(first)
+    if thousands not in (None, ".", ",") or thousands == sep:
+        raise ParameterError(
+            f"thousands must be '.' or ',' and differ from the separator {sep!r}, got {thousands!r}"
+        )
     header, rows, lines = _rows(text, name, sep)
     missing = [i for i in instrument.item_ids if i not in header]
     if missing:
@@ -190,7 +247,7 @@ def read_csv(
         if col in RESERVED:
             raise ValidationError(f"{name}: column name {col!r} is reserved by servqual")
     return _responses(name, instrument, header, rows, lines, sep, weights, strata, clusters,
-                      fpc, id_column)  # fmt: skip
+                      fpc, id_column, thousands)  # fmt: skip
 
 
 def _responses(
@@ -205,6 +262,7 @@ def _responses(
     clusters: str | None,
     fpc: str | None,
     id_column: str | None,
+    thousands: str | None = None,
 ) -> Responses:
     cells = np.array(rows, dtype=np.str_)
     pos = {h: j for j, h in enumerate(header)}
@@ -224,7 +282,14 @@ def _responses(
     for field in ("weights", "fpc"):
         numeric = design[field]
         if numeric is not None:
-            columns[numeric] = _numbers(cells[:, pos[numeric]], sep == ";")
+            raw = cells[:, pos[numeric]]
+            if thousands is not None:
+                raw = np.char.replace(np.char.strip(raw), thousands, "")
+            elif field == "fpc":
+                _refuse_grouped(raw, numeric, where)
+            columns[numeric] = _numbers(raw, sep == ";" or thousands == ".")
+            if field == "fpc":
+                _whole_counts(columns[numeric], raw, numeric, where)
     ids = np.arange(len(rows)) if id_column is None else np.char.strip(cells[:, pos[id_column]])
     parts = Parts(codes, ids, columns, design, where)
     return Responses._from_parts(instrument, parts)

@@ -5,8 +5,9 @@ its parser and sets ``handler`` (a function ``args -> int``) with ``set_defaults
 :func:`main` parses, dispatches and turns servqual's input errors into exit code 2 with
 a one-line message on stderr (no traceback).
 
-Exit codes: 0 success; 2 bad input or usage (a file that cannot be read, an answer
-outside the scale, an unknown option).
+Exit codes: 0 success; 2 bad input or usage (a file that cannot be read or written, an
+answer outside the scale, an unknown option). Every failure is one line on stderr, never
+a traceback.
 
 Examples
 --------
@@ -19,11 +20,13 @@ servqual ...
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 import warnings
 from collections.abc import Sequence
 
-from servqual.errors import EstimationError, ServqualWarning, ValidationError
+from servqual.cli._common import CannotWrite, OneLineParser
+from servqual.errors import ServqualError, ServqualWarning
 
 __all__ = ["build_parser", "main"]
 
@@ -33,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     from servqual import __version__
     from servqual.cli import report_cmd, sampling_cmd
 
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = OneLineParser(
         prog="servqual",
         description="Service-quality indices with honest confidence intervals.",
     )
@@ -70,8 +73,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ServqualWarning)
             code = handler(args)
-    except (ValidationError, EstimationError, OSError) as exc:
+    except (ServqualError, OSError, CannotWrite, csv.Error, UnicodeError) as exc:
         print(f"servqual: error: {one_line(exc)}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a defect: still one line, and says so
+        name = type(exc).__name__
+        print(
+            f"servqual: error: unexpected {name}: {one_line(exc)} (a bug in servqual; "
+            "please report it with the command you ran)",
+            file=sys.stderr,
+        )
         return 2
     for warning in caught:  # degenerate data: what was done, one line each, after the output
         if issubclass(warning.category, ServqualWarning):

@@ -13,6 +13,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from servqual.cli import _common as _cli
-from servqual.errors import EstimationError, ParameterError, ValidationError
+from servqual.errors import DataFormatError, EstimationError, ParameterError, ValidationError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -32,6 +33,26 @@ if TYPE_CHECKING:
 __all__ = ["register", "run"]
 
 FORMATS = ("text", "markdown", "html", "json")
+
+
+def report_instruments() -> tuple[str, ...]:
+    """Ids of the built-in instruments an SKM report takes (elements on a 1–4 scale)."""
+    from servqual import instruments
+
+    return tuple(
+        i
+        for i in instruments.available()
+        if instruments.get(i).scale.min == 1 and instruments.get(i).scale.max == 4
+    )
+
+
+def _instrument(text: str) -> str:
+    accepted = report_instruments()
+    if text not in accepted:
+        raise argparse.ArgumentTypeError(
+            f"unknown instrument {text!r}; report takes one of: {', '.join(accepted)}"
+        )
+    return text
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -46,7 +67,13 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     p.add_argument("file", nargs="?", metavar="FILE.csv", help="survey answers (UTF-8 CSV)")
     p.add_argument("--demo", action="store_true", help="use the bundled demo survey")
-    p.add_argument("--instrument", default="skm-2017", help="instrument (default: skm-2017)")
+    p.add_argument(
+        "--instrument",
+        type=_instrument,
+        default="skm-2017",
+        metavar="ID",
+        help=f"instrument, one of: {', '.join(report_instruments())} (default: skm-2017)",
+    )
     design = p.add_argument_group("survey design")
     design.add_argument(
         "--population",
@@ -62,10 +89,21 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     design.add_argument("--id-column", metavar="COLUMN", help="column of respondent ids")
     design.add_argument(
-        "--encoding", default="utf-8", help="text encoding of FILE.csv (default utf-8; cp1252, …)"
+        "--encoding",
+        type=_cli.encoding,
+        default="utf-8",
+        help="text encoding of FILE.csv (default utf-8; cp1252, …)",
     )
     design.add_argument(
-        "--delimiter", choices=(",", ";", "tab"), help="column separator (default: detected)"
+        "--delimiter", choices=_cli.DELIMITERS, help="column separator (default: detected)"
+    )
+    design.add_argument(
+        "--thousands",
+        choices=(".", ","),
+        help=(
+            "thousands separator in the --fpc and --sampling-weights columns (Indonesian "
+            "spreadsheets write 4.210 for 4210); without it, 4.210 in --fpc is refused"
+        ),
     )
     out = p.add_argument_group("report")
     out.add_argument("--by", metavar="COLUMN", help="one section per value of COLUMN")
@@ -114,14 +152,20 @@ def run(args: argparse.Namespace) -> int:
     if not args.demo and not args.file:
         raise ParameterError("give a survey file FILE.csv, or --demo for the bundled survey")
     path = demo_path() if args.demo else Path(args.file)
-    plot = _plot_path(args.plot) if args.plot else None
+    inputs = {"input file": path}
+    output = _cli.not_an_input(args.output, "-o", inputs) if args.output else None
+    if output is not None:
+        inputs["output file"] = output
+    plot = _plot_path(args.plot, inputs) if args.plot else None
     try:
         report = _build(args, path, DEMO if args.demo else None)
     except (ValidationError, EstimationError) as exc:
         raise _in_file(exc, path) from None
+    except csv.Error as exc:  # e.g. a field over the csv module's size limit
+        raise DataFormatError(f"{path}: {exc}") from None
     text = _render(report, args.format, args.language)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+    if output is not None:
+        _cli.write_text(output, text)
     else:
         sys.stdout.write(text)
     if plot is not None:
@@ -154,10 +198,13 @@ def _build(args: argparse.Namespace, path: Path, demo: dict[str, str | int] | No
             "weights": args.sampling_weights,
             "id_column": args.id_column,
             "encoding": args.encoding,
-            "delimiter": "\t" if args.delimiter == "tab" else args.delimiter,
+            "delimiter": _cli.delimiter_of(args.delimiter),
+            "thousands": args.thousands,
         }
         by = args.by
     responses = _read(path, instrument, design, args.population)
+    if by is not None:
+        _check_by(by, responses)
     return skm_report(
         responses,
         level=args.level,
@@ -202,6 +249,20 @@ def _with_population(responses: Responses, population: int) -> Responses:
     )
 
 
+def _check_by(by: str, responses: Responses) -> None:
+    """``--by`` names a respondent attribute column; say why not, in the user's terms."""
+    from servqual._build import RESERVED
+
+    if by in responses.instrument.item_ids:
+        raise ParameterError(
+            f"--by {by}: {by!r} is an answer to the instrument, not a respondent attribute; "
+            "group by a column such as the service or the desk"
+        )
+    columns = [c for c in responses.design.columns if c not in RESERVED]
+    if by not in columns:
+        raise ParameterError(f"--by {by}: no column {by!r}; the respondent columns are {columns}")
+
+
 def _render(report: Report, fmt: str, language: Any) -> str:
     from servqual.report import render_html, render_json, render_markdown, render_text
 
@@ -211,8 +272,8 @@ def _render(report: Report, fmt: str, language: Any) -> str:
     return renderer(report, language=language)
 
 
-def _plot_path(text: str) -> Path:
-    """The ``--plot`` file, checked before any work: matplotlib, format, directory."""
+def _plot_path(text: str, inputs: dict[str, Path]) -> Path:
+    """The ``--plot`` file, checked before any work: matplotlib, format, directory, inputs."""
     from servqual.report.plots import require_matplotlib
 
     try:
@@ -229,6 +290,8 @@ def _plot_path(text: str) -> Path:
         )
     if not path.parent.is_dir():
         raise ParameterError(f"--plot {text}: the directory {path.parent} does not exist")
+    for candidate in (path, path.with_name(f"{path.stem}-ipa{path.suffix}")):
+        _cli.not_an_input(str(candidate), "--plot", inputs)
     return path
 
 
@@ -237,10 +300,17 @@ def _write_plots(report: Report, path: Path, language: Any) -> None:
     from servqual.report.plots import plot_ipa, plot_skm
 
     figure = cast("Figure", plot_skm(report, language=language).figure)
-    figure.savefig(path, dpi=200)
+    _save(figure, path)
     if report.ipa is not None:
         figure = cast("Figure", plot_ipa(report.ipa, language=language).figure)
-        figure.savefig(path.with_name(f"{path.stem}-ipa{path.suffix}"), dpi=200)
+        _save(figure, path.with_name(f"{path.stem}-ipa{path.suffix}"))
+
+
+def _save(figure: Figure, path: Path) -> None:
+    try:
+        figure.savefig(path, dpi=200)
+    except OSError as exc:
+        raise _cli.CannotWrite(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _in_file(exc: ValidationError | EstimationError, path: Path) -> Exception:
