@@ -80,8 +80,18 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def not_an_input(output: str, option: str, inputs: dict[str, Path]) -> Path:
-    """The output path, refused when it is one of the input files (it would be lost)."""
+    """The output path, checked before any work: not an input file, in an existing folder.
+
+    Raises
+    ------
+    servqual.errors.ParameterError
+        ``output`` is one of ``inputs`` (it would be overwritten).
+    CannotWrite
+        Its directory does not exist.
+    """
     path = Path(output)
+    if not path.parent.is_dir():
+        raise CannotWrite(f"cannot write {output}: the directory {path.parent} does not exist")
     for what, source in inputs.items():
         if _same_file(path, source) or path.resolve() == source.resolve():
             raise ParameterError(

@@ -23,6 +23,7 @@ import numpy as np
 
 from servqual import sample_size as ss
 from servqual import sampling
+from servqual._escape import csv_row
 from servqual.cli import _common as _cli
 from servqual.errors import DataFormatError, ParameterError
 
@@ -61,7 +62,18 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
             "probability and design weight."
         ),
     )
-    q.add_argument("frame", metavar="FRAME.csv", help="the frame: one row per unit (UTF-8 CSV)")
+    q.add_argument("frame", metavar="FRAME.csv", help="the frame: one row per unit (CSV)")
+    q.add_argument(
+        "--encoding",
+        type=_cli.encoding,
+        default="utf-8",
+        help="text encoding of FRAME.csv (default utf-8; cp1252, …)",
+    )
+    q.add_argument(
+        "--delimiter",
+        choices=_cli.DELIMITERS,
+        help="column separator (default: detected); the sample is written with the same one",
+    )
     q.add_argument("-n", type=_cli.positive_int, required=True, help="sample size")
     q.add_argument(
         "--seed", type=_cli.non_negative_int, required=True, help="random seed (record it!)"
@@ -111,13 +123,29 @@ def run_sample_size(args: argparse.Namespace, out: TextIO | None = None) -> int:
     return 0
 
 
-def _read_frame(path: str) -> tuple[list[str], list[list[str]]]:
-    with Path(path).open(encoding="utf-8-sig", newline="") as f:
-        reader = csv.reader(f)
-        header = next(reader, None)
-        if header is None:
-            raise DataFormatError(f"{path} is empty")
-        rows = [r for r in reader if r]
+def _read_frame(
+    path: str, encoding: str, delimiter: str | None
+) -> tuple[list[str], list[list[str]], str]:
+    """Header, rows and separator of the frame file."""
+    if encoding == "utf-8":
+        encoding = "utf-8-sig"  # strips a byte-order mark when there is one
+    try:
+        with Path(path).open(encoding=encoding, newline="") as f:
+            first = f.readline()
+            sep = delimiter or _cli.detect_delimiter(first)
+            f.seek(0)
+            reader = csv.reader(f, delimiter=sep)
+            header = next(reader, None)
+            if header is None:
+                raise DataFormatError(f"{path} is empty")
+            rows = [r for r in reader if r]
+    except UnicodeDecodeError as exc:
+        raise DataFormatError(
+            f"{path} is not valid {exc.encoding}: byte {exc.object[exc.start]:#04x} at "
+            f"position {exc.start}; give the file's encoding with --encoding (e.g. cp1252)"
+        ) from None
+    except csv.Error as exc:
+        raise DataFormatError(f"{path}: {exc}") from None
     bad = next((i for i, r in enumerate(rows) if len(r) != len(header)), None)
     if bad is not None:
         raise DataFormatError(
@@ -125,7 +153,7 @@ def _read_frame(path: str) -> tuple[list[str], list[list[str]]]:
         )
     if not rows:
         raise DataFormatError(f"{path} has a header but no rows")
-    return header, rows
+    return header, rows, sep
 
 
 def _column(
@@ -156,7 +184,11 @@ def _stratum_sds(
 
 def run_sample(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Draw the sample and write the selected rows with ``inclusion_probability``, ``weight``."""
-    header, rows = _read_frame(args.frame)
+    frame = Path(args.frame)
+    output = _cli.not_an_input(args.output, "-o", {"frame": frame}) if args.output else None
+    taken = {"frame": frame, **({"output file": output} if output else {})}
+    record = _cli.not_an_input(args.record, "--record", taken) if args.record else None
+    header, rows, sep = _read_frame(args.frame, args.encoding, _cli.delimiter_of(args.delimiter))
     clash = [c for c in _ADDED if c in header]
     if clash:
         raise DataFormatError(f"the frame already has a column {clash[0]!r}")
@@ -184,9 +216,9 @@ def run_sample(args: argparse.Namespace, out: TextIO | None = None) -> int:
             draw = sampling.systematic(n_rows, args.n, seed=args.seed)
         else:
             draw = sampling.simple_random(n_rows, args.n, seed=args.seed)
-    _write_rows(args, header, rows, draw, out)
-    if args.record:
-        Path(args.record).write_text(draw.model_dump_json(indent=1), encoding="utf-8")
+    _write_rows(args, header, rows, draw, out, output, sep)
+    if record is not None:
+        _cli.write_text(record, draw.model_dump_json(indent=1))
     return 0
 
 
@@ -196,20 +228,24 @@ def _write_rows(
     rows: Sequence[list[str]],
     draw: sampling.Sample,
     out: TextIO | None,
+    output: Path | None,
+    sep: str,
 ) -> None:
+    """The selected rows, text cells neutralised against spreadsheet formulas."""
     pis = draw.inclusion_probabilities.tolist()
     ws = draw.weights.tolist()
     body = [
-        [*rows[i], repr(p), repr(w)]
+        [*csv_row(list(rows[i])), repr(p), repr(w)]
         for i, p, w in zip(draw.positions.tolist(), pis, ws, strict=True)
     ]
-    if args.output:
-        with Path(args.output).open("w", encoding="utf-8", newline="") as f:
-            csv.writer(f).writerows([[*header, *_ADDED], *body])
+    table = [[*csv_row(list(header)), *_ADDED], *body]
+    if output is not None:
+        with _cli.writing(output) as f:
+            csv.writer(f, delimiter=sep).writerows(table)
         stream = out if out is not None else sys.stdout
         print(
             f"selected {len(draw)} of {len(rows)} rows (seed {args.seed}) -> {args.output}",
             file=stream,
         )
     else:
-        csv.writer(out if out is not None else sys.stdout).writerows([[*header, *_ADDED], *body])
+        csv.writer(out if out is not None else sys.stdout, delimiter=sep).writerows(table)

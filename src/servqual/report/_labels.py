@@ -91,9 +91,20 @@ def check_language(language: str) -> Language:
     return language
 
 
-def word(key: str, language: Language) -> str:
-    """A fixed phrase of the report in ``language``."""
-    en, id_ = _WORDS[key]
+# Kepmenpan 25/2004 names the figure IKM (Indeks Kepuasan Masyarakat), not SKM.
+_IKM_WORDS: dict[str, tuple[str, str]] = {
+    "default_title": ("Community satisfaction index (IKM)", "Indeks Kepuasan Masyarakat (IKM)"),
+    "index": ("IKM index", "Indeks IKM"),
+    "index_withheld": (
+        "IKM index withheld: it would reveal a withheld element",
+        "Indeks IKM disembunyikan: indeks akan mengungkap unsur yang disembunyikan",
+    ),
+}
+
+
+def word(key: str, language: Language, regime: str | None = None) -> str:
+    """A fixed phrase of the report in ``language`` (IKM wording for the 2004 regime)."""
+    en, id_ = _IKM_WORDS[key] if regime == "ikm-2004" and key in _IKM_WORDS else _WORDS[key]
     return en if language == "en" else id_
 
 

@@ -208,14 +208,16 @@ def element_label(code: str, data: _SKMData, language: Language) -> str:
 
 def skm_title(data: _SKMData, language: Language) -> str:
     if len(data.series) != 1 or data.overall is not None:
-        return w("by", language).format(by=plot_text(data.by or word("group", language).lower()))
+        text = w("by", language).format(by=plot_text(data.by or word("group", language).lower()))
+        return text.replace("SKM", "IKM") if data.regime == "ikm-2004" else text
     s = data.series[0]
     if s.est is None:
         blank = all(math.isnan(v) for v in s.values.values())
-        text = word("section_small" if blank else "index_withheld", language).format(m=data.m)
+        key = "section_small" if blank else "index_withheld"
+        text = word(key, language, data.regime).format(m=data.m)
         return text if s.label is None else f"{s.label}: {text}"
     value = fmt(s.est.value, 2, language)
-    text = f"{word('index', language)} {value} ({ci_text(s.est, language)}), "
+    text = f"{word('index', language, data.regime)} {value} ({ci_text(s.est, language)}), "
     text += f"{word('grade', language)} {s.grade}"
     return text if s.label is None else f"{s.label}: {text}"
 
@@ -243,7 +245,7 @@ def skm_bars_single(
     for text in texts:
         text.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85})
     if s.est is not None:
-        label = f"{word('index', language)} {fmt(s.est.value, 2, language)}"
+        label = f"{word('index', language, regime)} {fmt(s.est.value, 2, language)}"
         _index_line(ax, s.est, "0.1", label, ci_text(s.est, language), zorder=3)
 
 
@@ -255,19 +257,20 @@ def skm_bars_grouped(ax: Axes, data: _SKMData, codes: list[str], language: Langu
         color = GROUP_COLORS[g % len(GROUP_COLORS)]
         y = [i + (m - 1 - 2 * g) * height / 2 for i in range(len(codes))]  # first group on top
         widths = [s.values.get(c, math.nan) - floor for c in codes]
-        label = f"{s.label}: {_index_text(s.est, language)}"
+        label = f"{s.label}: {_index_text(s.est, data.regime, language)}"
         ax.barh(y, widths, left=floor, height=height * 0.92, color=color, label=label, zorder=2)
         if s.est is not None:
             _index_line(ax, s.est, color, None, "", zorder=1.5)  # behind the bars
     if data.overall is not None and data.overall.est is not None:
-        label = f"{data.overall.label}: {_index_text(data.overall.est, language)}"
+        label = f"{data.overall.label}: {_index_text(data.overall.est, data.regime, language)}"
         _index_line(ax, data.overall.est, "0.1", label, None, zorder=1.6)
 
 
-def _index_text(est: Estimate | None, language: Language) -> str:
+def _index_text(est: Estimate | None, regime: Regime, language: Language) -> str:
     if est is None:
-        return word("index_withheld", language)
-    return f"{word('index', language)} {fmt(est.value, 2, language)} ({ci_text(est, language)})"
+        return word("index_withheld", language, regime)
+    value = fmt(est.value, 2, language)
+    return f"{word('index', language, regime)} {value} ({ci_text(est, language)})"
 
 
 def _index_line(

@@ -181,7 +181,8 @@ def _weights_phrase(method: MethodNote, language: Language) -> str:
 
 
 def _header_lines(report: Report, language: Language, esc: Escape) -> tuple[str, list[str]]:
-    title = esc(report.title) if report.title else word("default_title", language)
+    regime = report.method.regime
+    title = esc(report.title) if report.title else word("default_title", language, regime)
     lines = []
     if report.unit:
         lines.append(f"{word('unit', language)}: {esc(report.unit)}")
@@ -199,14 +200,14 @@ def _section_title(section: IndexSection, report: Report, language: Language, es
     return f"{esc(report.by) if report.by else word('group', language)}: {esc(section.group)}"
 
 
-def _headline(section: IndexSection, m: int, language: Language) -> str:
+def _headline(section: IndexSection, m: int, regime: str, language: Language) -> str:
     if section.suppressed is not None:
         key = "section_small" if section.suppressed == "small" else "section_complementary"
         return word(key, language).format(m=m)
     if section.index is None:
-        return word("index_withheld", language)
+        return word("index_withheld", language, regime)
     return (
-        f"{word('index', language)} {fmt(section.index.value, 2, language)} "
+        f"{word('index', language, regime)} {fmt(section.index.value, 2, language)} "
         f"({_interval(section, language)}), {word('grade', language)} {section.grade}, "
         f"{label_text(section.label or '', language)}"
     )
@@ -254,7 +255,7 @@ def _sections(report: Report, language: Language, esc: Escape) -> Iterator[_Sect
     for section in report.sections:
         yield _Section(
             title=_section_title(section, report, language, esc),
-            headline=_headline(section, m, language),
+            headline=_headline(section, m, report.method.regime, language),
             crossing=_crossing(section, report.method.regime, language),
             respondents=_respondents(section, m, language),
             header=_table_header(language),
