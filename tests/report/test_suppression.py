@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import warnings
 from typing import Any
 
 import numpy as np
@@ -22,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import servqual as sq
-from servqual.errors import ParameterError, ServqualTypeError
+from servqual.errors import DegenerateDataWarning, ParameterError, ServqualTypeError
 from servqual.report import Report, render_html, render_json, render_markdown, render_text
 from servqual.report.suppression import Plan, plan
 
@@ -240,6 +241,22 @@ def test_overall_element_answered_by_few() -> None:
     assert report.overall.index is None  # it would give U7 back
     assert report.overall.n == 20
     assert sq.skm_report(responses, min_group_size=3).overall.index is not None
+
+
+def test_no_warning_tells_about_a_withheld_group() -> None:
+    # Desk C alone: one respondent. skm_index warns about it; the report does not repeat it
+    # while the desk is withheld, and does with suppression off.
+    scores = np.random.default_rng(8).integers(1, 5, size=(21, 9)).astype(float)
+    desks = np.array(["A"] * 10 + ["B"] * 10 + ["C"])
+    responses = sq.Responses.from_arrays(
+        scores, sq.instruments.SKM_2017, attributes={"desk": desks}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report = sq.skm_report(responses, by="desk")
+    assert report.groups[2].suppressed == "small"
+    with pytest.warns(DegenerateDataWarning, match="1 respondent in domain desk='C'"):
+        sq.skm_report(responses, by="desk", min_group_size=0)
 
 
 def test_json_round_trips_and_holds_no_withheld_figure() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 from servqual.errors import ServqualTypeError
@@ -110,8 +111,11 @@ def skm_report(
     overall = skm_index(responses, level=level, weights=weights)
     assert isinstance(overall, SKMResult)  # by=None gives one result
     groups = None
+    caught: list[warnings.WarningMessage] = []
     if by is not None:
-        by_result = skm_index(responses, level=level, by=by, weights=weights)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            by_result = skm_index(responses, level=level, by=by, weights=weights)
         assert isinstance(by_result, dict)  # by=column gives a mapping
         groups = by_result
     report = Report.from_skm(
@@ -127,5 +131,17 @@ def skm_report(
         notes=notes,
         min_group_size=min_group_size,
     )
+    _rewarn(caught, report)
     ipa = ipa_section(responses, level=level)  # needs importance columns imp_<item id>
     return report if ipa is None else report.model_copy(update={"ipa": ipa})
+
+
+def _rewarn(caught: list[warnings.WarningMessage], report: Report) -> None:
+    """Pass on the group warnings, except those about withheld groups.
+
+    A note such as "1 respondent in domain desk='C'" would tell what the report withholds.
+    """
+    hidden = [f"in domain {report.by}={s.group!r}" for s in report.groups if s.suppressed]
+    for w in caught:
+        if not any(tag in str(w.message) for tag in hidden):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
