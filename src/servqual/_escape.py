@@ -4,7 +4,7 @@ Labels (a service, a group, a unit, an element name, a note) come from users and
 files. Rendered as they are, a ``|`` or a line break breaks a Markdown table, ``<script>``
 becomes live HTML in a Markdown viewer, an escape sequence drives a terminal, and a CSV
 cell starting with ``=`` runs as a formula when a spreadsheet opens the file. Every
-renderer and every CSV the library writes goes through these helpers.
+renderer and every CSV the library writes goes through these functions.
 """
 
 from __future__ import annotations
