@@ -259,6 +259,21 @@ def test_no_warning_tells_about_a_withheld_group() -> None:
         sq.skm_report(responses, by="desk", min_group_size=0)
 
 
+def test_ipa_section_follows_the_threshold() -> None:
+    # The IPA table shows means over everyone: an item with 3 importance answers is a
+    # mean of 3 people, so the section is left out (with a warning saying why).
+    rng = np.random.default_rng(9)
+    scores = rng.integers(1, 5, size=(20, 9)).astype(float)
+    importance = rng.integers(1, 5, size=(20, 9)).astype(float)
+    importance[3:, 7] = np.nan  # imp_U8 answered by 3
+    attributes = {f"imp_U{j + 1}": importance[:, j] for j in range(9)}
+    responses = sq.Responses.from_arrays(scores, sq.instruments.SKM_2017, attributes=attributes)
+    with pytest.warns(DegenerateDataWarning, match="item 'U8' has fewer than 5 answers"):
+        report = sq.skm_report(responses)
+    assert report.ipa is None
+    assert sq.skm_report(responses, min_group_size=3).ipa is not None
+
+
 def test_json_round_trips_and_holds_no_withheld_figure() -> None:
     responses = _survey()
     report = sq.skm_report(responses, by="desk")

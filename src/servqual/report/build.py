@@ -5,7 +5,8 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 
-from servqual.errors import ServqualTypeError
+from servqual.errors import DegenerateDataWarning, ServqualTypeError
+from servqual.indices.ipa import IPAResult
 from servqual.indices.skm import skm_index
 from servqual.indices.skm_result import SKMResult, WeightsMode
 from servqual.report._facts import note_tuple
@@ -78,7 +79,10 @@ def skm_report(
     -----
     Calls :func:`servqual.skm_index` once over all respondents and once with ``by=``;
     nothing is recomputed or rounded here; withheld figures are left out of the report
-    itself (``None``), so no renderer and no JSON reader can see them.
+    itself (``None``), so no renderer and no JSON reader can see them. The
+    importance–performance section (over all respondents) is left out, with a
+    :class:`~servqual.errors.DegenerateDataWarning`, when one of its items rests on fewer
+    than ``min_group_size`` answers.
 
     Examples
     --------
@@ -133,7 +137,28 @@ def skm_report(
     )
     _rewarn(caught, report)
     ipa = ipa_section(responses, level=level)  # needs importance columns imp_<item id>
-    return report if ipa is None else report.model_copy(update={"ipa": ipa})
+    if ipa is None or _too_small(ipa, min_group_size):
+        return report
+    return report.model_copy(update={"ipa": ipa})
+
+
+def _too_small(ipa: IPAResult, m: int) -> bool:
+    """Whether an IPA item rests on fewer than ``m`` answers (it is then left out, warned).
+
+    The IPA table shows each item's mean importance and performance over everyone: a mean
+    of fewer than ``m`` answers is what suppression withholds elsewhere in the report.
+    """
+    for item in ipa.items:
+        n = min(item.importance.n, item.performance.n)
+        if n < m:
+            warnings.warn(
+                f"the importance–performance section is left out of the report: item "
+                f"{item.id!r} has fewer than {m} answers (min_group_size)",
+                DegenerateDataWarning,
+                stacklevel=3,
+            )
+            return True
+    return False
 
 
 def _rewarn(caught: list[warnings.WarningMessage], report: Report) -> None:
