@@ -20,7 +20,7 @@ def method_note(method: MethodNote, *, language: Language = "en") -> str:
     --------
     >>> from servqual.report import MethodNote, method_note
     >>> m = MethodNote(interval="t", df=399.0, level=0.95, weights_mode="exact",
-    ...                weight=1 / 9, regime="skm-2017")
+    ...                weight=1 / 9, regime="skm-2017", min_group_size=5)
     >>> print(method_note(m))
     Linearization (delta method) standard error, t interval with 399 df; exact weights 1/9;
     grades of Permen PANRB 14/2017; missing answers excluded per element; figures of fewer

@@ -162,7 +162,8 @@ class MethodNote(FrozenModel):
         Whether respondents were sampled in clusters.
     min_group_size : int
         Fewest respondents a published figure rests on (0: no suppression); see
-        :mod:`servqual.report.suppression`.
+        :mod:`servqual.report.suppression`. :meth:`Report.from_skm` sets it to the
+        threshold it applied; a note built by hand claims no suppression by default.
     """
 
     variance: str = "linearization"
@@ -175,7 +176,7 @@ class MethodNote(FrozenModel):
     fpc: bool = False
     strata: int = Field(default=1, ge=1)
     clustered: bool = False
-    min_group_size: int = Field(default=DEFAULT_MIN_GROUP_SIZE, ge=0)
+    min_group_size: int = Field(default=0, ge=0)
 
 
 class Report(FrozenModel):
