@@ -457,6 +457,20 @@ def test_an_element_column_gets_its_own_complement() -> None:
     assert _attack([105, 40, 30, 35], counts, p, 5) == []
 
 
+@pytest.mark.parametrize(
+    ("sizes", "counts", "match"),
+    [
+        ([], [], "one size and one row of counts per section, got 0 sizes"),
+        ([5, 5], [[5]], "got 2 sizes and 1 rows"),
+        ([5, 5], [[5, 5], [5]], "counts row 1 has 1 elements, row 0 has 2"),
+        ([5, -1], [[5], [1]], r"section 1 has a negative count: -1, \[1\]"),
+    ],
+)
+def test_plan_refuses_a_bad_table(sizes: list[int], counts: list[list[int]], match: str) -> None:
+    with pytest.raises(ParameterError, match=match):
+        plan(sizes, counts, 5)
+
+
 def test_remainder_counts_as_a_hidden_group() -> None:
     # 3 respondents with no group value: total − groups gives them, so a group goes too.
     p = plan([73, 40, 30], [[73], [40], [30]], 5)

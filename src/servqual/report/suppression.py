@@ -128,6 +128,12 @@ def plan(sizes: Sequence[int], counts: Sequence[Sequence[int]], min_group_size: 
     -------
     Plan
 
+    Raises
+    ------
+    servqual.errors.ParameterError
+        No sections, rows of different lengths, a negative count, or a bad
+        ``min_group_size``.
+
     Examples
     --------
     Groups of 40, 30 and 2 respondents: the group of 2 is withheld, and so is the group
@@ -138,8 +144,10 @@ def plan(sizes: Sequence[int], counts: Sequence[Sequence[int]], min_group_size: 
     >>> p.sections
     [None, None, 'complementary', 'small']
     """
+    min_group_size = check_min_group_size(min_group_size)
+    _check_table(sizes, counts)
     n_sec = len(sizes)
-    k = len(counts[0]) if counts else 0
+    k = len(counts[0])
     sections: list[Suppression | None] = [None] * n_sec
     cells: list[list[Suppression | None]] = [[None] * k for _ in range(n_sec)]
     if min_group_size > 0:
@@ -149,6 +157,21 @@ def plan(sizes: Sequence[int], counts: Sequence[Sequence[int]], min_group_size: 
         sections[s] is not None or any(c is not None for c in cells[s]) for s in range(n_sec)
     ]
     return Plan(sections, cells, index_hidden)
+
+
+def _check_table(sizes: Sequence[int], counts: Sequence[Sequence[int]]) -> None:
+    if not sizes or len(counts) != len(sizes):
+        raise ParameterError(
+            f"plan needs one size and one row of counts per section, got {len(sizes)} sizes "
+            f"and {len(counts)} rows"
+        )
+    for s, row in enumerate(counts):
+        if len(row) != len(counts[0]):
+            raise ParameterError(
+                f"counts row {s} has {len(row)} elements, row 0 has {len(counts[0])}"
+            )
+        if sizes[s] < 0 or any(n < 0 for n in row):
+            raise ParameterError(f"section {s} has a negative count: {sizes[s]}, {list(row)}")
 
 
 def _plan_sections(sizes: Sequence[int], sections: list[Suppression | None], m: int) -> None:
