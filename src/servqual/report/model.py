@@ -183,7 +183,10 @@ class Report(FrozenModel):
     """A service-satisfaction report: SKM index, elements, weakest elements, method.
 
     Build it with :meth:`from_skm` (from results you computed) or
-    :func:`servqual.report.skm_report` (from responses); render it with
+    :func:`servqual.report.skm_report` (from responses): both withhold the figures of
+    groups and elements with fewer than ``min_group_size`` respondents (default 5) and
+    those that would reveal them (:mod:`servqual.report.suppression`), leaving ``None``
+    in their place; render it with
     :func:`~servqual.report.render_text`, :func:`~servqual.report.render_markdown`,
     :func:`~servqual.report.render_html` or :func:`~servqual.report.render_json`.
 
