@@ -12,7 +12,16 @@ from typing import Literal
 
 from servqual.errors import ParameterError
 
-__all__ = ["LANGUAGES", "Language", "check_language", "fmt", "fmt_int", "label_text", "word"]
+__all__ = [
+    "LANGUAGES",
+    "Language",
+    "check_language",
+    "fmt",
+    "fmt_int",
+    "fmt_level",
+    "label_text",
+    "word",
+]
 
 Language = Literal["en", "id"]
 LANGUAGES: tuple[Language, ...] = ("en", "id")
@@ -133,3 +142,22 @@ def fmt(value: float | None, digits: int, language: Language) -> str:
 def fmt_int(value: int, language: Language) -> str:
     """An integer with thousands separators (``8,620``; Indonesian ``8.620``)."""
     return fmt(float(value), 0, language)
+
+
+def fmt_level(level: float, language: Language) -> str:
+    """A confidence level as a percentage with the digits it needs: 95%, 97.5%, 99.99999%.
+
+    Never rounded up to 100% (nor down to 0%): a level strictly inside (0, 1) reads so.
+
+    Examples
+    --------
+    >>> from servqual.report._labels import fmt_level
+    >>> fmt_level(0.95, "en"), fmt_level(0.975, "id"), fmt_level(0.9999999, "en")
+    ('95%', '97,5%', '99.99999%')
+    """
+    pct = level * 100
+    for digits in range(18):  # the fewest decimals that give the level back
+        text = f"{pct:.{digits}f}"
+        if abs(float(text) - pct) <= 1e-9 * abs(pct) and float(text) not in (0.0, 100.0):
+            break
+    return (text.replace(".", ",") if language == "id" else text) + "%"

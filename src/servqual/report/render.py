@@ -15,7 +15,15 @@ from typing import NamedTuple
 
 from servqual._escape import json_text, markdown_text, plain_text
 from servqual.indices.grades import Regime, thresholds
-from servqual.report._labels import Language, check_language, fmt, fmt_int, label_text, word
+from servqual.report._labels import (
+    Language,
+    check_language,
+    fmt,
+    fmt_int,
+    fmt_level,
+    label_text,
+    word,
+)
 from servqual.report._method_note import method_note
 from servqual.report.ipa_section import ipa_html_lines, ipa_markdown_lines, ipa_text_lines
 from servqual.report.model import ElementRow, IndexSection, Report
@@ -26,8 +34,7 @@ _INSTRUMENT_NAMES = {"skm-2017": "SKM 2017", "ikm-2004": "IKM 2004"}
 
 
 def _pct(level: float, language: Language) -> str:
-    digits = 0 if abs(level * 100 - round(level * 100)) < 1e-9 else 1
-    return fmt(level * 100, digits, language) + "%"
+    return fmt_level(level, language)
 
 
 Escape = Callable[[str], str]
