@@ -11,7 +11,15 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["csv_cell", "csv_row", "json_text", "markdown_text", "plain_text", "plot_text"]
+__all__ = [
+    "csv_cell",
+    "csv_row",
+    "json_text",
+    "markdown_text",
+    "one_line",
+    "plain_text",
+    "plot_text",
+]
 
 # C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -29,7 +37,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SIGNED_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     """Line breaks, tabs and other control characters as single spaces."""
     return _CONTROLS.sub(" ", text).strip()
 
@@ -46,7 +54,7 @@ def plain_text(text: str) -> str:
     >>> plain_text("Loket <script>" + chr(10) + "A")
     'Loket ‹script› A'
     """
-    return _one_line(text).replace("<", "‹").replace(">", "›")
+    return one_line(text).replace("<", "‹").replace(">", "›")
 
 
 def markdown_text(text: str) -> str:
@@ -62,7 +70,7 @@ def markdown_text(text: str) -> str:
     >>> print(markdown_text("A|B <script>`x`"))
     A\|B &lt;script&gt;\`x\`
     """
-    text = _one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MARKDOWN.sub(r"\\\1", text)
 
 
@@ -75,7 +83,7 @@ def plot_text(text: str) -> str:
     >>> print(plot_text("Fee $5$"))
     Fee \$5\$
     """
-    return _one_line(text).replace("$", r"\$")
+    return one_line(text).replace("$", r"\$")
 
 
 def json_text(text: str) -> str:

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import servqual as sq
-from servqual._escape import _one_line, markdown_text, plain_text, plot_text
+from servqual._escape import markdown_text, one_line, plain_text, plot_text
 from servqual.report import Report, render_html, render_json, render_markdown, render_text
 
 SCRIPT = "<script>alert('x')</script>"
@@ -121,7 +121,7 @@ def test_markdown_renders_labels_as_text() -> None:
     assert "Biaya | tarif # heading" in text
 
 
-def test_text_keeps_one_line_per_label() -> None:
+def test_text_keepsone_line_per_label() -> None:
     text = render_text(_report())
     assert "<script" not in text
     assert "<img" not in text
@@ -180,4 +180,4 @@ def test_markdown_label_is_one_cell_of_literal_text(label: str) -> None:
     assert parsed.rows == [2, 2]
     cell = "".join(parsed.text).split("a", 1)  # header "xy", then "a", then the label
     shown = " ".join(cell[1].split()) if len(cell) > 1 else ""
-    assert shown == " ".join(_one_line(label).split())
+    assert shown == " ".join(one_line(label).split())

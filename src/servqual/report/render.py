@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
-from servqual._escape import json_text, markdown_text, plain_text
+from servqual._escape import json_text, markdown_text, one_line, plain_text
 from servqual.indices.grades import Regime, thresholds
 from servqual.report._labels import (
     Language,
@@ -41,8 +41,8 @@ Escape = Callable[[str], str]
 """Makes a user's label safe for one output format."""
 
 
-def _keep(text: str) -> str:
-    return text  # HTML escapes whole lines at the end
+def _html_label(text: str) -> str:
+    return one_line(text)  # HTML escapes whole lines at the end
 
 
 def _has_interval(section: IndexSection) -> bool:
@@ -343,10 +343,10 @@ def render_html(report: Report, *, language: Language = "en") -> str:
     """
     language = check_language(language)
     e = html.escape
-    title, header = _header_lines(report, language, _keep)
+    title, header = _header_lines(report, language, _html_label)
     out = [f'<section class="servqual-report" lang="{language}">', f"<h1>{e(title)}</h1>"]
     out += [f"<p>{e(line)}</p>" for line in header]
-    for sec in _sections(report, language, _keep):
+    for sec in _sections(report, language, _html_label):
         out.append(f"<h2>{e(sec.title)}</h2>")
         out.append(f"<p><strong>{e(sec.headline)}</strong></p>")
         if sec.crossing:
@@ -364,7 +364,7 @@ def render_html(report: Report, *, language: Language = "en") -> str:
         out += ipa_html_lines(report.ipa, language=language)
     note = method_note(report.method, language=language)
     out.append(f"<p><em>{e(word('method', language))}:</em> {e(note)}</p>")
-    out += [f"<p><em>{e(word('notes', language))}:</em> {e(n)}</p>" for n in report.notes]
+    out += [f"<p><em>{e(word('notes', language))}:</em> {e(one_line(n))}</p>" for n in report.notes]
     out.append("</section>")
     return "\n".join(out) + "\n"
 
