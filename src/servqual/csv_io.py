@@ -19,6 +19,7 @@ import numpy.typing as npt
 from servqual._answers import encode_columns
 from servqual._build import RESERVED, Parts
 from servqual.errors import DataFormatError, RespondentError, ValidationError
+from servqual.instruments import resolve
 from servqual.models.instrument import Instrument
 from servqual.responses import Responses
 
@@ -101,7 +102,7 @@ def _numbers(cells: npt.NDArray[np.str_], decimal_comma: bool) -> npt.NDArray[An
 
 def read_csv(
     path: str | os.PathLike[str],
-    instrument: Instrument,
+    instrument: Instrument | str,
     *,
     weights: str | None = None,
     strata: str | None = None,
@@ -117,7 +118,7 @@ def read_csv(
     ----------
     path : str or path-like
         The file. Its first line is the header.
-    instrument : Instrument
+    instrument : Instrument or str
         The instrument answered; each item's column is the one whose header is the item
         id (``U1`` … ``U9``), in any order.
     weights, strata, clusters, fpc : str, optional
@@ -169,6 +170,7 @@ def read_csv(
     >>> r.values()[:, :3].tolist()
     [[4.0, 3.0, 3.0], [3.0, nan, 2.0]]
     """
+    instrument = resolve(instrument)
     name = os.fspath(path)
     text = _read_text(name, encoding)
     first = text.split("\n", 1)[0]

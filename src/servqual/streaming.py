@@ -52,6 +52,7 @@ from servqual.errors import (
 from servqual.indices.grades import regime_of
 from servqual.indices.skm import ResultParts, check_answered, finish, linearized_estimates
 from servqual.indices.skm_result import SKMResult, WeightsMode
+from servqual.instruments import resolve
 from servqual.models.instrument import Instrument
 from servqual.stats.quantiles import check_level
 from servqual.stats.reduce import FloatArray, Moments, Summary, finalize
@@ -67,7 +68,7 @@ class SKMAccumulator:
 
     Parameters
     ----------
-    instrument : Instrument
+    instrument : Instrument or str
         An SKM-style instrument (1–4 scale); item columns are found by item id.
     weights, strata, clusters : str, optional
         Names of the design columns, as in :meth:`servqual.Responses.from_frame`.
@@ -114,7 +115,7 @@ class SKMAccumulator:
 
     def __init__(
         self,
-        instrument: Instrument,
+        instrument: Instrument | str,
         *,
         weights: str | None = None,
         strata: str | None = None,
@@ -123,6 +124,8 @@ class SKMAccumulator:
         by: str | None = None,
         lonely_psu: LonelyPSU = "fail",
     ) -> None:
+        if isinstance(instrument, str):
+            instrument = resolve(instrument)
         if not isinstance(instrument, Instrument):
             raise ServqualTypeError(
                 f"SKMAccumulator needs a servqual.Instrument, got {type(instrument).__name__}"

@@ -1,0 +1,117 @@
+"""Read a form export into a header and a table of text cells (CSV, or XLSX via openpyxl).
+
+Cells stay text: labels are mapped to answers afterwards, on the distinct values of each
+column. Spreadsheet numbers come back as the text a user sees (``4``, not ``4.0``) and
+dates as ISO 8601.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from servqual.errors import DataFormatError, ParameterError
+
+__all__ = ["Table", "read_table"]
+
+_DELIMITERS = (",", ";", "\t")
+
+
+class Table(NamedTuple):
+    """A header and an (n, k) array of stripped text cells; ``""`` is an empty cell."""
+
+    name: str
+    header: list[str]
+    cells: npt.NDArray[np.str_]
+
+
+def read_table(
+    path: str | os.PathLike[str], *, sheet: str | None, delimiter: str | None, encoding: str
+) -> Table:
+    """Read ``path`` by its extension: ``.xlsx`` (first sheet or ``sheet``), else CSV."""
+    p = Path(path)
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        header, rows = _xlsx_rows(p, sheet)
+    else:
+        if sheet is not None:
+            raise ParameterError(f"sheet= applies to .xlsx files only, not {p.name}")
+        header, rows = _csv_rows(p, delimiter, encoding)
+    header = [h.strip() for h in header]
+    _check_header(p.name, header)
+    k = len(header)
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    for i, row in enumerate(rows):
+        if len(row) > k and any(c.strip() for c in row[k:]):
+            raise DataFormatError(f"{p.name} row {i + 2} has {len(row)} cells for {k} columns")
+    padded = [(row + [""] * k)[:k] for row in rows]
+    cells = np.char.strip(np.array(padded, dtype=np.str_).reshape(len(padded), k))
+    return Table(p.name, header, cells)
+
+
+def _check_header(name: str, header: list[str]) -> None:
+    seen: dict[str, int] = {}
+    for j, h in enumerate(header):
+        if not h:
+            raise DataFormatError(f"{name}: column {j + 1} has an empty header")
+        if h in seen:
+            raise DataFormatError(
+                f"{name}: header {h!r} appears twice (columns {seen[h] + 1} and {j + 1})"
+            )
+        seen[h] = j
+
+
+def _csv_rows(
+    path: Path, delimiter: str | None, encoding: str
+) -> tuple[list[str], list[list[str]]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig" if encoding == "utf-8" else encoding)
+    except UnicodeDecodeError as exc:
+        raise DataFormatError(
+            f"{path.name} is not valid {exc.encoding} (byte at position {exc.start}); "
+            "give the file's encoding with encoding="
+        ) from None
+    lines = text.splitlines(keepends=True)
+    if not lines:
+        raise DataFormatError(f"{path.name} is empty: no header line")
+    if delimiter is None:
+        counts = {d: lines[0].count(d) for d in _DELIMITERS}
+        delimiter = max(_DELIMITERS, key=lambda d: counts[d])
+    rows = list(csv.reader(lines, delimiter=delimiter))
+    return rows[0], rows[1:]
+
+
+def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[str], list[list[str]]]:
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - exercised only without the extra
+        raise ParameterError(
+            f"reading {path.name} needs openpyxl: pip install 'servqual[forms]'"
+        ) from None
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise ParameterError(f"{path.name} has no sheet {sheet!r}; sheets: {book.sheetnames}")
+        ws = book[sheet] if sheet is not None else book.worksheets[0]
+        rows = [[_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    if not rows:
+        raise DataFormatError(f"{path.name} is empty: no header row")
+    return rows[0], rows[1:]
+
+
+def _text(value: Any) -> str:
+    """A cell as the text a spreadsheet shows (integral floats without ``.0``)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
