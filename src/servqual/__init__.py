@@ -48,6 +48,7 @@ from servqual.models import (
     ServiceCatalog,
     ServiceStandard,
 )
+from servqual.models.frames import DomainResults
 from servqual.reliability import ItemTotal, cronbach_alpha, item_total_correlations
 from servqual.report import (
     Report,
@@ -75,6 +76,7 @@ __all__ = [
     "CompletionTime",
     "Design",
     "DomainEstimator",
+    "DomainResults",
     "Estimate",
     "Fee",
     "IPAItem",

@@ -53,6 +53,7 @@ from servqual.indices.grades import regime_of
 from servqual.indices.skm import ResultParts, check_answered, finish, linearized_estimates
 from servqual.indices.skm_result import SKMResult, WeightsMode
 from servqual.instruments import resolve
+from servqual.models.frames import DomainResults
 from servqual.models.instrument import Instrument
 from servqual.stats.quantiles import check_level
 from servqual.stats.reduce import FloatArray, Moments, Summary, finalize
@@ -309,7 +310,7 @@ class SKMAccumulator:
 
     def result(
         self, *, level: float = 0.95, weights: WeightsMode = "exact"
-    ) -> SKMResult | dict[str, SKMResult]:
+    ) -> SKMResult | DomainResults[SKMResult]:
         """The SKM index of every row seen, as :func:`servqual.skm_index` gives it.
 
         Parameters
@@ -392,7 +393,7 @@ class SKMAccumulator:
         results = finish(parts, indices, nrr, counts, sizes, labels, self._by, stacklevel=4)
         if self._by is None:
             return results[0]
-        return dict(zip([str(x) for x in labels], results, strict=True))
+        return DomainResults(zip([str(x) for x in labels], results, strict=True), by=self._by)
 
     def _weighted(self, summaries: list[Summary]) -> list[Summary]:
         """The domain summaries with their fpc, and the fpc-only design's weights ``N_h/n_h``."""

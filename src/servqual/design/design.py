@@ -27,6 +27,7 @@ from servqual.design._estimators import (
 )
 from servqual.design.domains import linearized_estimates, proportion_estimates
 from servqual.errors import ValidationError
+from servqual.models.frames import DomainResults
 from servqual.models.results import Estimate
 from servqual.stats.design_arrays import DesignArrays
 from servqual.stats.svyciprop import SvyProportionMethod
@@ -342,7 +343,7 @@ class Design:
 
     def proportions(
         self, col: str, *, level: float = 0.95, na: NaPolicy = "fail"
-    ) -> dict[str, Estimate]:
+    ) -> DomainResults[Estimate]:
         """Share of each category of ``col`` (R ``svymean`` of a factor), with t intervals.
 
         Returns
@@ -361,7 +362,7 @@ class Design:
         _, present = indicator(raw, col, None, na)
         labels, shares, z, d = shares_kernel(self._arrays, raw, present, col)
         ests = estimates(self._arrays, shares, z, d, level=level)
-        return {str(label): e for label, e in zip(labels, ests, strict=True)}
+        return DomainResults(((str(k), e) for k, e in zip(labels, ests, strict=True)), by=col)
 
     def by(self, col: str) -> DomainEstimator:
         """Estimators per domain (category of ``col``), on the full design (R ``svyby``).
