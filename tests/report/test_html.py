@@ -1,0 +1,129 @@
+"""The standalone HTML report without a browser: document structure, accessibility,
+escaping, charts drawn from the model's numbers, generic sections, print rules.
+(tests/report/test_browser.py opens the same page in Chromium.)"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import servqual as sq
+from servqual.models._base import FrozenModel
+from servqual.report import Report
+from servqual.report._svg import Bar, bar_chart
+
+
+@pytest.fixture(scope="module")
+def report() -> Report:
+    return sq.skm_report(sq.data.load_demo(), by="service", title="SKM <2026> & co")
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def _tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Tags()
+    parser.feed(page)
+    return parser.tags
+
+
+def test_a_complete_standalone_document(report: Report) -> None:
+    page = sq.render_html(report, language="id")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="id">\n<head>\n<meta charset="utf-8">')
+    assert "<title>SKM &lt;2026&gt; &amp; co</title>" in page
+    assert page.rstrip().endswith("</html>")
+    assert "@page { size: A4" in page
+    assert "@media print" in page
+    for fetch in ("<script", "<link", "<img", " src=", " href=", "url(", "@import"):
+        assert fetch not in page
+    assert "78,77" in page  # Indonesian decimal comma
+
+
+def test_tables_are_accessible(report: Report) -> None:
+    tags = _tags(sq.render_html(report))
+    assert all(attrs.get("scope") in ("col", "row") for tag, attrs in tags if tag == "th")
+    page = sq.render_html(report)
+    assert page.count("<table") == page.count("<caption>") == 1 + len(report.groups) + 1
+    svgs = [attrs for tag, attrs in tags if tag == "svg"]
+    assert len(svgs) == 1 + 1 + len(report.groups) + 1  # elements ×4, groups, IPA
+    assert all(a["role"] == "img" and a["aria-labelledby"] for a in svgs)
+
+
+def test_charts_draw_the_model_numbers(report: Report) -> None:
+    tags = _tags(sq.render_html(report))
+    bars = [a for tag, a in tags if tag == "rect" and "bar" in (a.get("class") or "")]
+    overall = report.overall
+    drawn = {
+        a["data-key"]: float(a["data-value"] or "nan") for a in bars[: len(overall.elements) + 1]
+    }
+    assert drawn == {
+        **{r.code: r.converted for r in overall.elements},
+        "index": overall.index.value,
+    }
+    group_bars = [a for a in bars if a["data-key"] in {s.group for s in report.groups}]
+    assert [float(a["data-value"] or "nan") for a in group_bars[: len(report.groups)]] == [
+        s.index.value for s in report.groups
+    ]
+    points = [a for tag, a in tags if tag == "circle"]
+    assert report.ipa is not None
+    assert [a["data-key"] for a in points] == [i.id for i in report.ipa.items]
+
+
+def test_group_labels_are_escaped_everywhere() -> None:
+    r = sq.Responses.from_frame(
+        {**{f"U{j}": [4, 3, 3, 4, 2, 3] for j in range(1, 10)}, "desk": ["<b>"] * 3 + ["B&B"] * 3},
+        "skm-2017",
+    )
+    page = sq.render_html(sq.skm_report(r, by="desk"))
+    assert "<b>" not in page.split("</style>")[1]
+    assert 'data-group="&lt;b&gt;"' in page
+    assert "B&amp;B" in page
+
+
+def test_fragment_mode(report: Report) -> None:
+    fragment = sq.render_html(report, standalone=False)
+    assert fragment.startswith('<section class="servqual-report" lang="en">')
+    assert "<!DOCTYPE" not in fragment
+    assert fragment in sq.render_html(report)
+
+
+class _Extra(FrozenModel):
+    met: int
+    share: sq.Estimate
+    services: tuple[sq.Service, ...] = ()
+
+
+class _ReportWithMore(Report):
+    compliance: _Extra | None = None
+
+
+def test_unknown_sections_render_generically(report: Report) -> None:
+    share = sq.mean_ci([0.0, 1.0, 1.0, 1.0])
+    extended = _ReportWithMore(**dict(report), compliance=_Extra(met=12, share=share))
+    page = sq.render_html(extended)
+    section = page.split('<section class="extra-section" data-field="compliance">')[1]
+    assert "<h2>Compliance</h2>" in section
+    assert re.search(r'<th scope="row">met</th><td>12</td>', section)
+    assert f"{share.value:.2f} ({share.ci.low:.2f}–{share.ci.high:.2f})" in section
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(0, 120, allow_nan=False), min_size=1, max_size=12))
+def test_bar_widths_follow_the_axis(values: list[float]) -> None:
+    """Slow reference: width = (clip(v, 25, 100) − 25) / 75 × plot width (450 px)."""
+    svg = bar_chart("t", [Bar(str(i), "x", v) for i, v in enumerate(values)], cuts=(65.0,),
+                    title="t", desc="d", kind="elements")  # fmt: skip
+    widths = [float(w) for w in re.findall(r'class="bar" [^>]* width="([\d.]+)"', svg)]
+    assert len(widths) == len(values)
+    for v, w in zip(values, widths, strict=True):
+        assert w == pytest.approx((min(max(v, 25.0), 100.0) - 25.0) / 75.0 * 450.0, abs=0.006)
