@@ -77,6 +77,9 @@ class DomainResults(dict[str, T]):
         The results, keyed by the domain value as a string.
     by : str, optional
         The column the domains come from.
+    key : str
+        Name of the key column of the table: ``"group"`` for domains, ``"column"`` for
+        one estimate per column (``design.mean(["u1", "u2"])``).
 
     Examples
     --------
@@ -95,32 +98,39 @@ class DomainResults(dict[str, T]):
     """
 
     by: str | None
+    key: str
 
     def __init__(
-        self, results: Mapping[str, T] | Iterable[tuple[str, T]] = (), *, by: str | None = None
+        self,
+        results: Mapping[str, T] | Iterable[tuple[str, T]] = (),
+        *,
+        by: str | None = None,
+        key: str = "group",
     ) -> None:
         super().__init__(results)
         self.by = by
+        self.key = key
 
     def __repr__(self) -> str:
         return f"DomainResults(by={self.by!r}, {dict.__repr__(self)})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (dict(self),), {"by": self.by})
+        return (type(self), (dict(self),), {"by": self.by, "key": self.key})
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One flat row per domain (and per estimate of a result model, under ``quantity``).
 
-        Estimates give the columns ``group`` and ``estimate, se, ci_low, ci_high, level,
-        method, n, df, deff`` (``df``/``deff`` NaN where there is none). Index results
-        (``SKMResult``, ``NPSResult``, …) add ``quantity`` after ``group``: the path of
-        each estimate in the result (``"index"``, ``"nps"``, ``"items.U1.importance"``).
+        Estimates give the columns ``group`` (or :attr:`key`) and ``estimate, se, ci_low,
+        ci_high, level, method, n, df, deff`` (``df``/``deff`` NaN where there is none).
+        Index results (``SKMResult``, ``NPSResult``, …) add ``quantity`` after ``group``:
+        the path of each estimate in the result (``"index"``, ``"nps"``,
+        ``"items.U1.importance"``).
         """
         rows = []
         for group, value in self.items():
             for name, est in estimate_rows(value):
                 quantity = {} if isinstance(value, Estimate) else {"quantity": name.rstrip(".")}
-                rows.append({"group": group, **quantity, **_row(est)})
+                rows.append({self.key: group, **quantity, **_row(est)})
         return rows
 
     def to_frame(self, backend: Backend = "pandas") -> Any:
@@ -138,5 +148,5 @@ class DomainResults(dict[str, T]):
         """
         rows = self.to_rows()
         plain = all(isinstance(v, Estimate) for v in self.values())
-        cols = ("group", *(() if plain else ("quantity",)), *FRAME_COLUMNS)
+        cols = (self.key, *(() if plain else ("quantity",)), *FRAME_COLUMNS)
         return make_frame(rows, cols, backend)
