@@ -105,6 +105,12 @@ def test_kobo_groups_xlsx_and_metadata_columns(tmp_path: Path) -> None:
     assert r.respondent_ids.tolist() == ["a1", "b2"]
 
 
+def test_group_prefix_before_a_text_with_a_slash(tmp_path: Path) -> None:
+    header = [f"Penilaian layanan/{it.text}" for it in SKM.items]  # U4 is "Biaya/Tarif"
+    path = _write_csv(tmp_path / "kobo.csv", [header, ["Baik"] * 3 + ["Gratis"] + ["Baik"] * 5])
+    assert sq.read_export(path, SKM, source="kobo").values()[0, 3] == 4.0
+
+
 def test_odk_central_hyphen_groups_and_semicolon(tmp_path: Path) -> None:
     rows = [["SubmissionDate", "KEY", *(f"grp-{i}" for i in SKM.item_ids)]]
     rows.append(["2026-03-02", "uuid:1", *(["Baik"] * 9)])

@@ -32,6 +32,9 @@ _DOM = """(() => {
     })),
     bars: [...s.querySelectorAll("rect.bar")].map(r => ({
       key: r.dataset.key, value: num(r), width: r.getBBox().width })),
+    whiskers: [...s.querySelectorAll("g.whisker")].map(g => ({
+      key: g.dataset.key, low: Number(g.dataset.low), high: Number(g.dataset.high),
+      width: g.getBBox().width })),
   }));
   const charts = [...document.querySelectorAll("svg.chart")].map(svg => {
     const box = svg.getBoundingClientRect();
@@ -123,9 +126,19 @@ def test_numbers_in_the_dom_equal_the_json_report(demo: tuple[dict[str, Any], An
             ]  # fmt: skip
         bars = {b["key"]: b for b in got["bars"]}
         assert bars["index"]["value"] == index["value"]
+        whiskers = {w["key"]: w for w in got["whiskers"]}
+        assert (whiskers["index"]["low"], whiskers["index"]["high"]) == (
+            index["ci"]["low"], index["ci"]["high"]
+        )  # fmt: skip
         for element in want["elements"]:
             assert bars[element["code"]]["value"] == element["converted"]
             assert bars[element["code"]]["width"] > 0
+            whisker = whiskers[element["code"]]
+            assert (whisker["low"], whisker["high"]) == (
+                element["ci"]["low"],
+                element["ci"]["high"],
+            )
+            assert whisker["width"] > 0
 
 
 def test_prints_to_a4_and_screenshot(demo: tuple[dict[str, Any], Any], tmp_path: Path) -> None:

@@ -127,3 +127,24 @@ def test_bar_widths_follow_the_axis(values: list[float]) -> None:
     assert len(widths) == len(values)
     for v, w in zip(values, widths, strict=True):
         assert w == pytest.approx((min(max(v, 25.0), 100.0) - 25.0) / 75.0 * 450.0, abs=0.006)
+
+
+def test_element_intervals_are_design_means_of_the_answers(report: Report) -> None:
+    """Each element's NRR is the design mean of its answers (na="domain"); its interval,
+    × 25, is the whisker. Cross-check against Design.mean on the same answers."""
+    demo = sq.data.load_demo()
+    values = demo.values()
+    for j, row in enumerate(report.overall.elements):
+        d = demo.design.with_columns({"x": values[:, j]})
+        est = d.mean("x", na="domain")  # R: svymean(~x, des, na.rm = TRUE)
+        assert 25 * est.value == pytest.approx(row.converted, rel=1e-12)
+        assert row.ci is not None
+        assert (row.ci.low, row.ci.high) == pytest.approx((25 * est.ci.low, 25 * est.ci.high))
+    for section in report.groups:
+        assert all(
+            r.ci is not None and r.ci.low <= r.converted <= r.ci.high for r in section.elements
+        )
+    tags = _tags(sq.render_html(report))
+    whiskers = [a for tag, a in tags if tag == "g" and a.get("class") == "whisker"]
+    first = {a["data-key"]: float(a["data-low"] or "nan") for a in whiskers[:9]}
+    assert first == {r.code: r.ci.low for r in report.overall.elements if r.ci is not None}

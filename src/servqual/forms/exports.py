@@ -145,10 +145,10 @@ def _header_keys(inst: Instrument) -> dict[str, str]:
 def _candidates(header: str, source: str) -> list[str]:
     """The parts of a header that may name an item, under the source's conventions."""
     out = [header, _NUMBERING.sub("", header)]
-    if source in ("auto", "kobo", "odk") and "/" in header:
-        out.append(header.rsplit("/", 1)[1])
-    if source in ("auto", "odk") and "-" in header:
-        out.append(header.rsplit("-", 1)[1])
+    seps = {"kobo": "/", "odk": "/-", "auto": "/-"}.get(source, "")
+    for sep in seps:  # every suffix: a question text may itself hold "/" ("Biaya/Tarif")
+        parts = header.split(sep)
+        out += [sep.join(parts[i:]) for i in range(1, len(parts))]
     bracket = _BRACKET.search(header)
     if source in ("auto", "google_forms") and bracket:
         out.append(bracket.group(1))

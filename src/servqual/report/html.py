@@ -44,7 +44,7 @@ _KNOWN = frozenset(
 )  # fmt: skip
 _WORDS = {
     "elements_chart": ("Converted value per element, over the grade bands", "Nilai konversi per unsur, dengan pita mutu"),  # noqa: E501
-    "elements_desc": ("Bars: converted value (25–100) of each element; last bar: the index with its {ci} interval.", "Batang: nilai konversi (25–100) tiap unsur; batang terakhir: indeks dengan selang kepercayaan {ci}."),  # noqa: E501
+    "elements_desc": ("Bars: converted value (25–100) of each element, whiskers: its {ci} interval; last bar: the index with its interval.", "Batang: nilai konversi (25–100) tiap unsur, garis: selang kepercayaan {ci}; batang terakhir: indeks dengan selangnya."),  # noqa: E501
     "groups_title": ("Groups compared", "Perbandingan kelompok"),
     "groups_desc": ("The index of each group with its {ci} interval, over the grade bands.", "Indeks tiap kelompok dengan selang kepercayaan {ci}, dengan pita mutu."),  # noqa: E501
     "ipa_chart": ("Importance against performance", "Kepentingan terhadap kinerja"),
@@ -192,7 +192,13 @@ def _index_section(
         out.append(f"<p><em>{e(sec.crossing)}</em></p>")
     out.append(f"<p>{e(sec.respondents)}</p>")
     bars = [
-        Bar(row.code, f"{row.code} {_element_name(row.name, row.name_en, language)}", row.converted)
+        Bar(
+            row.code,
+            f"{row.code} {_element_name(row.name, row.name_en, language)}",
+            row.converted,
+            row.ci.low if row.ci is not None else math.nan,
+            row.ci.high if row.ci is not None else math.nan,
+        )
         for row in model.elements
     ]
     bars.append(Bar("index", word("index", language), model.index.value, ci.low, ci.high, True))

@@ -17,7 +17,7 @@ from servqual.errors import ValidationError
 from servqual.indices.ipa import IPAResult
 from servqual.models._base import FrozenModel
 from servqual.models.instrument import Instrument
-from servqual.models.results import Estimate
+from servqual.models.results import Estimate, Interval
 
 if TYPE_CHECKING:
     from servqual.design.design import Design
@@ -50,6 +50,9 @@ class ElementRow(FrozenModel):
         ``nrr × 25``, on 25–100.
     grade : str
         Grade of ``converted`` (A–D).
+    ci : Interval, optional
+        Confidence interval of ``converted`` (25 × the design-based interval of the NRR),
+        where the report was built from the answers (:func:`~servqual.skm_report`).
     """
 
     code: str
@@ -61,6 +64,7 @@ class ElementRow(FrozenModel):
     weighted_nrr: float
     converted: float
     grade: str
+    ci: Interval | None = None
 
 
 class IndexSection(FrozenModel):
