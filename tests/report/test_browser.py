@@ -155,3 +155,21 @@ def test_prints_to_a4_and_screenshot(demo: tuple[dict[str, Any], Any], tmp_path:
     target = os.environ.get("SERVQUAL_SCREENSHOT")
     if target:
         Path(target).write_bytes(shot.read_bytes())
+
+
+def test_paper_questionnaire_prints_to_a4(demo: tuple[dict[str, Any], Any], tmp_path: Path) -> None:
+    _, browser = demo
+    page = tmp_path / "kuesioner.html"
+    assert main(["form", "skm-2017", "--format", "html", "-o", str(page)]) == 0
+    browser.events.clear()
+    browser.page("Page.navigate", url=page.as_uri())
+    browser.wait_for("Page.loadEventFired")
+    boxes = browser.evaluate(
+        "[...document.querySelectorAll('.box')].filter(b => b.getBoundingClientRect().width > 0)"
+        ".length"
+    )
+    assert boxes == 9 * 4 + 2 + 7 + 5  # every answer of every question has its tick box
+    assert _errors(browser.events) == []
+    media = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", browser.pdf())
+    assert media
+    assert {(round(float(w)), round(float(h))) for w, h in media} == {(595, 842)}

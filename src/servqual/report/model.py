@@ -224,7 +224,7 @@ class Report(FrozenModel):
         cls,
         result: SKMResult,
         *,
-        instrument: Instrument | None = None,
+        instrument: Instrument | str | None = None,
         groups: Mapping[str, SKMResult] | None = None,
         by: str | None = None,
         design: Design | None = None,
@@ -242,9 +242,9 @@ class Report(FrozenModel):
         ----------
         result : SKMResult
             The index over all respondents.
-        instrument : Instrument, optional
-            The instrument answered, for its name (default: the built-in instrument
-            named by ``result.instrument``, else that id).
+        instrument : Instrument or str, optional
+            The instrument answered (or a built-in name), for its name (default: the
+            built-in instrument named by ``result.instrument``, else that id).
         groups : mapping of str → SKMResult, optional
             ``skm_index(..., by=by)``; one section each, in the mapping's order.
         by : str, optional
@@ -289,10 +289,11 @@ class Report(FrozenModel):
         )
 
 
-def _instrument_name(instrument_id: str, instrument: Instrument | None) -> str:
-    if instrument is not None:
-        return instrument.name
+def _instrument_name(instrument_id: str, instrument: Instrument | str | None) -> str:
     from servqual import instruments
+
+    if instrument is not None:
+        return instruments.resolve(instrument).name
 
     try:
         return instruments.get(instrument_id).name
