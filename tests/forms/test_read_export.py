@@ -193,3 +193,59 @@ def test_labels_and_codes_agree(tmp_path_factory: pytest.TempPathFactory, table:
     if np.isnan(values).all(axis=1).any():
         return  # a respondent with no answer at all is refused elsewhere
     np.testing.assert_array_equal(sq.read_export(path, SKM).values(), values)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "U1. Persyaratan",
+        "u1 - Requirements",
+        "Persyaratan (U1)",
+        "1. Bagaimana pendapat Saudara tentang kesesuaian persyaratan pelayanan dengan "
+        "jenis pelayanannya",  # no "?"
+        "Persyaratan *",  # a required marker
+        "data:penilaian:U1",
+    ],
+)
+def test_header_spellings_of_one_question(header: str, tmp_path: Path) -> None:
+    rows = [[header, *SKM.item_ids[1:]], ["Sesuai", *(["3"] * 8)]]
+    path = _write_csv(tmp_path / "x.csv", rows)
+    assert sq.read_export(path, SKM).values()[0, 0] == 3.0
+
+
+def test_numbered_labels_missing_texts_and_blank_edges(tmp_path: Path) -> None:
+    rows = [
+        ["Saran", *SKM.item_ids, "Saran", ""],
+        ["ok", "4 - Sangat sesuai", *(["Baik (3)"] * 8), "lagi", ""],
+        ["-", "N/A", *(["(2) Kurang baik"] * 8), "", ""],
+    ]
+    path = _write_csv(tmp_path / "x.csv", rows)
+    r = sq.read_export(path, SKM, missing=["N/A"])
+    assert r.values()[0].tolist() == [4.0] + [3.0] * 8
+    assert np.isnan(r.values()[1, 0])
+    assert r.values()[1, 1:].tolist() == [2.0] * 8
+    assert r.attributes == ["Saran", "Saran (column 11)"]
+    rows[1][1] = "3 - Sangat sesuai"  # the number and the label disagree
+    with pytest.raises(ExportMappingError, match=r"'3 - Sangat sesuai' in row 2"):
+        sq.read_export(_write_csv(tmp_path / "y.csv", rows), SKM, missing=["N/A"])
+    with pytest.raises(ParameterError, match=r"missing must be a list of texts"):
+        sq.read_export(path, SKM, missing="N/A")  # type: ignore[arg-type]
+
+
+def test_repeated_question_and_headerless_data(tmp_path: Path) -> None:
+    rows = [[*SKM.item_ids, "U9"], ["4"] * 10]
+    with pytest.raises(DataFormatError, match=r"'U9' \(column 9\) and 'U9 \(column 10\)'"):
+        sq.read_export(_write_csv(tmp_path / "x.csv", rows), SKM)
+    rows = [[*SKM.item_ids, ""], ["4"] * 10]
+    with pytest.raises(DataFormatError, match=r"column 10 has data but no header"):
+        sq.read_export(_write_csv(tmp_path / "y.csv", rows), SKM)
+
+
+def test_kobo_metadata_columns_are_attributes(tmp_path: Path) -> None:
+    meta = ["start", "end", "today", "deviceid", "_id", "_uuid", "_submission_time",
+            "_validation_status", "_notes", "_status", "_submitted_by", "__version__",
+            "_tags", "_index"]  # fmt: skip
+    rows = [[*meta, *(f"group_x/{i}" for i in SKM.item_ids)], [*(["m"] * len(meta)), *(["4"] * 9)]]
+    r = sq.read_export(_write_csv(tmp_path / "k.csv", rows, ";"), SKM, source="kobo")
+    assert r.attributes == meta
+    assert r.values().tolist() == [[4.0] * 9]

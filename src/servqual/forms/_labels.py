@@ -17,11 +17,12 @@ __all__ = ["LANGUAGES", "Language", "answer_labels", "label_lookup", "norm", "qu
 Language = Literal["id", "en"]
 LANGUAGES: tuple[Language, ...] = ("id", "en")
 _SPACES = re.compile(r"\s+")
+_EDGE = " .,;:!?*\u00a0"  # a trailing "?" or a required-marker "*" does not change a text
 
 
 def norm(text: str) -> str:
-    """Case-, space- and underscore-insensitive form of a label or header."""
-    return _SPACES.sub(" ", text.replace("_", " ")).strip().casefold()
+    """Case-, space-, underscore- and edge-punctuation-insensitive form of a label or header."""
+    return _SPACES.sub(" ", text.replace("_", " ")).strip(_EDGE).casefold()
 
 
 def instrument_language(instrument: Instrument) -> Language:

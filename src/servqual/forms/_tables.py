@@ -24,11 +24,15 @@ _DELIMITERS = (",", ";", "\t")
 
 
 class Table(NamedTuple):
-    """A header and an (n, k) array of stripped text cells; ``""`` is an empty cell."""
+    """A header and an (n, k) array of stripped text cells; ``""`` is an empty cell.
+
+    ``header`` is unique (a repeat gets its column number); ``original`` is as written.
+    """
 
     name: str
     header: list[str]
     cells: npt.NDArray[np.str_]
+    original: list[str]
 
 
 def read_table(
@@ -43,7 +47,6 @@ def read_table(
             raise ParameterError(f"sheet= applies to .xlsx files only, not {p.name}")
         header, rows = _csv_rows(p, delimiter, encoding)
     header = [h.strip() for h in header]
-    _check_header(p.name, header)
     k = len(header)
     rows = [r for r in rows if any(c.strip() for c in r)]
     for i, row in enumerate(rows):
@@ -51,19 +54,27 @@ def read_table(
             raise DataFormatError(f"{p.name} row {i + 2} has {len(row)} cells for {k} columns")
     padded = [(row + [""] * k)[:k] for row in rows]
     cells = np.char.strip(np.array(padded, dtype=np.str_).reshape(len(padded), k))
-    return Table(p.name, header, cells)
+    keep = [j for j, h in enumerate(header) if h or (cells[:, j] != "").any()]
+    header, cells = [header[j] for j in keep], cells[:, keep]  # spreadsheets' empty edges
+    return Table(p.name, _unique_header(p.name, header), cells, header)
 
 
-def _check_header(name: str, header: list[str]) -> None:
-    seen: dict[str, int] = {}
+def _unique_header(name: str, header: list[str]) -> list[str]:
+    """Headers made unique: a repeated one gets its column number (``"Saran (column 7)"``).
+
+    A repeat that maps to an item is still caught (as two headers for one item); a column
+    with data but no header is an error.
+    """
+    out = []
     for j, h in enumerate(header):
         if not h:
-            raise DataFormatError(f"{name}: column {j + 1} has an empty header")
-        if h in seen:
-            raise DataFormatError(
-                f"{name}: header {h!r} appears twice (columns {seen[h] + 1} and {j + 1})"
-            )
-        seen[h] = j
+            raise DataFormatError(f"{name}: column {j + 1} has data but no header")
+        out.append(h if header.index(h) == j else f"{h} (column {j + 1})")
+    if not out:
+        raise DataFormatError(f"{name}: the header row is empty")
+    if len(set(out)) < len(out):
+        raise DataFormatError(f"{name}: the header row cannot be made unique: {header}")
+    return out
 
 
 def _csv_rows(

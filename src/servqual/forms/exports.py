@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -28,7 +28,10 @@ __all__ = ["ExportSource", "read_export"]
 ExportSource = Literal["auto", "kobo", "odk", "google_forms"]
 _SOURCES: tuple[str, ...] = ("auto", "kobo", "odk", "google_forms")
 _NUMBERING = re.compile(r"^\s*(?:\d+|[a-z]\d+)\s*[.):]\s*", re.IGNORECASE)
+_LEAD_ID = re.compile(r"^\s*\(?([A-Za-z]{0,3}\d+)\)?\s*[.):\-–—]?\s+(.+)$")
+_TAIL_ID = re.compile(r"^(.+?)\s*[\[(]([A-Za-z]{0,3}\d+)[\])]\s*$")
 _BRACKET = re.compile(r"\[([^\]]+)\]\s*$")
+_CODED = re.compile(r"^\s*\(?(\d+)\)?\s*[.):=\-–—]?\s*(.*?)\s*$|^(.*?)\s*\((\d+)\)\s*$")
 _SHOW_ROWS = 8
 
 
@@ -40,6 +43,7 @@ def read_export(
     columns: Mapping[str, str] | None = None,
     labels: Mapping[str, int] | None = None,
     item_labels: Mapping[str, Mapping[str, int]] | None = None,
+    missing: Sequence[str] = (),
     weights: str | None = None,
     strata: str | None = None,
     clusters: str | None = None,
@@ -71,6 +75,10 @@ def read_export(
         value must lie on the scale).
     item_labels : mapping of item id → (mapping of label → answer value), optional
         Extra labels for one item; they win over ``labels`` and the instrument's.
+    missing : sequence of str
+        Cell texts that mean "no answer" (``["N/A", "Tidak tahu"]``); blank cells always
+        do. A label with its value in front or behind (``"4 - Sangat sesuai"``,
+        ``"Sangat sesuai (4)"``) maps when the number and the label agree.
     weights, strata, clusters, fpc : str, optional
         Headers of the design columns (see :class:`~servqual.Design`).
     id_column : str, optional
@@ -125,7 +133,8 @@ def read_export(
     if table.cells.shape[0] == 0:
         raise DataFormatError(f"{table.name} has a header but no respondents")
     item_cols = _map_headers(table, inst, source, columns or {})
-    scores = _map_labels(table, inst, item_cols, labels or {}, item_labels or {})
+    extra = dict(labels or {})
+    scores = _map_labels(table, inst, item_cols, extra, item_labels or {}, missing)
     return _responses(table, inst, item_cols, scores, weights, strata, clusters, fpc, id_column)
 
 
@@ -145,7 +154,11 @@ def _header_keys(inst: Instrument) -> dict[str, str]:
 def _candidates(header: str, source: str) -> list[str]:
     """The parts of a header that may name an item, under the source's conventions."""
     out = [header, _NUMBERING.sub("", header)]
-    seps = {"kobo": "/", "odk": "/-", "auto": "/-"}.get(source, "")
+    for pattern, id_group in ((_LEAD_ID, 1), (_TAIL_ID, 2)):  # "U1. Persyaratan", "… (U1)"
+        match = pattern.match(header)
+        if match:
+            out += [match.group(id_group), match.group(3 - id_group)]
+    seps = {"kobo": "/", "odk": "/-:", "auto": "/-:"}.get(source, "")
     for sep in seps:  # every suffix: a question text may itself hold "/" ("Biaya/Tarif")
         parts = header.split(sep)
         out += [sep.join(parts[i:]) for i in range(1, len(parts))]
@@ -169,7 +182,8 @@ def _map_headers(
             )
     found: dict[str, int] = {}
     for j, header in enumerate(table.header):
-        hits = [columns.get(header), *(keys.get(norm(c)) for c in _candidates(header, source))]
+        written = table.original[j]  # a repeated question still maps (and is caught below)
+        hits = [columns.get(header), *(keys.get(norm(c)) for c in _candidates(written, source))]
         item_id: str | None = next((h for h in hits if h is not None), None)
         if item_id is None:
             continue
@@ -199,8 +213,12 @@ def _map_labels(
     item_cols: Mapping[str, int],
     labels: Mapping[str, int],
     item_labels: Mapping[str, Mapping[str, int]],
+    missing: Sequence[str],
 ) -> npt.NDArray[np.float64]:
     """(n, k) answers, NaN for blank cells; every unmapped label reported at once."""
+    if isinstance(missing, str):
+        raise ParameterError(f"missing must be a list of texts, got the string {missing!r}")
+    blanks = {norm(m) for m in missing}
     for item_id in item_labels:
         inst.index(item_id)
     n = table.cells.shape[0]
@@ -211,7 +229,7 @@ def _map_labels(
         for extra in (labels, item_labels.get(item_id, {})):
             lookup.update({norm(t): _on_scale(inst, item_id, t, v) for t, v in extra.items()})
         distinct, inverse = np.unique(table.cells[:, j], return_inverse=True)
-        values = np.array([_lookup(lookup, str(v)) for v in distinct], dtype=np.float64)
+        values = np.array([_lookup(lookup, str(v), blanks) for v in distinct], dtype=np.float64)
         bad = [b for b, v in enumerate(values) if np.isinf(v)]
         if bad:
             rows = {str(distinct[b]): (np.flatnonzero(inverse == b) + 2).tolist() for b in bad}
@@ -222,15 +240,20 @@ def _map_labels(
     return scores
 
 
-def _lookup(lookup: Mapping[str, int], cell: str) -> float:
+def _lookup(lookup: Mapping[str, int], cell: str, blanks: set[str]) -> float:
     """Answer value of a cell; NaN for a blank, +inf for an unmapped label."""
-    if cell == "":
-        return np.nan
     key = norm(cell)
+    if key == "" or key in blanks:
+        return np.nan
     if key in lookup:
         return float(lookup[key])
     if key.endswith(".0") and key[:-2] in lookup:  # a code typed as 4.0
         return float(lookup[key[:-2]])
+    coded = _CODED.match(cell)
+    if coded:  # "4 - Sangat sesuai", "Sangat sesuai (4)": number and label must agree
+        number, text = (coded.group(1), coded.group(2)) if coded.group(1) else coded.group(4, 3)
+        if text and lookup.get(norm(text)) == int(number) and lookup.get(number) == int(number):
+            return float(number)
     return np.inf
 
 
