@@ -249,3 +249,14 @@ def test_kobo_metadata_columns_are_attributes(tmp_path: Path) -> None:
     r = sq.read_export(_write_csv(tmp_path / "k.csv", rows, ";"), SKM, source="kobo")
     assert r.attributes == meta
     assert r.values().tolist() == [[4.0] * 9]
+
+
+def test_typographic_quotes_and_old_workbooks(tmp_path: Path) -> None:
+    inst = sq.instruments.SERVQUAL_22
+    header = [it.text.replace("'", "’") for it in inst.items]  # as a form editor writes them
+    rows = [header, ["Setuju"] * 11 + ["Agree"] * 11]
+    r = sq.read_export(_write_csv(tmp_path / "sq.csv", rows), inst)
+    assert r.values(reverse=False).tolist() == [[6.0] * 22]
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(DataFormatError, match=r"old.xls: .xls workbooks are not read; save"):
+        sq.read_export(tmp_path / "old.xls", inst)

@@ -124,3 +124,19 @@ def test_rows_are_the_estimates(data: list[tuple[str, int]]) -> None:
         expected = {k: (math.nan if v is None else v) for k, v in est.to_dict().items()}
         for key, value in expected.items():
             assert row[key] == value or (math.isnan(row[key]) and math.isnan(value))
+
+
+def test_ipa_by_group_lists_item_estimates() -> None:
+    rng = np.random.default_rng(5)
+    perf = rng.integers(1, 5, size=(40, 9))
+    imp = rng.integers(1, 5, size=(40, 9))
+    desk = {"desk": np.array(["A", "B"] * 20)}
+    p = sq.Responses.from_arrays(perf, "skm-2017", attributes=desk)
+    i = sq.Responses.from_arrays(imp, "skm-2017", attributes=desk)
+    res = sq.ipa(p, i, by="desk")
+    frame = res.to_frame()
+    assert len(frame) == 2 * 9 * 2  # groups × items × (importance, performance)
+    first = frame.iloc[0]
+    assert (first["group"], first["quantity"]) == ("A", "items.U1.importance")
+    assert first["estimate"] == res["A"].items[0].importance.value
+    pd.testing.assert_frame_equal(frame, res.to_frame("polars").to_pandas(), check_dtype=False)

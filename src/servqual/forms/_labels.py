@@ -20,9 +20,17 @@ _SPACES = re.compile(r"\s+")
 _EDGE = " .,;:!?*\u00a0"  # a trailing "?" or a required-marker "*" does not change a text
 
 
+_TYPOGRAPHY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+
+
 def norm(text: str) -> str:
-    """Case-, space-, underscore- and edge-punctuation-insensitive form of a label or header."""
-    return _SPACES.sub(" ", text.replace("_", " ")).strip(_EDGE).casefold()
+    """Case-, space-, underscore- and edge-punctuation-insensitive form of a label or header.
+
+    Typographic quotes and dashes (which word processors and form editors substitute)
+    read as their plain forms.
+    """
+    plain = text.translate(_TYPOGRAPHY).replace("_", " ")
+    return _SPACES.sub(" ", plain).strip(_EDGE).casefold()
 
 
 def instrument_language(instrument: Instrument) -> Language:

@@ -40,6 +40,10 @@ def read_table(
 ) -> Table:
     """Read ``path`` by its extension: ``.xlsx`` (first sheet or ``sheet``), else CSV."""
     p = Path(path)
+    if p.suffix.lower() in (".xls", ".ods"):
+        raise DataFormatError(
+            f"{p.name}: {p.suffix} workbooks are not read; save the export as .xlsx or CSV"
+        )
     if p.suffix.lower() in (".xlsx", ".xlsm"):
         header, rows = _xlsx_rows(p, sheet)
     else:
