@@ -26,13 +26,16 @@ _DELIMITERS = (",", ";", "\t")
 class Table(NamedTuple):
     """A header and an (n, k) array of stripped text cells; ``""`` is an empty cell.
 
-    ``header`` is unique (a repeat gets its column number); ``original`` is as written.
+    ``header`` is unique (a repeat gets its column number); ``original`` is as written;
+    ``rows`` holds each data row's number in the spreadsheet (the header is row 1; blank
+    rows are skipped but keep their numbers).
     """
 
     name: str
     header: list[str]
     cells: npt.NDArray[np.str_]
     original: list[str]
+    rows: npt.NDArray[np.int64]
 
 
 def read_table(
@@ -52,15 +55,17 @@ def read_table(
         header, rows = _csv_rows(p, delimiter, encoding)
     header = [h.strip() for h in header]
     k = len(header)
+    numbers = np.array([i + 2 for i, r in enumerate(rows) if any(c.strip() for c in r)])
     rows = [r for r in rows if any(c.strip() for c in r)]
-    for i, row in enumerate(rows):
+    for number, row in zip(numbers, rows, strict=True):
         if len(row) > k and any(c.strip() for c in row[k:]):
-            raise DataFormatError(f"{p.name} row {i + 2} has {len(row)} cells for {k} columns")
+            raise DataFormatError(f"{p.name} row {number} has {len(row)} cells for {k} columns")
     padded = [(row + [""] * k)[:k] for row in rows]
     cells = np.char.strip(np.array(padded, dtype=np.str_).reshape(len(padded), k))
     keep = [j for j, h in enumerate(header) if h or (cells[:, j] != "").any()]
     header, cells = [header[j] for j in keep], cells[:, keep]  # spreadsheets' empty edges
-    return Table(p.name, _unique_header(p.name, header), cells, header)
+    rows_at = numbers.astype(np.int64).reshape(len(rows))
+    return Table(p.name, _unique_header(p.name, header), cells, header, rows_at)
 
 
 def _unique_header(name: str, header: list[str]) -> list[str]:

@@ -133,8 +133,7 @@ def read_export(
     if table.cells.shape[0] == 0:
         raise DataFormatError(f"{table.name} has a header but no respondents")
     item_cols = _map_headers(table, inst, source, columns or {})
-    extra = dict(labels or {})
-    scores = _map_labels(table, inst, item_cols, extra, item_labels or {}, missing)
+    scores = _map_labels(table, inst, item_cols, labels or {}, item_labels or {}, missing)
     return _responses(table, inst, item_cols, scores, weights, strata, clusters, fpc, id_column)
 
 
@@ -232,7 +231,7 @@ def _map_labels(
         values = np.array([_lookup(lookup, str(v), blanks) for v in distinct], dtype=np.float64)
         bad = [b for b, v in enumerate(values) if np.isinf(v)]
         if bad:
-            rows = {str(distinct[b]): (np.flatnonzero(inverse == b) + 2).tolist() for b in bad}
+            rows = {str(distinct[b]): table.rows[inverse == b].tolist() for b in bad}
             unmapped[item_id] = rows
         scores[:, k] = values[inverse]
     if unmapped:
@@ -308,7 +307,7 @@ def _responses(
         if header is not None:
             col = table.cells[:, pos[header]]
             design[field] = (
-                _numeric(col, header, table.name)
+                _numeric(col, header, table.name, table.rows)
                 if field != "strata" and field != "clusters"
                 else col
             )
@@ -318,13 +317,15 @@ def _responses(
     return Responses.from_arrays(scores, inst, attributes=attributes, respondent_ids=ids, **design)
 
 
-def _numeric(col: npt.NDArray[np.str_], header: str, name: str) -> npt.NDArray[np.float64]:
+def _numeric(
+    col: npt.NDArray[np.str_], header: str, name: str, rows: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
     try:
         return np.char.replace(col, ",", ".").astype(np.float64)
     except ValueError:
         bad = next(i for i, c in enumerate(col) if not _is_float(str(c)))
         raise DataFormatError(
-            f"{name} row {bad + 2}: column {header!r} holds {str(col[bad])!r}, not a number"
+            f"{name} row {rows[bad]}: column {header!r} holds {str(col[bad])!r}, not a number"
         ) from None
 
 
