@@ -24,7 +24,7 @@ _DELIMITERS = (",", ";", "\t")
 
 
 class Table(NamedTuple):
-    """A header and an (n, k) array of stripped text cells; ``""`` is an empty cell.
+    """A header and one array of stripped text cells per column; ``""`` is an empty cell.
 
     ``header`` is unique (a repeat gets its column number); ``original`` is as written;
     ``rows`` holds each data row's number in the spreadsheet (the header is row 1; blank
@@ -33,9 +33,14 @@ class Table(NamedTuple):
 
     name: str
     header: list[str]
-    cells: npt.NDArray[np.str_]
+    columns: list[npt.NDArray[np.str_]]
     original: list[str]
     rows: npt.NDArray[np.int64]
+
+    @property
+    def n(self) -> int:
+        """Number of data rows."""
+        return len(self.rows)
 
 
 def read_table(
@@ -55,17 +60,22 @@ def read_table(
         header, rows = _csv_rows(p, delimiter, encoding)
     header = [h.strip() for h in header]
     k = len(header)
-    numbers = np.array([i + 2 for i, r in enumerate(rows) if any(c.strip() for c in r)])
-    rows = [r for r in rows if any(c.strip() for c in r)]
-    for number, row in zip(numbers, rows, strict=True):
+    for i, row in enumerate(rows):  # only long rows are looked at cell by cell
         if len(row) > k and any(c.strip() for c in row[k:]):
-            raise DataFormatError(f"{p.name} row {number} has {len(row)} cells for {k} columns")
-    padded = [(row + [""] * k)[:k] for row in rows]
-    cells = np.char.strip(np.array(padded, dtype=np.str_).reshape(len(padded), k))
-    keep = [j for j, h in enumerate(header) if h or (cells[:, j] != "").any()]
-    header, cells = [header[j] for j in keep], cells[:, keep]  # spreadsheets' empty edges
-    rows_at = numbers.astype(np.int64).reshape(len(rows))
-    return Table(p.name, _unique_header(p.name, header), cells, header, rows_at)
+            raise DataFormatError(f"{p.name} row {i + 2} has {len(row)} cells for {k} columns")
+    padded = [row if len(row) == k else (row + [""] * k)[:k] for row in rows]
+    # one fixed-width text array per column: memory n × (longest cell of that column)
+    columns = [np.char.strip(np.array(c, dtype=np.str_)) for c in zip(*padded, strict=True)]
+    if not rows:
+        columns = [np.array([], dtype=np.str_) for _ in header]
+    filled = np.zeros(len(rows), dtype=np.bool_)
+    for col in columns:
+        filled |= col != ""
+    numbers = np.flatnonzero(filled).astype(np.int64) + 2  # blank rows skipped, numbers kept
+    keep = [j for j, h in enumerate(header) if h or (columns[j] != "").any()]
+    header = [header[j] for j in keep]  # spreadsheets' empty edges
+    columns = [columns[j][filled] for j in keep]
+    return Table(p.name, _unique_header(p.name, header), columns, header, numbers)
 
 
 def _unique_header(name: str, header: list[str]) -> list[str]:

@@ -130,7 +130,7 @@ def read_export(
     if source not in _SOURCES:
         raise ParameterError(f"source must be one of {list(_SOURCES)}, got {source!r}")
     table = read_table(path, sheet=sheet, delimiter=delimiter, encoding=encoding)
-    if table.cells.shape[0] == 0:
+    if table.n == 0:
         raise DataFormatError(f"{table.name} has a header but no respondents")
     item_cols = _map_headers(table, inst, source, columns or {})
     scores = _map_labels(table, inst, item_cols, labels or {}, item_labels or {}, missing)
@@ -220,14 +220,14 @@ def _map_labels(
     blanks = {norm(m) for m in missing}
     for item_id in item_labels:
         inst.index(item_id)
-    n = table.cells.shape[0]
+    n = table.n
     scores = np.empty((n, len(item_cols)), dtype=np.float64)
     unmapped: dict[str, dict[str, list[int]]] = {}
     for k, (item_id, j) in enumerate(item_cols.items()):
         lookup = label_lookup(inst, inst.item(item_id))
         for extra in (labels, item_labels.get(item_id, {})):
             lookup.update({norm(t): _on_scale(inst, item_id, t, v) for t, v in extra.items()})
-        distinct, inverse = np.unique(table.cells[:, j], return_inverse=True)
+        distinct, inverse = np.unique(table.columns[j], return_inverse=True)
         values = np.array([_lookup(lookup, str(v), blanks) for v in distinct], dtype=np.float64)
         bad = [b for b, v in enumerate(values) if np.isinf(v)]
         if bad:
@@ -305,15 +305,15 @@ def _responses(
     design: dict[str, Any] = {}
     for field, header in named.items():
         if header is not None:
-            col = table.cells[:, pos[header]]
+            col = table.columns[pos[header]]
             design[field] = (
                 _numeric(col, header, table.name, table.rows)
                 if field != "strata" and field != "clusters"
                 else col
             )
     used = {*item_cols.values(), *(pos[h] for h in (*named.values(), id_column) if h is not None)}
-    attributes = {h: table.cells[:, j] for j, h in enumerate(table.header) if j not in used}
-    ids = None if id_column is None else table.cells[:, pos[id_column]]
+    attributes = {h: table.columns[j] for j, h in enumerate(table.header) if j not in used}
+    ids = None if id_column is None else table.columns[pos[id_column]]
     return Responses.from_arrays(scores, inst, attributes=attributes, respondent_ids=ids, **design)
 
 
