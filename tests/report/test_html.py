@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -148,3 +149,30 @@ def test_element_intervals_are_design_means_of_the_answers(report: Report) -> No
     whiskers = [a for tag, a in tags if tag == "g" and a.get("class") == "whisker"]
     first = {a["data-key"]: float(a["data-low"] or "nan") for a in whiskers[:9]}
     assert first == {r.code: r.ci.low for r in report.overall.elements if r.ci is not None}
+
+
+def test_withheld_numbers_do_not_reappear(report: Report, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A renderer that withholds a value (small-group suppression prints "n < 5") keeps
+    it out of the charts and the data- attributes too."""
+    from servqual.report import html as html_module
+
+    real = html_module._sections
+    group = report.groups[0]
+
+    def withheld(rep: Report, language: Any) -> Any:
+        for sec in real(rep, language):
+            if sec.title.endswith(str(group.group)):
+                sec = sec._replace(
+                    headline="n < 5", rows=[[*r[:2], "n < 5", "–", "–", "–"] for r in sec.rows]
+                )
+            yield sec
+
+    monkeypatch.setattr(html_module, "_sections", withheld)
+    page = sq.render_html(report)
+    part = page.split(f'data-group="{group.group}"')[1].split("</section>")[0]
+    assert repr(group.index.value) not in page
+    for row in group.elements:
+        assert repr(row.converted) not in part
+        assert repr(row.nrr) not in part
+    assert part.count('class="withheld"') == len(group.elements)
+    assert 'class="bar' not in part

@@ -27,7 +27,10 @@ _GRADES = ("D", "C", "B", "A")
 
 
 class Bar(NamedTuple):
-    """One bar: a label, its value and an optional interval (NaN bounds: none)."""
+    """One bar: a label, its value and an optional interval (NaN bounds: none).
+
+    A NaN value draws no bar, only ``note`` (a value the report withholds).
+    """
 
     key: str
     label: str
@@ -35,6 +38,7 @@ class Bar(NamedTuple):
     low: float = math.nan
     high: float = math.nan
     emphasis: bool = False
+    note: str = ""
 
 
 def _x(value: float, lo: float, hi: float) -> float:
@@ -100,12 +104,18 @@ def bar_chart(
     out += _bands(cuts, lo, hi, bottom)
     for i, bar in enumerate(bars):
         y = _TOP + _ROW * i
-        x1 = _x(bar.value, lo, hi)
-        cls = "bar emphasis" if bar.emphasis else "bar"
         out.append(
             f'<text x="{_LEFT - 8}" y="{_f(y + _ROW / 2 + 4)}" text-anchor="end">'
             f"{escape(_short(bar.label))}</text>"
         )
+        if not math.isfinite(bar.value):
+            out.append(
+                f'<text class="withheld" data-key="{escape(bar.key)}" x="{_LEFT + 6}" '
+                f'y="{_f(y + _ROW / 2 + 4)}">{escape(_short(bar.note, 60))}</text>'
+            )
+            continue
+        x1 = _x(bar.value, lo, hi)
+        cls = "bar emphasis" if bar.emphasis else "bar"
         out.append(
             f'<rect class="{cls}" data-key="{escape(bar.key)}" data-value="{bar.value!r}" '
             f'x="{_LEFT}" y="{_f(y + 5)}" width="{_f(x1 - _LEFT)}" height="{_ROW - 10}">'

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from servqual.indices.grades import thresholds
-from servqual.report._labels import Language, check_language, fmt, word
+from servqual.report._labels import Language, check_language, fmt, fmt_int, word
 from servqual.report._svg import Bar, bar_chart, ipa_chart
 from servqual.report.ipa_section import _header as _ipa_header
 from servqual.report.ipa_section import _notes as _ipa_notes
@@ -182,26 +182,31 @@ def _index_section(
 ) -> list[str]:
     ci = model.index.ci
     group = "" if model.group is None else f' data-group="{e(model.group)}"'
+    shown = _shows(sec.headline, model.index.value, 2, language)
+    data = (
+        f' data-value="{model.index.value!r}" data-low="{ci.low!r}" data-high="{ci.high!r}"'
+        f' data-grade="{e(model.grade)}"'
+        if shown
+        else ""
+    )
     out = [
         f'<section class="index-section" id="section-{k}"{group}>',
         f"<h2>{e(sec.title)}</h2>",
-        f'<p class="headline" data-value="{model.index.value!r}" data-low="{ci.low!r}" '
-        f'data-high="{ci.high!r}" data-grade="{e(model.grade)}"><strong>{e(sec.headline)}</strong></p>',  # noqa: E501
+        f'<p class="headline"{data}><strong>{e(sec.headline)}</strong></p>',
     ]
     if sec.crossing:
         out.append(f"<p><em>{e(sec.crossing)}</em></p>")
     out.append(f"<p>{e(sec.respondents)}</p>")
-    bars = [
-        Bar(
-            row.code,
-            f"{row.code} {_element_name(row.name, row.name_en, language)}",
-            row.converted,
-            row.ci.low if row.ci is not None else math.nan,
-            row.ci.high if row.ci is not None else math.nan,
-        )
-        for row in model.elements
+    values = [
+        _row_values(row, cells, language)
+        for row, cells in zip(model.elements, sec.rows, strict=True)
     ]
-    bars.append(Bar("index", word("index", language), model.index.value, ci.low, ci.high, True))
+    bars = [
+        _element_bar(row, cells, language, drawn=vals[4] is not None)
+        for row, cells, vals in zip(model.elements, sec.rows, values, strict=True)
+    ]
+    if shown:
+        bars.append(Bar("index", word("index", language), model.index.value, ci.low, ci.high, True))
     cuts = thresholds(_regime(report.method.regime))
     desc = _w("elements_desc", language).format(ci=_pct(ci.level, language))
     chart = bar_chart(
@@ -210,16 +215,36 @@ def _index_section(
     )  # fmt: skip
     out += [f"<figure>{chart}", f"<figcaption>{e(desc)}</figcaption></figure>"]
     caption = f"{_w('table_caption', language)} — {sec.title}"
-    values = [_row_values(row) for row in model.elements]
     out += _table(caption, sec.header, sec.rows, values, "elements")
     out.append(f"<p>{e(_weakest(sec.weakest, language))}</p>")
     out.append("</section>")
     return out
 
 
-def _row_values(row: Any) -> list[float | None]:
-    """Unrounded values behind the element table's cells (None: a text cell)."""
-    return [None, None, float(row.n), row.nrr, row.converted, None]
+def _shows(text: str, value: float, digits: int, language: Language) -> bool:
+    """Whether a rendered text shows ``value`` (rounded as the renderers round it).
+
+    A number the renderers withheld (a small group's cell printed as "n < 5") must not
+    reappear in a chart or a ``data-`` attribute.
+    """
+    return fmt(value, digits, language) in text
+
+
+def _element_bar(row: Any, cells: list[str], language: Language, *, drawn: bool) -> Bar:
+    """The element's bar; a withheld value gives a bar-less row showing the cell's text."""
+    label = f"{row.code} {_element_name(row.name, row.name_en, language)}"
+    if not drawn:
+        return Bar(row.code, label, math.nan, note=cells[4])
+    low, high = (row.ci.low, row.ci.high) if row.ci is not None else (math.nan, math.nan)
+    return Bar(row.code, label, row.converted, low, high)
+
+
+def _row_values(row: Any, cells: list[str], language: Language) -> list[float | None]:
+    """Unrounded values behind the element table's cells (None: text, or a withheld value)."""
+    n = float(row.n) if cells[2] == fmt_int(row.n, language) else None
+    nrr = row.nrr if cells[3] == fmt(row.nrr, 3, language) else None
+    converted = row.converted if cells[4] == fmt(row.converted, 2, language) else None
+    return [None, None, n, nrr, converted, None]
 
 
 def _table(
@@ -247,9 +272,12 @@ def _table(
 
 
 def _groups_chart(report: Report, language: Language) -> list[str]:
+    texts = list(_sections(report, language))[1:]
     bars = [
         Bar(s.group or "", s.group or "", s.index.value, s.index.ci.low, s.index.ci.high)
-        for s in report.groups
+        if _shows(t.headline, s.index.value, 2, language)
+        else Bar(s.group or "", s.group or "", math.nan, note=t.headline)
+        for s, t in zip(report.groups, texts, strict=True)
     ]
     desc = _w("groups_desc", language).format(ci=_pct(report.level, language))
     title = _w("groups_title", language)
