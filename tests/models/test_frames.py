@@ -140,3 +140,18 @@ def test_ipa_by_group_lists_item_estimates() -> None:
     assert (first["group"], first["quantity"]) == ("A", "items.U1.importance")
     assert first["estimate"] == res["A"].items[0].importance.value
     pd.testing.assert_frame_equal(frame, res.to_frame("polars").to_pandas(), check_dtype=False)
+
+
+def test_replicate_design_domains_are_a_table_too() -> None:
+    rng = np.random.default_rng(2)
+    n = 30
+    reps = {f"r{j}": rng.uniform(0.5, 2.0, n) for j in range(6)}
+    data = {"y": rng.integers(1, 5, n).astype(float), "g": np.array(list("AB") * 15),
+            "w": np.ones(n), **reps}  # fmt: skip
+    design = sq.ReplicateDesign(data, weights="w", replicate_weights=list(reps))
+    res = design.by("g").mean("y")
+    assert isinstance(res, sq.DomainResults)
+    assert res.by == "g"
+    frame = res.to_frame("polars")
+    assert frame["group"].to_list() == ["A", "B"]
+    assert frame["se"].to_list() == [res["A"].se, res["B"].se]
