@@ -176,3 +176,22 @@ def test_withheld_numbers_do_not_reappear(report: Report, monkeypatch: pytest.Mo
         assert repr(row.nrr) not in part
     assert part.count('class="withheld"') == len(group.elements)
     assert 'class="bar' not in part
+
+
+def test_ipa_chart_places_points_on_the_zoomed_axes(report: Report) -> None:
+    """Slow reference: x = 70 + (performance − lo)/(hi − lo)·380, y likewise from the top;
+    the range is the data's, widened to half points."""
+    from servqual.report._svg import ipa_range
+
+    assert report.ipa is not None
+    lo, hi = ipa_range(report.ipa)
+    values = [v for i in report.ipa.items for v in (i.importance.value, i.performance.value)]
+    assert lo <= min(values) < lo + 0.5
+    assert hi - 0.5 < max(values) <= hi
+    points = {a["data-key"]: a for tag, a in _tags(sq.render_html(report)) if tag == "circle"}
+    for item in report.ipa.items:
+        a = points[item.id]
+        x = 70 + (item.performance.value - lo) / (hi - lo) * 380
+        y = 20 + 380 - (item.importance.value - lo) / (hi - lo) * 380
+        assert float(a["cx"] or "nan") == pytest.approx(x, abs=0.006)
+        assert float(a["cy"] or "nan") == pytest.approx(y, abs=0.006)

@@ -9,13 +9,13 @@ test can check the drawing against the JSON report. Values are placed on a fixed
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 from typing import NamedTuple
 
 from servqual.indices.ipa import IPAResult
 
-__all__ = ["Bar", "bar_chart", "ipa_chart"]
+__all__ = ["Bar", "IPAText", "bar_chart", "ipa_chart", "ipa_range"]
 
 _WIDTH = 680
 _LEFT = 210
@@ -139,10 +139,32 @@ def _short(text: str, limit: int = 27) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def ipa_chart(chart_id: str, ipa: IPAResult, *, lo: float, hi: float, title: str, desc: str,
-              x_label: str, y_label: str) -> str:  # fmt: skip
-    """Importance (vertical) against performance (horizontal), with the crosshair lines."""
-    size, left, top = 360.0, 60.0, 20.0
+class IPAText(NamedTuple):
+    """The words of an IPA chart: title, description, axis names, quadrant names I–IV."""
+
+    title: str
+    desc: str
+    x_label: str
+    y_label: str
+    quadrants: tuple[str, str, str, str]
+
+
+def ipa_range(ipa: IPAResult) -> tuple[float, float]:
+    """The axis range of an IPA chart: the data's range widened to half-points."""
+    values = [v for i in ipa.items for v in (i.importance.value, i.performance.value)]
+    values += [ipa.importance_line, ipa.performance_line]
+    lo, hi = math.floor(2 * min(values)) / 2, math.ceil(2 * max(values)) / 2
+    return (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
+
+
+def ipa_chart(chart_id: str, ipa: IPAResult, text: IPAText, tick: Callable[[float], str]) -> str:
+    """Importance (vertical) against performance (horizontal), with the crosshair lines.
+
+    The quadrants are named in their corners (I top left: important, performing below
+    the line); ``tick`` formats the axis numbers in the report's language.
+    """
+    size, left, top = 380.0, 70.0, 20.0
+    lo, hi = ipa_range(ipa)
 
     def px(v: float) -> float:
         return left + (min(max(v, lo), hi) - lo) / (hi - lo) * size
@@ -151,14 +173,8 @@ def ipa_chart(chart_id: str, ipa: IPAResult, *, lo: float, hi: float, title: str
         return top + size - (min(max(v, lo), hi) - lo) / (hi - lo) * size
 
     height = top + size + 50
-    out = [
-        f'<svg class="chart" data-chart="ipa" role="img" viewBox="0 0 {_WIDTH} {_f(height)}" '
-        f'width="{_WIDTH}" height="{_f(height)}" aria-labelledby="{chart_id}-t {chart_id}-d" '
-        'xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{chart_id}-t">{escape(title)}</title>',
-        f'<desc id="{chart_id}-d">{escape(desc)}</desc>',
-        f'<rect class="frame" x="{left}" y="{top}" width="{size}" height="{size}"/>',
-    ]
+    out = _open(chart_id, height, text.title, text.desc, "ipa")
+    out.append(f'<rect class="frame" x="{left}" y="{top}" width="{size}" height="{size}"/>')
     cx, cy = px(ipa.performance_line), py(ipa.importance_line)
     out.append(
         f'<line class="crosshair" x1="{_f(cx)}" y1="{top}" x2="{_f(cx)}" y2="{top + size}"/>'
@@ -166,6 +182,13 @@ def ipa_chart(chart_id: str, ipa: IPAResult, *, lo: float, hi: float, title: str
     out.append(
         f'<line class="crosshair" x1="{left}" y1="{_f(cy)}" x2="{left + size}" y2="{_f(cy)}"/>'
     )
+    x0, x1, y0, y1 = left + 6, left + size - 6, top + 14, top + size - 8
+    corners = ((x0, y0, "start"), (x1, y0, "end"), (x0, y1, "start"), (x1, y1, "end"))
+    for (x, y, anchor), name in zip(corners, text.quadrants, strict=True):
+        out.append(
+            f'<text class="quadrant" x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}">'
+            f"{escape(name)}</text>"
+        )
     for item in ipa.items:
         x, y = px(item.performance.value), py(item.importance.value)
         out.append(
@@ -176,18 +199,19 @@ def ipa_chart(chart_id: str, ipa: IPAResult, *, lo: float, hi: float, title: str
             f"{escape(item.quadrant_en)}</title></circle>"
         )
         out.append(f'<text x="{_f(x + 7)}" y="{_f(y - 6)}">{escape(item.id)}</text>')
-    for t in (lo, (lo + hi) / 2, hi):
+    for t in (lo + 0.5 * k for k in range(round((hi - lo) / 0.5) + 1)):  # every half point
         out.append(
-            f'<text x="{_f(px(t))}" y="{top + size + 16}" text-anchor="middle">{_f(t)}</text>'
+            f'<text x="{_f(px(t))}" y="{top + size + 16}" text-anchor="middle">{tick(t)}</text>'
         )
-        out.append(f'<text x="{left - 6}" y="{_f(py(t) + 4)}" text-anchor="end">{_f(t)}</text>')
+        out.append(f'<text x="{left - 6}" y="{_f(py(t) + 4)}" text-anchor="end">{tick(t)}</text>')
     out.append(
-        f'<text x="{_f(left + size / 2)}" y="{top + size + 36}" text-anchor="middle">'
-        f"{escape(x_label)}</text>"
+        f'<text x="{_f(left + size / 2)}" y="{top + size + 38}" text-anchor="middle">'
+        f"{escape(text.x_label)}</text>"
     )
+    mid = _f(top + size / 2)
     out.append(
-        f'<text x="{left + size + 16}" y="{_f(top + size / 2)}" class="y-label">'
-        f"{escape(y_label)}</text>"
+        f'<text x="18" y="{mid}" text-anchor="middle" transform="rotate(-90 18 {mid})">'
+        f"{escape(text.y_label)}</text>"
     )
     out.append("</svg>")
     return "\n".join(out)

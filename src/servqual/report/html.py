@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from servqual.indices.grades import thresholds
 from servqual.report._labels import Language, check_language, fmt, fmt_int, word
-from servqual.report._svg import Bar, bar_chart, ipa_chart
+from servqual.report._svg import Bar, IPAText, bar_chart, ipa_chart
 from servqual.report.ipa_section import _header as _ipa_header
 from servqual.report.ipa_section import _notes as _ipa_notes
 from servqual.report.ipa_section import _rows as _ipa_rows
@@ -73,6 +73,7 @@ svg .axis, svg .frame { stroke: var(--muted); fill: none; }
 svg .crosshair { stroke: var(--em); stroke-dasharray: 4 3; }
 svg .point { fill: var(--bar); }
 svg .band-label { fill: var(--muted); font-weight: bold; }
+svg .quadrant { fill: var(--muted); font-size: 11px; }
 table { border-collapse: collapse; width: 100%; margin: .6em 0 1em; font-size: .92em; }
 caption { text-align: left; font-weight: bold; padding: .3em 0; }
 th, td { border-bottom: 1px solid var(--line); padding: .3em .5em; text-align: left; }
@@ -295,21 +296,22 @@ def _groups_chart(report: Report, language: Language) -> list[str]:
 def _ipa_section(report: Report, language: Language) -> list[str]:
     ipa = report.ipa
     assert ipa is not None  # checked by the caller
-    lo = 1.0
-    hi = float(
-        max(4, math.ceil(max(max(i.importance.value, i.performance.value) for i in ipa.items)))
-    )
-    title = _w("ipa_chart", language)
-    chart = ipa_chart(
-        "ipa", ipa, lo=lo, hi=hi, title=title, desc=_w("ipa_desc", language),
-        x_label=_w("performance", language), y_label=_w("importance", language),
+    names = {"I": "I", "II": "II", "III": "III", "IV": "IV"}
+    for item in ipa.items:  # the quadrant names the IPA result itself uses
+        names[item.quadrant] = (
+            f"{item.quadrant} {item.quadrant_en if language == 'en' else item.quadrant_id}"
+        )
+    text = IPAText(
+        _w("ipa_chart", language), _w("ipa_desc", language), _w("performance", language),
+        _w("importance", language), (names["I"], names["II"], names["III"], names["IV"]),
     )  # fmt: skip
+    chart = ipa_chart("ipa", ipa, text, lambda t: fmt(t, 1, language))
     values: list[list[float | None]] = [
         [None, i.importance.value, i.performance.value, i.conformity, None, None] for i in ipa.items
     ]
     heading = _ipa_w("title", language)
     out = ['<section class="ipa-section">', f"<h2>{e(heading)}</h2>"]
-    out += [f"<figure>{chart}", f"<figcaption>{e(_w('ipa_desc', language))}</figcaption></figure>"]
+    out += [f"<figure>{chart}", f"<figcaption>{e(text.desc)}</figcaption></figure>"]
     out += _table(heading, _ipa_header(language), _ipa_rows(ipa, language), values, "ipa")
     out += [f"<p>{e(n)}</p>" for n in _ipa_notes(ipa, language)]
     out.append("</section>")
