@@ -157,7 +157,9 @@ def test_prints_to_a4_and_screenshot(demo: tuple[dict[str, Any], Any], tmp_path:
         Path(target).write_bytes(shot.read_bytes())
 
 
-def test_paper_questionnaire_prints_to_a4(demo: tuple[dict[str, Any], Any], tmp_path: Path) -> None:
+def test_paper_questionnaire_prints_on_one_a4_sheet(
+    demo: tuple[dict[str, Any], Any], tmp_path: Path
+) -> None:
     _, browser = demo
     page = tmp_path / "kuesioner.html"
     assert main(["form", "skm-2017", "--format", "html", "-o", str(page)]) == 0
@@ -170,6 +172,7 @@ def test_paper_questionnaire_prints_to_a4(demo: tuple[dict[str, Any], Any], tmp_
     )
     assert boxes == 9 * 4 + 2 + 7 + 5  # every answer of every question has its tick box
     assert _errors(browser.events) == []
-    media = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", browser.pdf())
-    assert media
+    pdf = browser.pdf()
+    media = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
     assert {(round(float(w)), round(float(h))) for w, h in media} == {(595, 842)}
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1  # the SKM form fits one sheet

@@ -13,15 +13,16 @@ from servqual.models.instrument import Instrument
 __all__ = ["to_html_form"]
 
 _CSS = """
-@page { size: A4; margin: 15mm; }
-body { font: 11pt/1.35 "DejaVu Sans", Arial, sans-serif; color: #000; max-width: 180mm;
+@page { size: A4; margin: 12mm 14mm; }
+body { font: 10pt/1.3 "DejaVu Sans", Arial, sans-serif; color: #000; max-width: 182mm;
        margin: 0 auto; }
 h1 { font-size: 15pt; margin: 0 0 2mm; }
 p.note { font-size: 9.5pt; margin: 0 0 4mm; }
 fieldset { border: 0.3mm solid #000; margin: 0 0 3mm; padding: 2mm 3mm; break-inside: avoid; }
 legend { font-weight: bold; padding: 0 1mm; }
 ol { padding-left: 6mm; margin: 0; }
-li.q { margin: 0 0 2.5mm; break-inside: avoid; }
+li.q { margin: 0 0 2mm; break-inside: avoid; }
+.write { border-bottom: 0.3mm dotted #000; height: 7mm; }
 .options { display: flex; flex-wrap: wrap; gap: 1mm 5mm; margin-top: 1mm; }
 .box { display: inline-block; width: 3.5mm; height: 3.5mm; border: 0.3mm solid #000;
        vertical-align: -0.6mm; margin-right: 1.5mm; }
@@ -30,9 +31,9 @@ li.q { margin: 0 0 2.5mm; break-inside: avoid; }
 
 _TEXT = {
     "id": ("Berilah tanda pada satu kotak untuk setiap pertanyaan.", "Profil responden",
-           "Pendapat responden tentang pelayanan", "Isian"),
+           "Pendapat responden tentang pelayanan", "Isian", "Saran dan masukan"),
     "en": ("Tick one box for every question.", "Respondent profile",
-           "Your opinion of the service", "Answer"),
+           "Your opinion of the service", "Answer", "Suggestions"),
 }  # fmt: skip
 
 
@@ -79,7 +80,7 @@ def to_html_form(
     inst = resolve(instrument)
     if language not in _TEXT:
         raise ParameterError(f"language must be one of {list(_TEXT)}, got {language!r}")
-    note, profile_title, items_title, answer = _TEXT[language]
+    note, profile_title, items_title, answer, suggestions = _TEXT[language]
     heading = escape(title or inst.name)
     lines = [
         "<!DOCTYPE html>",
@@ -106,7 +107,10 @@ def to_html_form(
     for item in inst.items:
         labels = answer_labels(inst, item, language)
         lines.append(_question(question_text(inst, item, language), list(labels), item.id))
-    lines += ["</ol></fieldset>", "</body></html>"]
+    lines.append("</ol></fieldset>")
+    lines.append(f"<fieldset><legend>{escape(suggestions)}</legend>")
+    lines += ['<div class="write"></div>'] * 3
+    lines += ["</fieldset>", "</body></html>"]
     return "\n".join(lines) + "\n"
 
 
