@@ -107,8 +107,12 @@ def test_kobo_groups_xlsx_and_metadata_columns(tmp_path: Path) -> None:
 
 def test_group_prefix_before_a_text_with_a_slash(tmp_path: Path) -> None:
     header = [f"Penilaian layanan/{it.text}" for it in SKM.items]  # U4 is "Biaya/Tarif"
-    path = _write_csv(tmp_path / "kobo.csv", [header, ["Baik"] * 3 + ["Gratis"] + ["Baik"] * 5])
-    assert sq.read_export(path, SKM, source="kobo").values()[0, 3] == 4.0
+    cells = ["Baik"] * 3 + ["Gratis"] + ["Baik"] * 4 + ["3,0"]  # a code with a decimal comma
+    path = _write_csv(tmp_path / "kobo.csv", [header, cells], delimiter=";")
+    assert (
+        sq.read_export(path, SKM, source="kobo").values()[0].tolist()
+        == [3.0] * 3 + [4.0] + [3.0] * 5
+    )
 
 
 def test_odk_central_hyphen_groups_and_semicolon(tmp_path: Path) -> None:
@@ -208,6 +212,7 @@ def test_labels_and_codes_agree(tmp_path_factory: pytest.TempPathFactory, table:
         "jenis pelayanannya",  # no "?"
         "Persyaratan *",  # a required marker
         "data:penilaian:U1",
+        "penilaian.U1",
     ],
 )
 def test_header_spellings_of_one_question(header: str, tmp_path: Path) -> None:

@@ -65,7 +65,7 @@ def read_export(
     source : {"auto", "kobo", "odk", "google_forms"}
         Which header conventions to try. Every source matches a header that is an item
         id, the item's ``text``, ``text_en`` or ``question`` (any case, extra spaces, a
-        leading ``1.`` numbering). ``"kobo"`` also strips group prefixes ``grp/U1``;
+        leading ``1.`` numbering). ``"kobo"`` also strips group prefixes ``grp/U1`` (or ``grp.U1``);
         ``"odk"`` strips ``grp/U1`` and ODK Central's ``grp-U1``; ``"google_forms"``
         reads a grid row ``Penilaian [Persyaratan]``. ``"auto"`` tries them all.
     columns : mapping of header → item id, optional
@@ -157,7 +157,7 @@ def _candidates(header: str, source: str) -> list[str]:
         match = pattern.match(header)
         if match:
             out += [match.group(id_group), match.group(3 - id_group)]
-    seps = {"kobo": "/", "odk": "/-:", "auto": "/-:"}.get(source, "")
+    seps = {"kobo": "/.", "odk": "/-:", "auto": "/-:."}.get(source, "")
     for sep in seps:  # every suffix: a question text may itself hold "/" ("Biaya/Tarif")
         parts = header.split(sep)
         out += [sep.join(parts[i:]) for i in range(1, len(parts))]
@@ -246,7 +246,7 @@ def _lookup(lookup: Mapping[str, int], cell: str, blanks: set[str]) -> float:
         return np.nan
     if key in lookup:
         return float(lookup[key])
-    if key.endswith(".0") and key[:-2] in lookup:  # a code typed as 4.0
+    if key[-2:] in (".0", ",0") and key[:-2] in lookup:  # a code typed as 4.0 or 4,0
         return float(lookup[key[:-2]])
     coded = _CODED.match(cell)
     if coded:  # "4 - Sangat sesuai", "Sangat sesuai (4)": number and label must agree
