@@ -195,3 +195,16 @@ def test_ipa_chart_places_points_on_the_zoomed_axes(report: Report) -> None:
         y = 20 + 380 - (item.importance.value - lo) / (hi - lo) * 380
         assert float(a["cx"] or "nan") == pytest.approx(x, abs=0.006)
         assert float(a["cy"] or "nan") == pytest.approx(y, abs=0.006)
+
+
+@pytest.mark.parametrize("kind", ["report", "report-id", "paper", "paper-en"])
+def test_pages_parse_without_errors(kind: str, report: Report) -> None:
+    """An independent HTML5 parser (html5lib, WHATWG rules, strict) finds no parse error."""
+    html5lib = pytest.importorskip("html5lib")
+    page = {
+        "report": lambda: sq.render_html(report),
+        "report-id": lambda: sq.render_html(report, language="id"),
+        "paper": lambda: sq.instruments.SKM_2017.to_html_form(),
+        "paper-en": lambda: sq.instruments.SERVQUAL_22.to_html_form(language="en"),
+    }[kind]()
+    html5lib.HTMLParser(strict=True).parse(page)
