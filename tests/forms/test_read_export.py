@@ -274,3 +274,18 @@ def test_rows_are_numbered_as_in_the_spreadsheet(tmp_path: Path) -> None:
     rows = [list(SKM.item_ids), ["Baik"] * 9, [""] * 9, ["", ""], ["Bagus", *(["Baik"] * 8)]]
     with pytest.raises(ExportMappingError, match=r"'Bagus' in row 5\b"):
         sq.read_export(_write_csv(tmp_path / "x.csv", rows), SKM)
+
+
+def test_attributes_list_makes_every_other_header_an_error(tmp_path: Path) -> None:
+    rows = [["Timestamp", "Usia", "Komentar", *SKM.item_ids], ["t", "30", "ok", *(["4"] * 9)]]
+    path = _write_csv(tmp_path / "x.csv", rows)
+    with pytest.raises(
+        ExportMappingError,
+        match=r"not in attributes=: 'Usia' \(column 2\); 'Komentar' \(column 3\)",
+    ) as e:
+        sq.read_export(path, SKM, attributes=["Timestamp"])
+    assert e.value.unmapped == {"columns": {"Usia": [2], "Komentar": [3]}}
+    r = sq.read_export(path, SKM, attributes=["Timestamp", "Usia", "Komentar"])
+    assert r.attributes == ["Timestamp", "Usia", "Komentar"]
+    with pytest.raises(DataFormatError, match=r"attributes column 'Umur' is not in x.csv"):
+        sq.read_export(path, SKM, attributes=["Umur"])

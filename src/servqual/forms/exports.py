@@ -49,6 +49,7 @@ def read_export(
     clusters: str | None = None,
     fpc: str | None = None,
     id_column: str | None = None,
+    attributes: Sequence[str] | None = None,
     sheet: str | None = None,
     delimiter: str | None = None,
     encoding: str = "utf-8",
@@ -83,6 +84,11 @@ def read_export(
         Headers of the design columns (see :class:`~servqual.Design`).
     id_column : str, optional
         Header of unique respondent ids (Kobo's ``_uuid``, ODK's ``KEY``).
+    attributes : sequence of str, optional
+        The headers to keep as respondent attributes. By default every header that is
+        not an item, a design column or the id column is kept; with this list, any other
+        header is an :class:`~servqual.errors.ExportMappingError` naming it and its
+        column, so a question whose header was not recognised cannot pass unnoticed.
     sheet : str, optional
         Worksheet of an ``.xlsx`` file (default: the first).
     delimiter, encoding : str, optional
@@ -98,7 +104,8 @@ def read_export(
     ------
     servqual.errors.ExportMappingError
         An item that no header maps to (the message lists the headers that were not
-        recognised, with their column numbers), or answer labels that map to no answer:
+        recognised, with their column numbers), a header outside ``attributes=`` when it
+        is given, or answer labels that map to no answer:
         every distinct unmapped label, per item, with its spreadsheet rows (the header
         is row 1).
     servqual.errors.DataFormatError
@@ -134,7 +141,9 @@ def read_export(
         raise DataFormatError(f"{table.name} has a header but no respondents")
     item_cols = _map_headers(table, inst, source, columns or {})
     scores = _map_labels(table, inst, item_cols, labels or {}, item_labels or {}, missing)
-    return _responses(table, inst, item_cols, scores, weights, strata, clusters, fpc, id_column)
+    named = {"weights": weights, "strata": strata, "clusters": clusters, "fpc": fpc,
+             "id_column": id_column}  # fmt: skip
+    return _responses(table, inst, item_cols, scores, named, attributes)
 
 
 def _header_keys(inst: Instrument) -> dict[str, str]:
@@ -289,30 +298,37 @@ def _responses(
     inst: Instrument,
     item_cols: Mapping[str, int],
     scores: npt.NDArray[np.float64],
-    weights: str | None,
-    strata: str | None,
-    clusters: str | None,
-    fpc: str | None,
-    id_column: str | None,
+    named: Mapping[str, str | None],
+    keep: Sequence[str] | None,
 ) -> Responses:
+    """Responses with the design columns, the ids and the other columns as attributes."""
     pos = {h: j for j, h in enumerate(table.header)}
-    named = {"weights": weights, "strata": strata, "clusters": clusters, "fpc": fpc}
-    for field, header in [*named.items(), ("id_column", id_column)]:
+    for field, header in [*named.items(), *(("attributes", h) for h in keep or ())]:
         if header is not None and header not in pos:
             raise DataFormatError(
                 f"{field} column {header!r} is not in {table.name}; headers: {table.header}"
             )
     design: dict[str, Any] = {}
-    for field, header in named.items():
+    for field in ("weights", "strata", "clusters", "fpc"):
+        header = named[field]
         if header is not None:
             col = table.columns[pos[header]]
-            design[field] = (
-                _numeric(col, header, table.name, table.rows)
-                if field != "strata" and field != "clusters"
-                else col
+            numeric = field in ("weights", "fpc")
+            design[field] = _numeric(col, header, table.name, table.rows) if numeric else col
+    used = {*item_cols.values(), *(pos[h] for h in named.values() if h is not None)}
+    rest = [j for j in range(len(table.header)) if j not in used]
+    if keep is not None:
+        extra = {table.header[j]: [j + 1] for j in rest if table.header[j] not in keep}
+        if extra:
+            listing = "; ".join(f"{h!r} (column {c[0]})" for h, c in extra.items())
+            raise ExportMappingError(
+                f"{table.name}: headers that map to no item of {inst.id!r} and are not in "
+                f"attributes=: {listing} (keep them with attributes=, or map them with "
+                "columns=)",
+                {"columns": extra},
             )
-    used = {*item_cols.values(), *(pos[h] for h in (*named.values(), id_column) if h is not None)}
-    attributes = {h: table.columns[j] for j, h in enumerate(table.header) if j not in used}
+    attributes = {table.header[j]: table.columns[j] for j in rest}
+    id_column = named["id_column"]
     ids = None if id_column is None else table.columns[pos[id_column]]
     return Responses.from_arrays(scores, inst, attributes=attributes, respondent_ids=ids, **design)
 
