@@ -113,3 +113,5 @@ def test_form_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "Not easy" in capsys.readouterr().out
     assert main(["form", "nope"]) == 2
     assert "unknown instrument 'nope'" in capsys.readouterr().err
+    assert main(["form", "skm-2017", "--format", "xlsform"]) == 2
+    assert "--format xlsform writes a workbook: give -o FILE.xlsx" in capsys.readouterr().err

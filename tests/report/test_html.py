@@ -1,6 +1,6 @@
 """The standalone HTML report without a browser: document structure, accessibility,
 escaping, charts drawn from the model's numbers, generic sections, print rules.
-(tests/report/test_browser.py opens the same page in Chromium.)"""
+(tests/browser/test_report_page.py opens the same page in Chromium.)"""
 
 from __future__ import annotations
 

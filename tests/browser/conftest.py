@@ -1,8 +1,6 @@
-"""Fixtures of the report tests: a headless Chromium page for the browser test.
+"""Fixtures of the browser tests: a headless Chromium page.
 
-A minimal Chrome DevTools Protocol client over ``--remote-debugging-pipe``:
-
-Chromium reads NUL-terminated JSON commands on fd 3 and writes replies and events on fd 4;
+A minimal Chrome DevTools Protocol client over ``--remote-debugging-pipe``: Chromium reads NUL-terminated JSON commands on fd 3 and writes replies and events on fd 4;
 no websocket library and no port are needed. Only what the browser test uses is here.
 """
 
