@@ -1,7 +1,8 @@
 """Fixtures of the browser tests: a headless Chromium page.
 
-A minimal Chrome DevTools Protocol client over ``--remote-debugging-pipe``: Chromium reads NUL-terminated JSON commands on fd 3 and writes replies and events on fd 4;
-no websocket library and no port are needed. Only what the browser test uses is here.
+A minimal Chrome DevTools Protocol client over ``--remote-debugging-pipe``: Chromium
+reads NUL-terminated JSON commands on fd 3 and writes replies and events on fd 4, so no
+websocket library and no port are needed. Only what the browser tests use is here.
 """
 
 from __future__ import annotations
