@@ -68,19 +68,29 @@ def test_index_results_list_every_estimate() -> None:
     demo = sq.data.load_demo()
     skm = sq.skm_index(demo, by="service")
     frame = skm.to_frame()
-    assert list(frame.columns) == ["group", "quantity", *FRAME_COLUMNS]
-    assert frame["quantity"].unique().tolist() == ["index"]
+    assert list(frame.columns) == ["group", *FRAME_COLUMNS]  # one estimate: the index
     assert frame["estimate"].tolist() == [r.index.value for r in skm.values()]
-    csat = sq.csat(np.array([5, 4, 3, 5, 2, 4, 5, 1, 4, 5] * 3), level=0.9)
-    assert [name for name, _ in estimate_rows(csat)] == ["top_box.", "mean."]
+    assert frame["ci_low"].tolist() == [r.index.ci.low for r in skm.values()]
+    scores = np.array([5, 4, 3, 5, 2, 4, 5, 1, 4, 5] * 4)
+    csat = sq.csat(
+        sq.Responses.from_arrays(
+            scores[:, None], sq.instruments.CSAT, attributes={"g": scores % 2}
+        ),
+        by="g",
+    )
+    assert [name for name, _ in estimate_rows(csat["0"])] == ["top_box.", "mean."]
+    table = csat.to_frame()
+    assert list(table.columns) == ["group", "quantity", *FRAME_COLUMNS]
+    assert table["quantity"].tolist() == ["top_box", "mean", "top_box", "mean"]
+    assert table["estimate"].tolist()[:2] == [csat["0"].top_box.value, csat["0"].mean.value]
     scores = np.tile(np.arange(11), 6)
     nps = sq.nps(
         sq.Responses.from_arrays(scores[:, None], sq.instruments.NPS, attributes={"g": scores % 2}),
         by="g",
     )
-    table = nps.to_frame("polars")
-    assert table["quantity"].to_list() == ["nps", "nps"]
-    assert table["estimate"].to_list() == [nps["0"].nps.value, nps["1"].nps.value]
+    polars_table = nps.to_frame("polars")
+    assert polars_table.columns == ["group", *FRAME_COLUMNS]
+    assert polars_table["estimate"].to_list() == [nps["0"].nps.value, nps["1"].nps.value]
 
 
 def test_missing_df_and_deff_are_nan_and_bad_backend() -> None:

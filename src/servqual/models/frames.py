@@ -118,18 +118,22 @@ class DomainResults(dict[str, T]):
         return (type(self), (dict(self),), {"by": self.by, "key": self.key})
 
     def to_rows(self) -> list[dict[str, Any]]:
-        """One flat row per domain (and per estimate of a result model, under ``quantity``).
+        """One flat row per domain (and per estimate, for results that hold several).
 
-        Estimates give the columns ``group`` (or :attr:`key`) and ``estimate, se, ci_low,
-        ci_high, level, method, n, df, deff`` (``df``/``deff`` NaN where there is none).
-        Index results (``SKMResult``, ``NPSResult``, …) add ``quantity`` after ``group``:
-        the path of each estimate in the result (``"index"``, ``"nps"``,
+        The columns are ``group`` (or :attr:`key`) and ``estimate, se, ci_low, ci_high,
+        level, method, n, df, deff`` (``df``/``deff`` NaN where there is none). A result
+        with one estimate (an ``Estimate``; ``SKMResult``'s ``index``, ``NPSResult``'s
+        ``nps``, ``CSIResult``'s ``index``) gives one row per domain. Results holding
+        several (``CSATResult``, ``IPAResult``, ``ServqualResult``, …) give one row per
+        estimate, with ``quantity`` after ``group``: its path in the result (``"top_box"``,
         ``"items.U1.importance"``).
         """
+        found = {group: list(estimate_rows(value)) for group, value in self.items()}
+        several = any(len(ests) > 1 for ests in found.values())
         rows = []
-        for group, value in self.items():
-            for name, est in estimate_rows(value):
-                quantity = {} if isinstance(value, Estimate) else {"quantity": name.rstrip(".")}
+        for group, ests in found.items():
+            for name, est in ests:
+                quantity = {"quantity": name.rstrip(".")} if several else {}
                 rows.append({self.key: group, **quantity, **_row(est)})
         return rows
 
@@ -147,6 +151,6 @@ class DomainResults(dict[str, T]):
             An unknown ``backend``.
         """
         rows = self.to_rows()
-        plain = all(isinstance(v, Estimate) for v in self.values())
-        cols = (self.key, *(() if plain else ("quantity",)), *FRAME_COLUMNS)
+        several = bool(rows) and "quantity" in rows[0]
+        cols = (self.key, *(("quantity",) if several else ()), *FRAME_COLUMNS)
         return make_frame(rows, cols, backend)
