@@ -123,8 +123,8 @@ class DomainResults(dict[str, T]):
         The columns are ``group`` (or :attr:`key`) and ``estimate, se, ci_low, ci_high,
         level, method, n, df, deff`` (``df``/``deff`` NaN where there is none). A result
         with one estimate (an ``Estimate``; ``SKMResult``'s ``index``, ``NPSResult``'s
-        ``nps``, ``CSIResult``'s ``index``) gives one row per domain. Results holding
-        several (``CSATResult``, ``IPAResult``, ``ServqualResult``, …) give one row per
+        ``nps``) gives one row per domain. Results holding several (``CSATResult``,
+        ``CSIResult``, ``IPAResult``, ``ServqualResult``, …) give one row per
         estimate, with ``quantity`` after ``group``: its path in the result (``"top_box"``,
         ``"items.U1.importance"``).
         """
