@@ -58,11 +58,15 @@ def read_table(
         if sheet is not None:
             raise ParameterError(f"sheet= applies to .xlsx files only, not {p.name}")
         header, rows = _csv_rows(p, delimiter, encoding)
-    header = [h.strip() for h in header]
+    return _finish(p.name, [h.strip() for h in header], rows)
+
+
+def _finish(name: str, header: list[str], rows: list[list[str]]) -> Table:
+    """Check, pad and strip the rows; skip blank rows and empty edge columns."""
     k = len(header)
     for i, row in enumerate(rows):  # only long rows are looked at cell by cell
         if len(row) > k and any(c.strip() for c in row[k:]):
-            raise DataFormatError(f"{p.name} row {i + 2} has {len(row)} cells for {k} columns")
+            raise DataFormatError(f"{name} row {i + 2} has {len(row)} cells for {k} columns")
     padded = [row if len(row) == k else (row + [""] * k)[:k] for row in rows]
     # one fixed-width text array per column: memory n × (longest cell of that column)
     columns = [np.char.strip(np.array(c, dtype=np.str_)) for c in zip(*padded, strict=True)]
@@ -75,7 +79,7 @@ def read_table(
     keep = [j for j, h in enumerate(header) if h or (columns[j] != "").any()]
     header = [header[j] for j in keep]  # spreadsheets' empty edges
     columns = [columns[j][filled] for j in keep]
-    return Table(p.name, _unique_header(p.name, header), columns, header, numbers)
+    return Table(name, _unique_header(name, header), columns, header, numbers)
 
 
 def _unique_header(name: str, header: list[str]) -> list[str]:
