@@ -5,7 +5,7 @@
 3.25
 """
 
-from servqual import data, errors, instruments, sample_size, sampling
+from servqual import data, errors, forms, instruments, sample_size, sampling
 from servqual.csv_io import read_csv
 from servqual.design import (
     Comparison,
@@ -17,6 +17,7 @@ from servqual.design import (
     poststratify,
     rake,
 )
+from servqual.forms import read_export
 from servqual.indices.ces import CESResult, ces, ces_compare
 from servqual.indices.csat import CSATResult, csat, csat_compare
 from servqual.indices.csi import CSIItem, CSIResult, csi, csi_band, csi_compare
@@ -47,6 +48,7 @@ from servqual.models import (
     ServiceCatalog,
     ServiceStandard,
 )
+from servqual.models.frames import DomainResults
 from servqual.reliability import ItemTotal, cronbach_alpha, item_total_correlations
 from servqual.report import (
     Report,
@@ -74,6 +76,7 @@ __all__ = [
     "CompletionTime",
     "Design",
     "DomainEstimator",
+    "DomainResults",
     "Estimate",
     "Fee",
     "IPAItem",
@@ -109,6 +112,7 @@ __all__ = [
     "csi_compare",
     "data",
     "errors",
+    "forms",
     "instruments",
     "ipa",
     "item_total_correlations",
@@ -123,6 +127,7 @@ __all__ = [
     "proportion_ci",
     "rake",
     "read_csv",
+    "read_export",
     "render_html",
     "render_json",
     "render_markdown",

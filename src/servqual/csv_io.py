@@ -26,6 +26,7 @@ from servqual.errors import (
     RespondentError,
     ValidationError,
 )
+from servqual.instruments import resolve
 from servqual.models.instrument import Instrument
 from servqual.responses import Responses
 
@@ -144,7 +145,7 @@ def _whole_counts(
 
 def read_csv(
     path: str | os.PathLike[str],
-    instrument: Instrument,
+    instrument: Instrument | str,
     *,
     weights: str | None = None,
     strata: str | None = None,
@@ -161,7 +162,7 @@ def read_csv(
     ----------
     path : str or path-like
         The file. Its first line is the header.
-    instrument : Instrument
+    instrument : Instrument or str
         The instrument answered; each item's column is the one whose header is the item
         id (``U1`` … ``U9``), in any order.
     weights, strata, clusters, fpc : str, optional
@@ -222,6 +223,7 @@ def read_csv(
     >>> r.values()[:, :3].tolist()
     [[4.0, 3.0, 3.0], [3.0, nan, 2.0]]
     """
+    instrument = resolve(instrument)
     name = os.fspath(path)
     text = _read_text(name, encoding)
     first = text.split("\n", 1)[0]

@@ -14,6 +14,8 @@ Exception tree::
     │   ├── RespondentError                 duplicate respondent id, empty data
     │   ├── DesignError                     weights, strata, clusters or fpc unusable
     │   ├── DataFormatError                 CSV / frame layout: missing column, ragged row
+    │   │   └── ExportMappingError          an export's question header or answer label
+    │   │                                   that maps to no item or answer of the instrument
     │   └── ParameterError                  an argument outside its allowed set or range
     ├── EstimationError (ValueError)        the data cannot support the requested figure
     │   ├── InsufficientDataError           n too small for an interval, empty domain
@@ -34,6 +36,7 @@ __all__ = [
     "DegenerateDataWarning",
     "DesignError",
     "EstimationError",
+    "ExportMappingError",
     "InsufficientDataError",
     "ItemError",
     "ModelValidationError",
@@ -84,6 +87,19 @@ class DesignError(ValidationError):
 
 class DataFormatError(ValidationError):
     """A file or frame whose layout is wrong: missing column, ragged row, bad encoding."""
+
+
+class ExportMappingError(DataFormatError):
+    """A form export whose headers or answer labels do not map onto the instrument.
+
+    The message lists every distinct unmapped value and where it occurs (the item, its
+    column and the spreadsheet rows); ``unmapped`` holds the same facts as data:
+    ``{item id or "columns": {value: [row, …]}}``.
+    """
+
+    def __init__(self, message: str, unmapped: dict[str, dict[str, list[int]]] | None = None):
+        super().__init__(message)
+        self.unmapped: dict[str, dict[str, list[int]]] = unmapped or {}
 
 
 class ParameterError(ValidationError):

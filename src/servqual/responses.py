@@ -26,6 +26,7 @@ from servqual._build import (
 )
 from servqual.design.design import Design
 from servqual.errors import DataFormatError, ParameterError, ValidationError
+from servqual.instruments import resolve
 from servqual.models.instrument import Instrument
 from servqual.stats.variance import LonelyPSU
 
@@ -45,7 +46,7 @@ class Responses:
 
     Parameters
     ----------
-    instrument : Instrument
+    instrument : Instrument or str
         The instrument answered.
     design : Design
         One row per respondent: attributes and design columns.
@@ -102,7 +103,7 @@ class Responses:
         return cls(instrument, design, parts.codes, design.column(ID_COLUMN))
 
     @classmethod
-    def from_records(cls, records: Iterable[Any], instrument: Instrument) -> Responses:
+    def from_records(cls, records: Iterable[Any], instrument: Instrument | str) -> Responses:
         """Responses from records as an app receives them.
 
         Parameters
@@ -110,7 +111,7 @@ class Responses:
         records : iterable of Response or mapping
             One record per respondent; mappings are validated as :class:`~servqual.Response`.
             An item absent from ``answers`` is a missing answer.
-        instrument : Instrument
+        instrument : Instrument or str
             The instrument answered.
 
         Returns
@@ -141,13 +142,14 @@ class Responses:
         >>> r.n, r.values()[:, :3].tolist(), r.attribute("desk").tolist()
         (2, [[4.0, 3.0, nan], [3.0, nan, nan]], ['1', '2'])
         """
+        instrument = resolve(instrument)
         return cls._from_parts(instrument, records_parts(records, instrument))
 
     @classmethod
     def from_arrays(
         cls,
         scores: npt.ArrayLike,
-        instrument: Instrument,
+        instrument: Instrument | str,
         *,
         weights: npt.ArrayLike | None = None,
         strata: npt.ArrayLike | None = None,
@@ -163,7 +165,7 @@ class Responses:
         scores : 2-D array-like
             Answers in the instrument's item order; missing as NaN or None. Integers or
             integral floats; conversion to codes is vectorized.
-        instrument : Instrument
+        instrument : Instrument or str
             The instrument answered.
         weights, strata, clusters, fpc : 1-D array-like, optional
             Design values, one per respondent (see :class:`~servqual.Design`); stored as
@@ -197,6 +199,7 @@ class Responses:
         >>> r.codes.dtype, r.codes[0, :4].tolist(), r.answered().sum(axis=0)[:3].tolist()
         (dtype('int8'), [2, 2, -1, 2], [5, 5, 4])
         """
+        instrument = resolve(instrument)
         design = {"weights": weights, "strata": strata, "clusters": clusters, "fpc": fpc}
         parts = arrays_parts(scores, instrument, design, attributes, respondent_ids)
         return cls._from_parts(instrument, parts)
@@ -205,7 +208,7 @@ class Responses:
     def from_frame(
         cls,
         frame: Any,
-        instrument: Instrument,
+        instrument: Instrument | str,
         *,
         weights: str | None = None,
         strata: str | None = None,
@@ -222,7 +225,7 @@ class Responses:
         ----------
         frame : dataframe or mapping of str → 1-D array
             One row per respondent.
-        instrument : Instrument
+        instrument : Instrument or str
             The instrument answered; its item columns are found by item id.
         weights, strata, clusters, fpc : str, optional
             Names of the frame's design columns.
@@ -255,6 +258,7 @@ class Responses:
         >>> r.codes[:, 0].tolist(), r.attributes
         ([3, 2, -1], ['service'])
         """
+        instrument = resolve(instrument)
         design = {"weights": weights, "strata": strata, "clusters": clusters, "fpc": fpc}
         parts = frame_parts(frame, instrument, design, id_column, items)
         return cls._from_parts(instrument, parts)

@@ -52,6 +52,8 @@ from servqual.errors import (
 from servqual.indices.grades import regime_of
 from servqual.indices.skm import ResultParts, check_answered, finish, linearized_estimates
 from servqual.indices.skm_result import SKMResult, WeightsMode
+from servqual.instruments import resolve
+from servqual.models.frames import DomainResults
 from servqual.models.instrument import Instrument
 from servqual.stats.quantiles import check_level
 from servqual.stats.reduce import FloatArray, Moments, Summary, finalize
@@ -67,7 +69,7 @@ class SKMAccumulator:
 
     Parameters
     ----------
-    instrument : Instrument
+    instrument : Instrument or str
         An SKM-style instrument (1–4 scale); item columns are found by item id.
     weights, strata, clusters : str, optional
         Names of the design columns, as in :meth:`servqual.Responses.from_frame`.
@@ -114,7 +116,7 @@ class SKMAccumulator:
 
     def __init__(
         self,
-        instrument: Instrument,
+        instrument: Instrument | str,
         *,
         weights: str | None = None,
         strata: str | None = None,
@@ -123,6 +125,8 @@ class SKMAccumulator:
         by: str | None = None,
         lonely_psu: LonelyPSU = "fail",
     ) -> None:
+        if isinstance(instrument, str):
+            instrument = resolve(instrument)
         if not isinstance(instrument, Instrument):
             raise ServqualTypeError(
                 f"SKMAccumulator needs a servqual.Instrument, got {type(instrument).__name__}"
@@ -306,7 +310,7 @@ class SKMAccumulator:
 
     def result(
         self, *, level: float = 0.95, weights: WeightsMode = "exact"
-    ) -> SKMResult | dict[str, SKMResult]:
+    ) -> SKMResult | DomainResults[SKMResult]:
         """The SKM index of every row seen, as :func:`servqual.skm_index` gives it.
 
         Parameters
@@ -389,7 +393,7 @@ class SKMAccumulator:
         results = finish(parts, indices, nrr, counts, sizes, labels, self._by, stacklevel=4)
         if self._by is None:
             return results[0]
-        return dict(zip([str(x) for x in labels], results, strict=True))
+        return DomainResults(zip([str(x) for x in labels], results, strict=True), by=self._by)
 
     def _weighted(self, summaries: list[Summary]) -> list[Summary]:
         """The domain summaries with their fpc, and the fpc-only design's weights ``N_h/n_h``."""

@@ -125,8 +125,9 @@ def parse_html(text: str) -> dict[str, Section]:
         m = re.fullmatch(r"<h2>(?:desk: (.+)|(All respondents))</h2>", line)
         return html.unescape(m.group(1) or m.group(2)) if m else None
 
-    def cells(line: str) -> list[str]:
-        return [html.unescape(c) for c in re.findall(r"<td>(.*?)</td>", line)]
+    def cells(line: str) -> list[str]:  # the row's code is a <th scope="row">
+        found = re.findall(r"<t[dh](?:\s[^>]*)?>(.*?)</t[dh]>", line)
+        return [html.unescape(c) for c in found]
 
     sections = _split(text.splitlines(), title, cells)
     for s in sections.values():  # headline and n from the text without tags
@@ -284,6 +285,72 @@ def test_json_round_trips_and_holds_no_withheld_figure() -> None:
     assert (small["n"], small["index"], small["weakest"]) == (None, None, [])
     assert {e["nrr"] for e in small["elements"]} == {None}
     assert json.loads(text)["method"]["min_group_size"] == 5
+
+
+def _figures(section: Any) -> set[str]:
+    """Every unrounded number of a section as ``repr`` writes it (as ``data-`` attributes do)."""
+    out = set()
+    if section.index is not None:
+        out |= {repr(section.index.value), repr(section.index.ci.low), repr(section.index.ci.high)}
+    for e in section.elements:
+        out |= {repr(e.nrr), repr(e.converted), repr(e.weighted_nrr)}
+        if e.ci is not None:
+            out |= {repr(e.ci.low), repr(e.ci.high)}
+    return out
+
+
+def _html_part(page: str, group: str) -> str:
+    return page.split(f'data-group="{group}"')[1].split("</section>")[0]
+
+
+def test_withheld_figures_carry_no_interval_anywhere() -> None:
+    # An element's interval is 25 × (NRR ± margin): its midpoint is the NRR itself, so a
+    # withheld cell must not keep it, in the model, the JSON or the HTML (data- attributes,
+    # chart marks). The same survey with suppression off gives the figures to look for.
+    responses = _survey()
+    report = sq.skm_report(responses, by="desk")
+    shown = sq.skm_report(responses, by="desk", min_group_size=0)
+    a, b, c = report.groups
+    assert all(e.ci is not None for e in (*report.overall.elements, *a.elements))
+    assert all(e.ci is None for e in (*b.elements, *c.elements))
+    assert all(e.ci is not None for g in shown.groups for e in g.elements)
+    data = json.loads(render_json(report))
+    assert [e["ci"] for g in data["groups"][1:] for e in g["elements"]] == [None] * 18
+    page = render_html(report)
+    for hidden, truth in zip((b, c), shown.groups[1:], strict=True):
+        part = _html_part(page, str(hidden.group))
+        assert "data-value" not in part
+        assert "data-low" not in part
+        assert 'class="bar' not in part
+        assert 'class="whisker' not in part
+        assert "<svg" not in part
+        assert "<table" not in part
+        leaked = {f for f in _figures(truth) if f'"{f}"' in page}  # as an attribute value
+        assert not leaked, leaked
+    groups = page.split('data-chart="groups"')[1].split("</svg>")[0]
+    assert re.findall(r'class="(\w+)" data-key="Loket [BC]"', groups) == ["withheld"] * 2
+    assert "n &lt; 5" in groups
+
+
+def test_a_withheld_element_carries_no_interval() -> None:
+    # Desk A published, its U5 (3 answers) and therefore its index withheld.
+    responses = _survey(answered_u5_in_a=3)
+    report = sq.skm_report(responses, by="desk")
+    truth = sq.skm_report(responses, by="desk", min_group_size=0).groups[0]
+    a = report.groups[0]
+    assert (a.element("U5").ci, a.index) == (None, None)
+    assert a.element("U1").ci is not None
+    part = _html_part(render_html(report), "Loket A")
+    assert 'data-key="U5"' in part  # a bar-less row saying why
+    assert re.findall(r'class="(\w+)" data-key="U5"', part) == ["withheld"]
+    assert 'data-key="index"' not in part  # no index bar: it is withheld
+    assert 'data-key="U1"' in part
+    assert "data-low" in part
+    leaked = {repr(truth.element("U5").nrr), repr(truth.element("U5").converted)}
+    ci = truth.element("U5").ci
+    assert ci is not None
+    leaked |= {repr(ci.low), repr(ci.high), repr(truth.index.value)}
+    assert not {f for f in leaked if f'"{f}"' in part}
 
 
 def test_plot_draws_no_withheld_group() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 import numpy as np
@@ -193,6 +193,41 @@ def _population(
             f"{int(n_psu_h[h])} sampled units there"
         )
     return lo
+
+
+ARRAY_COLUMNS = {"weights": "_weight", "strata": "_stratum", "clusters": "_cluster", "fpc": "_fpc"}
+"""Where a design argument given as an array is stored among the columns (as Responses does)."""
+
+
+def attach_arrays(
+    columns: dict[str, npt.NDArray[Any]], given: Mapping[str, object]
+) -> dict[str, str | None]:
+    """Design arguments as column names: an array argument becomes the column ``_weight`` ….
+
+    ``columns`` is extended in place; a name is returned unchanged.
+    """
+    n = len(next(iter(columns.values()))) if columns else None
+    names: dict[str, str | None] = {}
+    for field, value in given.items():
+        if value is None or isinstance(value, str):
+            names[field] = value
+            continue
+        arr = np.asarray(value)
+        if arr.ndim != 1:
+            raise DesignError(
+                f"{field} must be a column name or a 1-D array, got shape {arr.shape}"
+            )
+        if n is not None and arr.shape[0] != n:
+            raise DesignError(f"{field} has {arr.shape[0]} values for {n} rows of data")
+        name = ARRAY_COLUMNS[field]
+        if name in columns:
+            raise DesignError(
+                f"{field} given as an array, but the data already has a column {name!r}; "
+                "name that column instead"
+            )
+        columns[name] = arr
+        names[field] = name
+    return names
 
 
 def build_arrays(

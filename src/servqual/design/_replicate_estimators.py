@@ -25,6 +25,7 @@ from servqual.design._estimators import (
 )
 from servqual.design.domains import DomainLabels, restrict_domains
 from servqual.errors import DegenerateDataWarning, InsufficientDataError, ParameterError
+from servqual.models.frames import DomainResults
 from servqual.models.results import Estimate, Interval
 from servqual.stats.quantiles import check_level, critical_value
 from servqual.stats.replicate_variance import replicate_variance
@@ -198,7 +199,7 @@ class ReplicateDomainEstimator(DomainLabels):
 
     def mean(
         self, col: str, *, level: float = 0.95, na: NaPolicy = "fail", interval: IntervalKind = "t"
-    ) -> dict[str, Estimate]:
+    ) -> DomainResults[Estimate]:
         """Domain means (R ``svyby(~col, ~by, repdesign, svymean)``)."""
         return self._keyed(
             linear_estimates(
@@ -208,7 +209,7 @@ class ReplicateDomainEstimator(DomainLabels):
 
     def total(
         self, col: str, *, level: float = 0.95, na: NaPolicy = "fail", interval: IntervalKind = "t"
-    ) -> dict[str, Estimate]:
+    ) -> DomainResults[Estimate]:
         """Domain totals (R ``svyby(~col, ~by, repdesign, svytotal)``)."""
         return self._keyed(
             linear_estimates(
@@ -224,7 +225,7 @@ class ReplicateDomainEstimator(DomainLabels):
         level: float = 0.95,
         na: NaPolicy = "fail",
         interval: IntervalKind = "t",
-    ) -> dict[str, Estimate]:
+    ) -> DomainResults[Estimate]:
         """Domain ratios (R ``svyby(~num, ~by, repdesign, svyratio, denominator=~den)``)."""
         return self._keyed(
             linear_estimates(
@@ -247,7 +248,7 @@ class ReplicateDomainEstimator(DomainLabels):
         level: float = 0.95,
         method: ReplicateProportionMethod = "logit",
         na: NaPolicy = "fail",
-    ) -> dict[str, Estimate]:
+    ) -> DomainResults[Estimate]:
         """Domain shares of ``col == value``; methods as :meth:`ReplicateDesign.proportion`."""
         return self._keyed(
             proportion_estimates(

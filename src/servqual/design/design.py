@@ -8,14 +8,14 @@ approximation for the first stage).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from servqual._frames import to_columns
-from servqual.design._build import build_arrays
+from servqual.design._build import attach_arrays, build_arrays
 from servqual.design._estimators import (
     IntervalKind,
     NaPolicy,
@@ -26,7 +26,8 @@ from servqual.design._estimators import (
     shares_kernel,
 )
 from servqual.design.domains import linearized_estimates, proportion_estimates
-from servqual.errors import ValidationError
+from servqual.errors import ParameterError, ValidationError
+from servqual.models.frames import DomainResults
 from servqual.models.results import Estimate
 from servqual.stats.design_arrays import DesignArrays
 from servqual.stats.svyciprop import SvyProportionMethod
@@ -45,15 +46,17 @@ class Design:
     ----------
     data : mapping or dataframe
         Column name → 1-D array, or a pandas/polars/pyarrow frame.
-    weights : str, optional
+    weights : str or 1-D array-like, optional
         Column of sampling weights (inverse inclusion probabilities). Without it, rows
         get equal weight 1, or ``N_h / n_h`` when ``fpc`` is given (as R's ``svydesign``).
-    strata : str, optional
+        Each design argument is a column name, or an array of one value per row (stored
+        as the column ``_weight``, ``_stratum``, ``_cluster`` or ``_fpc``).
+    strata : str or 1-D array-like, optional
         Column of stratum labels.
-    clusters : str, optional
+    clusters : str or 1-D array-like, optional
         Column of first-stage unit (cluster) labels, nested within strata. Without it,
         each row is its own sampling unit.
-    fpc : str, optional
+    fpc : str or 1-D array-like, optional
         Column with the population count of first-stage units in the row's stratum
         (clusters when there are clusters, otherwise people), or in the whole population
         when unstratified. Values in (0, 1] are read as sampling fractions instead.
@@ -91,13 +94,16 @@ class Design:
         self,
         data: Any,
         *,
-        weights: str | None = None,
-        strata: str | None = None,
-        clusters: str | None = None,
-        fpc: str | None = None,
+        weights: str | npt.ArrayLike | None = None,
+        strata: str | npt.ArrayLike | None = None,
+        clusters: str | npt.ArrayLike | None = None,
+        fpc: str | npt.ArrayLike | None = None,
         lonely_psu: LonelyPSU = "fail",
     ) -> None:
         self._columns: dict[str, npt.NDArray[Any]] = to_columns(data)
+        given = {"weights": weights, "strata": strata, "clusters": clusters, "fpc": fpc}
+        named = attach_arrays(self._columns, given)
+        weights, strata, clusters, fpc = (named[k] for k in given)
         self.weights_column = weights
         self.strata_column = strata
         self.clusters_column = clusters
@@ -203,6 +209,7 @@ class Design:
             self, kind, cols, None, [None], level=level, na=na, interval=interval
         )[0]
 
+    @overload
     def total(
         self,
         col: str,
@@ -210,13 +217,33 @@ class Design:
         level: float = 0.95,
         na: NaPolicy = "fail",
         interval: IntervalKind = "t",
-    ) -> Estimate:
+    ) -> Estimate: ...
+
+    @overload
+    def total(
+        self,
+        col: list[str] | tuple[str, ...],
+        *,
+        level: float = 0.95,
+        na: NaPolicy = "fail",
+        interval: IntervalKind = "t",
+    ) -> DomainResults[Estimate]: ...
+
+    def total(
+        self,
+        col: str | list[str] | tuple[str, ...],
+        *,
+        level: float = 0.95,
+        na: NaPolicy = "fail",
+        interval: IntervalKind = "t",
+    ) -> Estimate | DomainResults[Estimate]:
         """Estimated population total of ``col`` (R ``svytotal(~col, design, deff=TRUE)``).
 
         Parameters
         ----------
-        col : str
-            A numeric column.
+        col : str or list of str
+            A numeric column; a list of columns gives one estimate per column, as one
+            :class:`~servqual.DomainResults` table keyed by ``column``.
         level : float
             Confidence level of the interval.
         na : {"fail", "domain"}
@@ -236,8 +263,11 @@ class Design:
         servqual.errors.ValidationError
             If ``col`` is missing, not numeric, or has a missing value with ``na="fail"``.
         """
+        if not isinstance(col, str):
+            return self._each(col, lambda c: self.total(c, level=level, na=na, interval=interval))
         return self._estimate("total", (col,), level, na, interval)
 
+    @overload
     def mean(
         self,
         col: str,
@@ -245,13 +275,33 @@ class Design:
         level: float = 0.95,
         na: NaPolicy = "fail",
         interval: IntervalKind = "t",
-    ) -> Estimate:
+    ) -> Estimate: ...
+
+    @overload
+    def mean(
+        self,
+        col: list[str] | tuple[str, ...],
+        *,
+        level: float = 0.95,
+        na: NaPolicy = "fail",
+        interval: IntervalKind = "t",
+    ) -> DomainResults[Estimate]: ...
+
+    def mean(
+        self,
+        col: str | list[str] | tuple[str, ...],
+        *,
+        level: float = 0.95,
+        na: NaPolicy = "fail",
+        interval: IntervalKind = "t",
+    ) -> Estimate | DomainResults[Estimate]:
         r"""Estimated population mean of ``col`` (R ``svymean(~col, design, deff=TRUE)``).
 
         Parameters
         ----------
-        col : str
-            A numeric column.
+        col : str or list of str
+            A numeric column; a list of columns gives one estimate per column, as one
+            :class:`~servqual.DomainResults` table keyed by ``column``.
         level, na, interval
             As in :meth:`total`.
 
@@ -266,6 +316,8 @@ class Design:
         servqual.errors.InsufficientDataError
             If the weights (of the rows with a value) sum to zero.
         """
+        if not isinstance(col, str):
+            return self._each(col, lambda c: self.mean(c, level=level, na=na, interval=interval))
         return self._estimate("mean", (col,), level, na, interval)
 
     def ratio(
@@ -290,6 +342,7 @@ class Design:
         """
         return self._estimate("ratio", (num, den), level, na, interval)
 
+    @overload
     def proportion(
         self,
         col: str,
@@ -298,13 +351,35 @@ class Design:
         level: float = 0.95,
         method: SvyProportionMethod = "logit",
         na: NaPolicy = "fail",
-    ) -> Estimate:
+    ) -> Estimate: ...
+
+    @overload
+    def proportion(
+        self,
+        col: list[str] | tuple[str, ...],
+        value: object,
+        *,
+        level: float = 0.95,
+        method: SvyProportionMethod = "logit",
+        na: NaPolicy = "fail",
+    ) -> DomainResults[Estimate]: ...
+
+    def proportion(
+        self,
+        col: str | list[str] | tuple[str, ...],
+        value: object,
+        *,
+        level: float = 0.95,
+        method: SvyProportionMethod = "logit",
+        na: NaPolicy = "fail",
+    ) -> Estimate | DomainResults[Estimate]:
         """Estimated share of the population with ``col == value`` (R ``svyciprop``).
 
         Parameters
         ----------
-        col : str
-            Any column (labels or numbers).
+        col : str or list of str
+            Any column (labels or numbers); a list of columns gives one estimate per
+            column, as one :class:`~servqual.DomainResults` table keyed by ``column``.
         value : object
             The category counted as a success.
         level : float
@@ -336,13 +411,17 @@ class Design:
         >>> round(est.value, 2), round(est.ci.low, 3), round(est.ci.high, 3)
         (0.75, 0.587, 0.864)
         """
+        if not isinstance(col, str):
+            return self._each(
+                col, lambda c: self.proportion(c, value, level=level, method=method, na=na)
+            )
         return proportion_estimates(
             self, col, value, None, [None], level=level, method=method, na=na
         )[0]
 
     def proportions(
         self, col: str, *, level: float = 0.95, na: NaPolicy = "fail"
-    ) -> dict[str, Estimate]:
+    ) -> DomainResults[Estimate]:
         """Share of each category of ``col`` (R ``svymean`` of a factor), with t intervals.
 
         Returns
@@ -361,7 +440,18 @@ class Design:
         _, present = indicator(raw, col, None, na)
         labels, shares, z, d = shares_kernel(self._arrays, raw, present, col)
         ests = estimates(self._arrays, shares, z, d, level=level)
-        return {str(label): e for label, e in zip(labels, ests, strict=True)}
+        return DomainResults(((str(k), e) for k, e in zip(labels, ests, strict=True)), by=col)
+
+    def _each(
+        self, cols: Sequence[str], estimate: Callable[[str], Estimate]
+    ) -> DomainResults[Estimate]:
+        """One estimate per column, as one table keyed by column name."""
+        names = list(cols)
+        if not names or not all(isinstance(c, str) for c in names):
+            raise ParameterError(f"give a column name or a list of column names, got {cols!r}")
+        if len(set(names)) < len(names):
+            raise ParameterError(f"column names repeat in {names}")
+        return DomainResults(((c, estimate(c)) for c in names), key="column")
 
     def by(self, col: str) -> DomainEstimator:
         """Estimators per domain (category of ``col``), on the full design (R ``svyby``).

@@ -29,6 +29,7 @@ from servqual.design._estimators import (
 )
 from servqual.design.comparisons import Comparison, comparison_from_influence
 from servqual.errors import ParameterError, ValidationError
+from servqual.models.frames import DomainResults
 from servqual.models.results import Estimate
 from servqual.stats.svyciprop import SVY_PROPORTION_METHODS, SvyProportionMethod
 
@@ -120,12 +121,15 @@ class DomainLabels:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(by={self.column!r}, domains={self.labels!r})"
 
-    def _keyed(self, ests: list[Estimate]) -> dict[str, Estimate]:
-        return dict(zip(self.labels, ests, strict=True))
+    def _keyed(self, ests: list[Estimate]) -> DomainResults[Estimate]:
+        return DomainResults(zip(self.labels, ests, strict=True), by=self.column)
 
 
 class DomainEstimator(DomainLabels):
-    """Estimators per domain of a design; each returns ``dict[str, Estimate]``.
+    """Estimators per domain of a design, each returning a :class:`~servqual.DomainResults`.
+
+    A ``DomainResults`` is a ``dict`` of :class:`~servqual.Estimate` keyed by domain, with
+    ``to_frame()``.
 
     Made by :meth:`servqual.Design.by`. Keys are the domain labels as strings, in sorted
     order of the labels.
@@ -162,7 +166,7 @@ class DomainEstimator(DomainLabels):
         level: float,
         na: NaPolicy,
         interval: IntervalKind,
-    ) -> dict[str, Estimate]:
+    ) -> DomainResults[Estimate]:
         ests = linearized_estimates(
             self.design,
             kind,
@@ -177,13 +181,13 @@ class DomainEstimator(DomainLabels):
 
     def mean(
         self, col: str, *, level: float = 0.95, na: NaPolicy = "fail", interval: IntervalKind = "t"
-    ) -> dict[str, Estimate]:
+    ) -> DomainResults[Estimate]:
         """Domain means (R ``svyby(~col, ~by, design, svymean)``); arguments as ``Design.mean``."""
         return self._estimates("mean", (col,), level, na, interval)
 
     def total(
         self, col: str, *, level: float = 0.95, na: NaPolicy = "fail", interval: IntervalKind = "t"
-    ) -> dict[str, Estimate]:
+    ) -> DomainResults[Estimate]:
         """Domain totals (R ``svyby(~col, ~by, design, svytotal)``)."""
         return self._estimates("total", (col,), level, na, interval)
 
@@ -195,7 +199,7 @@ class DomainEstimator(DomainLabels):
         level: float = 0.95,
         na: NaPolicy = "fail",
         interval: IntervalKind = "t",
-    ) -> dict[str, Estimate]:
+    ) -> DomainResults[Estimate]:
         """Domain ratios of totals (R ``svyby(~num, ~by, design, svyratio, denominator=~den)``)."""
         return self._estimates("ratio", (num, den), level, na, interval)
 
@@ -207,7 +211,7 @@ class DomainEstimator(DomainLabels):
         level: float = 0.95,
         method: SvyProportionMethod = "logit",
         na: NaPolicy = "fail",
-    ) -> dict[str, Estimate]:
+    ) -> DomainResults[Estimate]:
         """Domain shares of ``col == value`` (R ``svyby(~I(col == value), ~by, d, svyciprop)``)."""
         ests = proportion_estimates(
             self.design,

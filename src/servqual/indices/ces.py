@@ -20,6 +20,7 @@ from servqual.indices import _common as c
 from servqual.indices.csat import ShareMethod, check_share_method, share_estimate, share_lin
 from servqual.instruments import CES as _CES
 from servqual.models._base import FrozenModel
+from servqual.models.frames import DomainResults
 from servqual.models.instrument import Instrument
 from servqual.models.results import Estimate
 from servqual.responses import Responses
@@ -95,7 +96,7 @@ def ces(
     method: ShareMethod = "logit",
     by: str | None = None,
     item: str | None = None,
-) -> CESResult | dict[str, CESResult]:
+) -> CESResult | DomainResults[CESResult]:
     r"""Customer Effort Score: mean answer and percent of low-effort answers.
 
     Parameters
@@ -156,7 +157,7 @@ def ces(
             high_is_easy=easy,
             n=lin.n,
         )
-    return out if by is not None else out["all"]
+    return DomainResults(out, by=by) if by is not None else out["all"]
 
 
 def ces_compare(

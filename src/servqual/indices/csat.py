@@ -26,6 +26,7 @@ from servqual.errors import ParameterError
 from servqual.indices import _common as c
 from servqual.instruments import CSAT as _CSAT
 from servqual.models._base import FrozenModel
+from servqual.models.frames import DomainResults
 from servqual.models.results import Estimate
 from servqual.responses import Responses
 from servqual.stats.design_arrays import DesignArrays, linearized_variance
@@ -111,7 +112,7 @@ def csat(
     method: ShareMethod = "logit",
     by: str | None = None,
     item: str | None = None,
-) -> CSATResult | dict[str, CSATResult]:
+) -> CSATResult | DomainResults[CSATResult]:
     r"""Customer satisfaction: top-``k`` box share (percent) and mean answer.
 
     Parameters
@@ -175,7 +176,7 @@ def csat(
         out[label] = CSATResult(
             top_box=share_estimate(lin, arrays, level, method), mean=mean, top=top, n=lin.n
         )
-    return out if by is not None else out["all"]
+    return DomainResults(out, by=by) if by is not None else out["all"]
 
 
 def csat_compare(

@@ -36,6 +36,7 @@ from servqual.design.comparisons import Comparison
 from servqual.errors import InsufficientDataError
 from servqual.indices import _common as c
 from servqual.models._base import FrozenModel
+from servqual.models.frames import DomainResults
 from servqual.models.results import Estimate
 from servqual.responses import Responses
 from servqual.stats.design_arrays import DesignArrays
@@ -191,7 +192,7 @@ def csi(
     *,
     level: float = 0.95,
     by: str | None = None,
-) -> CSIResult | dict[str, CSIResult]:
+) -> CSIResult | DomainResults[CSIResult]:
     r"""Customer Satisfaction Index in percent, with its band and interval.
 
     Parameters
@@ -266,7 +267,7 @@ def csi(
             scale_max=hs,
             n=lin.n,
         )
-    return out if by is not None else out["all"]
+    return DomainResults(out, by=by) if by is not None else out["all"]
 
 
 def csi_compare(

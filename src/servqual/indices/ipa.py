@@ -36,6 +36,7 @@ from pydantic import Field
 from servqual.errors import ItemError, ParameterError
 from servqual.indices import _common as c
 from servqual.models._base import FrozenModel
+from servqual.models.frames import DomainResults
 from servqual.models.results import Estimate
 from servqual.responses import Responses
 from servqual.stats.quantiles import check_level
@@ -169,7 +170,7 @@ def ipa(
     crosshair: Crosshair = "data",
     level: float = 0.95,
     by: str | None = None,
-) -> IPAResult | dict[str, IPAResult]:
+) -> IPAResult | DomainResults[IPAResult]:
     r"""Importance–performance analysis: means, quadrants, conformity, clarity.
 
     Parameters
@@ -270,4 +271,4 @@ def ipa(
             conformity=100.0 * float(p_mean.sum() / i_mean.sum()) if i_mean.sum() else float("nan"),
             n=n,
         )
-    return out if by is not None else out["all"]
+    return DomainResults(out, by=by) if by is not None else out["all"]

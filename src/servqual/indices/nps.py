@@ -31,6 +31,7 @@ from servqual.errors import ParameterError
 from servqual.indices import _common as c
 from servqual.instruments import NPS as _NPS_INSTRUMENT
 from servqual.models._base import FrozenModel
+from servqual.models.frames import DomainResults
 from servqual.models.results import Estimate, Interval
 from servqual.responses import Responses
 from servqual.stats.bootstrap import bootstrap_totals, check_resamplable
@@ -177,7 +178,7 @@ def nps(
     item: str | None = None,
     n_resamples: int = 2000,
     seed: int | np.random.Generator | None = None,
-) -> NPSResult | dict[str, NPSResult]:
+) -> NPSResult | DomainResults[NPSResult]:
     r"""Net Promoter Score on −100…100 with its standard error and interval.
 
     Parameters
@@ -268,7 +269,7 @@ def nps(
             n=lin.n,
             method=method,
         )
-    return out if by is not None else out["all"]
+    return DomainResults(out, by=by) if by is not None else out["all"]
 
 
 def nps_compare(

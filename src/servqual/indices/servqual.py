@@ -31,6 +31,7 @@ from servqual.errors import ParameterError, ScaleError, ValidationError
 from servqual.indices import _common as c
 from servqual.indices._profile import dimension_columns, profile
 from servqual.models._base import FrozenModel
+from servqual.models.frames import DomainResults
 from servqual.models.results import Estimate
 from servqual.responses import Responses
 from servqual.stats.quantiles import check_level
@@ -198,7 +199,7 @@ def servqual_gaps(
     importance_points: Points | None = None,
     level: float = 0.95,
     by: str | None = None,
-) -> ServqualResult | dict[str, ServqualResult]:
+) -> ServqualResult | DomainResults[ServqualResult]:
     r"""SERVQUAL gaps ``P − E`` per item, per dimension and overall, with intervals.
 
     Parameters
@@ -276,12 +277,12 @@ def servqual_gaps(
             weighted=weighted,
             n=prof.overall.n,
         )
-    return out if by is not None else out["all"]
+    return DomainResults(out, by=by) if by is not None else out["all"]
 
 
 def servperf(
     perceptions: Responses, *, level: float = 0.95, by: str | None = None
-) -> ServperfResult | dict[str, ServperfResult]:
+) -> ServperfResult | DomainResults[ServperfResult]:
     """SERVPERF: perception means per item, per dimension and overall.
 
     Parameters
@@ -331,7 +332,7 @@ def servperf(
         out[label] = ServperfResult(
             items=prof.items, dimensions=prof.dimensions, overall=prof.overall, n=prof.overall.n
         )
-    return out if by is not None else out["all"]
+    return DomainResults(out, by=by) if by is not None else out["all"]
 
 
 def servqual_compare(

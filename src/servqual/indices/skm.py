@@ -38,6 +38,7 @@ from servqual.indices._skm_inputs import Method, Spec, domains, validate
 from servqual.indices.grades import Regime, grade_of, label_of
 from servqual.indices.skm_bootstrap import bootstrap_index
 from servqual.indices.skm_result import SKMElement, SKMResult, WeightsMode
+from servqual.models.frames import DomainResults
 from servqual.models.instrument import Instrument
 from servqual.models.results import Estimate, Interval
 from servqual.responses import Responses
@@ -73,7 +74,7 @@ def skm_index(
     method: Method = ...,
     n_resamples: int = ...,
     seed: int | np.random.Generator | None = ...,
-) -> dict[str, SKMResult]: ...
+) -> DomainResults[SKMResult]: ...
 
 
 def skm_index(
@@ -85,7 +86,7 @@ def skm_index(
     method: Method = "linearization",
     n_resamples: int = 2000,
     seed: int | np.random.Generator | None = None,
-) -> SKMResult | dict[str, SKMResult]:
+) -> SKMResult | DomainResults[SKMResult]:
     r"""Satisfaction index (SKM/IKM) on 25–100 with its grade and confidence interval.
 
     Parameters
@@ -186,7 +187,7 @@ def skm_index(
         return _estimate(spec, None, [None], None)[0]
     labels, groups = domains(responses.design, by)
     results = _estimate(spec.with_generator(), groups, list(labels), by)
-    return dict(zip(labels, results, strict=True))
+    return DomainResults(zip(labels, results, strict=True), by=by)
 
 
 def _estimate(

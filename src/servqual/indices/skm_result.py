@@ -9,6 +9,7 @@ from pydantic import Field
 from servqual.errors import ItemError, ParameterError
 from servqual.indices.grades import Grade, Regime
 from servqual.models._base import FrozenModel
+from servqual.models.frames import Backend, make_frame
 from servqual.models.results import Estimate
 
 __all__ = ["SKMElement", "SKMResult", "WeightsMode"]
@@ -176,3 +177,21 @@ class SKMResult(FrozenModel):
         """One row per element (see :meth:`SKMElement.to_dict`), domain key first with ``by=``."""
         rows = [element.to_dict() for element in self.elements]
         return [{**self._key(row), **row} for row in rows]
+
+    def to_frame(self, backend: Backend = "pandas") -> Any:
+        """The element table (:meth:`element_table`) as a pandas or polars DataFrame.
+
+        Parameters
+        ----------
+        backend : {"pandas", "polars"}
+            The frame library (imported only now).
+
+        Examples
+        --------
+        >>> import servqual as sq
+        >>> table = sq.skm_index(sq.data.load_demo()).to_frame()
+        >>> list(table.columns)[:4], len(table)
+        (['code', 'name', 'n', 'nrr'], 9)
+        """
+        rows = self.element_table()
+        return make_frame(rows, rows[0].keys(), backend)

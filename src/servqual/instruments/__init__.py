@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from servqual.errors import ParameterError
+from servqual.errors import ParameterError, ServqualTypeError
 from servqual.models.instrument import Instrument
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "SKM_2017",
     "available",
     "get",
+    "resolve",
 ]
 
 _REGISTRY: dict[str, Instrument] = {}
@@ -127,3 +128,38 @@ def get(name: str) -> Instrument:
         raise ParameterError(
             f"unknown instrument {name!r}; available: {list(available())}"
         ) from None
+
+
+def resolve(instrument: Instrument | str) -> Instrument:
+    """An instrument given as itself or by a built-in name: the one resolver every API uses.
+
+    Parameters
+    ----------
+    instrument : Instrument or str
+        An :class:`~servqual.Instrument`, or a name accepted by :func:`get`.
+
+    Returns
+    -------
+    Instrument
+
+    Raises
+    ------
+    servqual.errors.ParameterError
+        An unknown name (the message lists the available ones).
+    servqual.errors.ServqualTypeError
+        Neither an instrument nor a string.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> sq.instruments.resolve("skm-2017") is sq.instruments.resolve(sq.instruments.SKM_2017)
+    True
+    """
+    if isinstance(instrument, Instrument):
+        return instrument
+    if isinstance(instrument, str):
+        return get(instrument)
+    raise ServqualTypeError(
+        f"instrument must be an Instrument or the name of a built-in one, got "
+        f"{type(instrument).__name__}"
+    )

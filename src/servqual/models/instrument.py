@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -23,7 +25,10 @@ class Scale(FrozenModel):
     min, max : int
         Lowest and highest answer; at most 127 levels (answers are stored in one byte).
     labels : tuple of str, optional
-        One label per level, from ``min`` to ``max``.
+        One label per level, from ``min`` to ``max``, in the instrument's language.
+    labels_en, labels_id : tuple of str, optional
+        The same labels in English and in Indonesian, where the instrument's own language
+        is the other one (questionnaires print both; exports may use either).
 
     Examples
     --------
@@ -36,6 +41,8 @@ class Scale(FrozenModel):
     min: int
     max: int
     labels: tuple[str, ...] | None = None
+    labels_en: tuple[str, ...] | None = None
+    labels_id: tuple[str, ...] | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Scale:
@@ -43,11 +50,13 @@ class Scale(FrozenModel):
             raise ValueError(f"scale max {self.max} must be above min {self.min}")
         if self.levels > 127:
             raise ValueError(f"a scale has at most 127 levels, got {self.levels}")
-        if self.labels is not None and len(self.labels) != self.levels:
-            raise ValueError(
-                f"scale {self.min}–{self.max} has {self.levels} levels but "
-                f"{len(self.labels)} labels"
-            )
+        for field in ("labels", "labels_en", "labels_id"):
+            labels = getattr(self, field)
+            if labels is not None and len(labels) != self.levels:
+                raise ValueError(
+                    f"scale {self.min}–{self.max} has {self.levels} levels but "
+                    f"{len(labels)} {field}"
+                )
         return self
 
     @property
@@ -111,6 +120,9 @@ class Item(FrozenModel):
     labels : tuple of str, optional
         Item-specific level labels overriding the scale's (SKM words U4's levels as
         *sangat mahal … gratis*).
+    labels_en, labels_id : tuple of str, optional
+        The item's labels in English and in Indonesian, where they differ from ``labels``'
+        language.
     reverse : bool
         Negatively worded: score as ``min + max - answer`` before indexing.
     question : str, optional
@@ -131,6 +143,8 @@ class Item(FrozenModel):
     dimension: str | None = None
     text_en: str | None = None
     labels: tuple[str, ...] | None = None
+    labels_en: tuple[str, ...] | None = None
+    labels_id: tuple[str, ...] | None = None
     reverse: bool = False
     question: str | None = None
 
@@ -211,19 +225,22 @@ class Instrument(FrozenModel):
                 raise ValueError(f"duplicate item id {item.id!r}")
             seen.add(item.id)
         for item in items:
-            if item.labels is not None and len(item.labels) == 0:
-                raise ValueError(f"item {item.id!r} has an empty label list")
+            for field in ("labels", "labels_en", "labels_id"):
+                if getattr(item, field) is not None and len(getattr(item, field)) == 0:
+                    raise ValueError(f"item {item.id!r} has an empty {field} list")
         return items
 
     @model_validator(mode="after")
     def _normalise_weights(self) -> Instrument:
         ids = [item.id for item in self.items]
         for item in self.items:
-            if item.labels is not None and len(item.labels) != self.scale.levels:
-                raise ValueError(
-                    f"item {item.id!r} has {len(item.labels)} labels for a "
-                    f"{self.scale.levels}-level scale"
-                )
+            for field in ("labels", "labels_en", "labels_id"):
+                labels = getattr(item, field)
+                if labels is not None and len(labels) != self.scale.levels:
+                    raise ValueError(
+                        f"item {item.id!r} has {len(labels)} {field} for a "
+                        f"{self.scale.levels}-level scale"
+                    )
         if self.weights is None:
             equal = {i: 1.0 / len(ids) for i in ids}
             object.__setattr__(self, "weights", equal)
@@ -294,6 +311,26 @@ class Instrument(FrozenModel):
 
     def __getitem__(self, item_id: str) -> Item:
         return self.item(item_id)
+
+    def to_xlsform(self, path: str | os.PathLike[str], *, profile: bool | None = None) -> Path:
+        """Write this instrument as an XLSForm for ODK/KoboToolbox (``forms`` extra).
+
+        See :func:`servqual.forms.to_xlsform`.
+        """
+        from servqual.forms import to_xlsform
+
+        return to_xlsform(self, path, profile=profile)
+
+    def to_html_form(
+        self, *, language: Literal["id", "en"] = "id", profile: bool | None = None
+    ) -> str:
+        """Print-ready A4 paper questionnaire of this instrument (a standalone HTML page).
+
+        See :func:`servqual.forms.to_html_form`.
+        """
+        from servqual.forms import to_html_form
+
+        return to_html_form(self, language=language, profile=profile)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Instrument:

@@ -17,7 +17,7 @@ from servqual.models._base import FrozenModel
 
 __all__ = ["Estimate", "Interval"]
 
-_TABLE_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "level", "method", "n", "df")
+_TABLE_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "level", "method", "n", "df", "deff")
 
 
 class Interval(FrozenModel):
@@ -149,7 +149,17 @@ class Estimate(FrozenModel):
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """One flat row with the columns ``estimate, se, ci_low, ci_high, level, method, n, df``."""
+        """One flat row: ``estimate, se, ci_low, ci_high, level, method, n, df, deff``.
+
+        Examples
+        --------
+        >>> import servqual as sq
+        >>> row = sq.mean_ci([3, 4, 3, 2, 4]).to_dict()
+        >>> list(row)
+        ['estimate', 'se', 'ci_low', 'ci_high', 'level', 'method', 'n', 'df', 'deff']
+        >>> row["estimate"], row["df"], row["deff"]
+        (3.2, 4.0, None)
+        """
         row = (
             self.value,
             self.se,
@@ -159,5 +169,6 @@ class Estimate(FrozenModel):
             self.ci.method,
             self.n,
             self.df,
+            self.deff,
         )
         return dict(zip(_TABLE_COLUMNS, row, strict=True))

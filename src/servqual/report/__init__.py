@@ -11,15 +11,10 @@ with :func:`render_text`, :func:`render_markdown`, :func:`render_html` or
 
 from servqual.report._labels import Language
 from servqual.report.build import skm_report
+from servqual.report.html import render_html
 from servqual.report.model import ElementRow, IndexSection, MethodNote, Report
 from servqual.report.plots import plot_ipa, plot_nps, plot_skm
-from servqual.report.render import (
-    method_note,
-    render_html,
-    render_json,
-    render_markdown,
-    render_text,
-)
+from servqual.report.render import method_note, render_json, render_markdown, render_text
 
 __all__ = [
     "ElementRow",

@@ -28,11 +28,12 @@ def note_tuple(notes: object) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def instrument_name(instrument_id: str, instrument: Instrument | None) -> str:
-    if instrument is not None:
-        return instrument.name
+def instrument_name(instrument_id: str, instrument: Instrument | str | None) -> str:
+    """The name of the instrument given (or of the built-in one of that name or id)."""
     from servqual import instruments
 
+    if instrument is not None:
+        return instruments.resolve(instrument).name
     try:
         return instruments.get(instrument_id).name
     except ValidationError:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from servqual.errors import DegenerateDataWarning, ServqualTypeError
 from servqual.indices.ipa import IPAResult
 from servqual.indices.skm import skm_index
 from servqual.indices.skm_result import SKMResult, WeightsMode
+from servqual.models.results import Estimate, Interval
 from servqual.report._facts import note_tuple
 from servqual.report.ipa_section import ipa_section
-from servqual.report.model import Report
+from servqual.report.model import IndexSection, Report
 from servqual.report.suppression import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
 from servqual.responses import Responses
 
@@ -136,6 +137,7 @@ def skm_report(
         min_group_size=min_group_size,
     )
     _rewarn(caught, report)
+    report = _with_element_intervals(report, responses, by, level)
     ipa = ipa_section(responses, level=level)  # needs importance columns imp_<item id>
     if ipa is None or _too_small(ipa, min_group_size):
         return report
@@ -170,3 +172,43 @@ def _rewarn(caught: list[warnings.WarningMessage], report: Report) -> None:
     for w in caught:
         if not any(tag in str(w.message) for tag in hidden):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+def _with_element_intervals(
+    report: Report, responses: Responses, by: str | None, level: float
+) -> Report:
+    """Each element's converted value with its interval: 25 × the design mean of its answers.
+
+    The NRR is the design mean of the element over the respondents who answered it (a
+    domain of the full design, as ``skm_index`` computes it), so its interval comes from
+    the same design; the HTML report draws it as the element's whisker. A withheld
+    element (``suppressed``, also every element of a withheld group) gets no interval:
+    its ends would give its NRR back.
+    """
+    ids = responses.instrument.item_ids
+    values = responses.values()
+    cols = {f"_element_{i}": values[:, j] for j, i in enumerate(ids)}
+    design = responses.design.with_columns(cols)
+    with warnings.catch_warnings():  # a constant element has a zero-width interval: fine here
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        overall = design.mean(list(cols), level=level, na="domain")
+        per_group = {c: design.by(by).mean(c, level=level, na="domain") for c in cols} if by else {}
+
+    def rows(section: IndexSection, ests: Mapping[str, Estimate]) -> IndexSection:
+        new = tuple(
+            row
+            if row.suppressed is not None
+            else row.model_copy(update={"ci": _scaled(ests[f"_element_{row.code}"].ci)})
+            for row in section.elements
+        )
+        return section.model_copy(update={"elements": new})
+
+    groups = tuple(
+        rows(sec, {c: per_group[c][str(sec.group)] for c in cols}) for sec in report.groups
+    )
+    return report.model_copy(update={"overall": rows(report.overall, overall), "groups": groups})
+
+
+def _scaled(ci: Interval) -> Interval:
+    """An NRR interval (1–4) on the converted scale (× 25)."""
+    return ci.model_copy(update={"low": 25.0 * ci.low, "high": 25.0 * ci.high})

@@ -9,7 +9,6 @@ turns those columns into a :class:`~servqual.Responses` sharing the survey's des
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 
 import numpy as np
@@ -22,7 +21,6 @@ from servqual.responses import MISSING, Responses
 
 __all__ = [
     "importance_responses",
-    "ipa_html_lines",
     "ipa_markdown_lines",
     "ipa_section",
     "ipa_text_lines",
@@ -185,15 +183,3 @@ def ipa_markdown_lines(section: IPAResult, *, language: Language = "en") -> list
     out.append("| --- | ---: | ---: | ---: | --- | :---: |")
     out += ["| " + " | ".join(r) + " |" for r in _rows(section, language, markdown_text)]
     return [*out, "", *_notes(section, language, markdown_text)]
-
-
-def ipa_html_lines(section: IPAResult, *, language: Language = "en") -> list[str]:
-    """The IPA section as escaped HTML lines."""
-    language = check_language(language)
-    e = html.escape
-    out = [f"<h2>{e(_w('title', language))}</h2>", "<table>"]
-    out.append("<tr>" + "".join(f"<th>{e(h)}</th>" for h in _header(language)) + "</tr>")
-    for r in _rows(section, language, str):
-        out.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>")
-    out.append("</table>")
-    return out + [f"<p>{e(n)}</p>" for n in _notes(section, language, str)]

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from servqual.indices.ipa import IPAResult
 from servqual.models._base import FrozenModel
-from servqual.models.results import Estimate
+from servqual.models.results import Estimate, Interval
 from servqual.report._facts import (
     instrument_name,
     note_tuple,
@@ -69,6 +69,10 @@ class ElementRow(FrozenModel):
         respondents answered it (``"small"``, shown as ``n < 5``), or publishing it would
         let such a figure be derived from the totals (``"complementary"``); see
         :mod:`servqual.report.suppression`.
+    ci : Interval or None
+        Confidence interval of ``converted`` (25 × the design-based interval of the NRR),
+        where the report was built from the answers (:func:`~servqual.skm_report`);
+        ``None`` otherwise and whenever the figures are withheld.
     """
 
     code: str
@@ -81,6 +85,7 @@ class ElementRow(FrozenModel):
     converted: float | None
     grade: str | None
     suppressed: Suppression | None = None
+    ci: Interval | None = None
 
 
 class IndexSection(FrozenModel):
@@ -256,7 +261,7 @@ class Report(FrozenModel):
         cls,
         result: SKMResult,
         *,
-        instrument: Instrument | None = None,
+        instrument: Instrument | str | None = None,
         groups: Mapping[str, SKMResult] | None = None,
         by: str | None = None,
         design: Design | None = None,
@@ -275,9 +280,9 @@ class Report(FrozenModel):
         ----------
         result : SKMResult
             The index over all respondents.
-        instrument : Instrument, optional
-            The instrument answered, for its name (default: the built-in instrument
-            named by ``result.instrument``, else that id).
+        instrument : Instrument or str, optional
+            The instrument answered (or a built-in name), for its name (default: the
+            built-in instrument named by ``result.instrument``, else that id).
         groups : mapping of str → SKMResult, optional
             ``skm_index(..., by=by)``; one section each, in the mapping's order.
         by : str, optional

@@ -1,4 +1,7 @@
-"""Renderers of a :class:`~servqual.report.Report`: plain text, Markdown, HTML and JSON.
+"""Renderers of a :class:`~servqual.report.Report`: plain text, Markdown and JSON.
+
+The HTML renderer, :func:`servqual.report.html.render_html`, builds on the shared section
+texts defined here.
 
 Renderers are the only place where servqual rounds numbers: the index, its interval and
 converted values to two decimals, NRR to three. Text, Markdown and HTML come in English
@@ -8,7 +11,6 @@ the unrounded model itself and round-trips through ``Report.model_validate_json`
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
@@ -25,10 +27,10 @@ from servqual.report._labels import (
     word,
 )
 from servqual.report._method_note import method_note
-from servqual.report.ipa_section import ipa_html_lines, ipa_markdown_lines, ipa_text_lines
+from servqual.report.ipa_section import ipa_markdown_lines, ipa_text_lines
 from servqual.report.model import ElementRow, IndexSection, Report
 
-__all__ = ["method_note", "render_html", "render_json", "render_markdown", "render_text"]
+__all__ = ["method_note", "render_json", "render_markdown", "render_text"]
 
 _INSTRUMENT_NAMES = {"skm-2017": "SKM 2017", "ikm-2004": "IKM 2004"}
 
@@ -312,60 +314,6 @@ def render_markdown(report: Report, *, language: Language = "en") -> str:
         out += ["", *ipa_markdown_lines(report.ipa, language=language)]
     out += ["", f"*{word('method', language)}:* {method_note(report.method, language=language)}"]
     out += [f"\n*{word('notes', language)}:* {markdown_text(note)}" for note in report.notes]
-    return "\n".join(out) + "\n"
-
-
-def render_html(report: Report, *, language: Language = "en") -> str:
-    """Render a report as a self-contained HTML fragment (``<section class="servqual-report">``).
-
-    Every text is escaped; no scripts, no external resources.
-
-    Parameters
-    ----------
-    report : Report
-    language : {"en", "id"}
-
-    Returns
-    -------
-    str
-
-    Raises
-    ------
-    servqual.errors.ParameterError
-        If ``language`` is not ``"en"`` or ``"id"``.
-
-    Examples
-    --------
-    >>> import servqual as sq
-    >>> page = sq.render_html(sq.skm_report(sq.data.load_demo(), unit="Dukcapil <Sukamaju>"))
-    >>> print(page.splitlines()[2])
-    <p>Unit: Dukcapil &lt;Sukamaju&gt;</p>
-    """
-    language = check_language(language)
-    e = html.escape
-    title, header = _header_lines(report, language, _html_label)
-    out = [f'<section class="servqual-report" lang="{language}">', f"<h1>{e(title)}</h1>"]
-    out += [f"<p>{e(line)}</p>" for line in header]
-    for sec in _sections(report, language, _html_label):
-        out.append(f"<h2>{e(sec.title)}</h2>")
-        out.append(f"<p><strong>{e(sec.headline)}</strong></p>")
-        if sec.crossing:
-            out.append(f"<p><em>{e(sec.crossing)}</em></p>")
-        out.append(f"<p>{e(sec.respondents)}</p>")
-        if sec.rows:
-            out.append("<table>")
-            out.append("<tr>" + "".join(f"<th>{e(h)}</th>" for h in sec.header) + "</tr>")
-            for r in sec.rows:
-                out.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>")
-            out.append("</table>")
-        if sec.weakest:
-            out.append(f"<p>{e(_weakest(sec.weakest, language))}</p>")
-    if report.ipa is not None:
-        out += ipa_html_lines(report.ipa, language=language)
-    note = method_note(report.method, language=language)
-    out.append(f"<p><em>{e(word('method', language))}:</em> {e(note)}</p>")
-    out += [f"<p><em>{e(word('notes', language))}:</em> {e(one_line(n))}</p>" for n in report.notes]
-    out.append("</section>")
     return "\n".join(out) + "\n"
 
 

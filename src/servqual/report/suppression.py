@@ -267,4 +267,5 @@ def _blank_element(element: ElementRow, why: Suppression | None) -> ElementRow:
     if why is None:
         return element
     blank = {"n": None, "nrr": None, "weighted_nrr": None, "converted": None, "grade": None}
+    blank["ci"] = None  # an interval's ends would give the NRR back
     return element.model_copy(update={**blank, "suppressed": why})

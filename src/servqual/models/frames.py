@@ -1,0 +1,156 @@
+"""Results as tables: :class:`DomainResults` and the shared column vocabulary of frames.
+
+``by=`` results are a plain ``dict`` keyed by domain, and also offer
+:meth:`DomainResults.to_frame` with the columns ``group, estimate, se, ci_low, ci_high,
+level, method, n, df, deff`` (as R's ``svyby`` gives a data.frame). No frame library is
+imported until a frame is asked for; pandas and polars give equal tables.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel
+
+from servqual.errors import ParameterError
+from servqual.models.results import Estimate
+
+__all__ = ["FRAME_COLUMNS", "Backend", "DomainResults", "estimate_rows", "make_frame"]
+
+T = TypeVar("T")
+Backend = Literal["pandas", "polars"]
+FRAME_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "level", "method", "n", "df", "deff")
+_FLOATS = frozenset({"estimate", "se", "ci_low", "ci_high", "level", "df", "deff"})
+
+
+def estimate_rows(value: object, prefix: str = "") -> Iterator[tuple[str, Estimate]]:
+    """Every :class:`Estimate` of a result, named by its path (``"items.U1.importance"``).
+
+    An estimate is itself (name ``""``); a result model yields its estimate fields, the
+    entries of its ``dict`` of estimates, and the estimates of its item tuples (by the
+    item's ``id`` or ``code``), in field order.
+    """
+    if isinstance(value, Estimate):
+        yield prefix, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from estimate_rows(getattr(value, name), f"{prefix}{name}.")
+    elif isinstance(value, Mapping):
+        for key, inner in value.items():
+            if isinstance(inner, Estimate):
+                yield f"{prefix}{key}", inner
+    elif isinstance(value, tuple):
+        for inner in value:
+            key = getattr(inner, "id", None) or getattr(inner, "code", None)
+            if isinstance(inner, BaseModel) and key is not None:
+                yield from estimate_rows(inner, f"{prefix}{key}.")
+
+
+def _row(est: Estimate) -> dict[str, Any]:
+    row = est.to_dict()
+    return {c: (math.nan if c in _FLOATS and row[c] is None else row[c]) for c in FRAME_COLUMNS}
+
+
+def make_frame(rows: list[dict[str, Any]], columns: Iterable[str], backend: Backend) -> Any:
+    """A pandas or polars frame of ``rows`` with ``columns`` in order."""
+    cols = list(columns)
+    data = {c: [r[c] for r in rows] for c in cols}
+    if backend == "pandas":
+        import pandas as pd
+
+        return pd.DataFrame(data, columns=cols)
+    if backend == "polars":
+        import polars as pl
+
+        return pl.DataFrame(data, strict=False)
+    raise ParameterError(f"backend must be one of ['pandas', 'polars'], got {backend!r}")
+
+
+class DomainResults(dict[str, T]):
+    """Results per domain of a ``by=`` column: a ``dict`` keyed by domain, and a table.
+
+    Parameters
+    ----------
+    results : mapping or iterable of (domain, result) pairs
+        The results, keyed by the domain value as a string.
+    by : str, optional
+        The column the domains come from.
+    key : str
+        Name of the key column of the table: ``"group"`` for domains, ``"column"`` for
+        one estimate per column (``design.mean(["u1", "u2"])``).
+
+    Examples
+    --------
+    A district office compares its two counters:
+
+    >>> import servqual as sq
+    >>> d = sq.Design({"score": [3, 4, 2, 4, 3, 3], "desk": list("AABBBA")})
+    >>> res = d.by("desk").mean("score")
+    >>> isinstance(res, dict), list(res), res.by
+    (True, ['A', 'B'], 'desk')
+    >>> frame = res.to_frame()  # R: svyby(~score, ~desk, des, svymean)
+    >>> list(frame.columns)
+    ['group', 'estimate', 'se', 'ci_low', 'ci_high', 'level', 'method', 'n', 'df', 'deff']
+    >>> frame["estimate"].round(4).tolist(), frame["n"].tolist()
+    ([3.3333, 3.0], [3, 3])
+    """
+
+    by: str | None
+    key: str
+
+    def __init__(
+        self,
+        results: Mapping[str, T] | Iterable[tuple[str, T]] = (),
+        *,
+        by: str | None = None,
+        key: str = "group",
+    ) -> None:
+        super().__init__(results)
+        self.by = by
+        self.key = key
+
+    def __repr__(self) -> str:
+        return f"DomainResults(by={self.by!r}, {dict.__repr__(self)})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (dict(self),), {"by": self.by, "key": self.key})
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """One flat row per domain (and per estimate, for results that hold several).
+
+        The columns are ``group`` (or :attr:`key`) and ``estimate, se, ci_low, ci_high,
+        level, method, n, df, deff`` (``df``/``deff`` NaN where there is none). A result
+        with one estimate (an ``Estimate``; ``SKMResult``'s ``index``, ``NPSResult``'s
+        ``nps``) gives one row per domain. Results holding several (``CSATResult``,
+        ``CSIResult``, ``IPAResult``, ``ServqualResult``, …) give one row per
+        estimate, with ``quantity`` after ``group``: its path in the result (``"top_box"``,
+        ``"items.U1.importance"``).
+        """
+        found = {group: list(estimate_rows(value)) for group, value in self.items()}
+        several = any(len(ests) > 1 for ests in found.values())
+        rows = []
+        for group, ests in found.items():
+            for name, est in ests:
+                quantity = {"quantity": name.rstrip(".")} if several else {}
+                rows.append({self.key: group, **quantity, **_row(est)})
+        return rows
+
+    def to_frame(self, backend: Backend = "pandas") -> Any:
+        """The results as a pandas or polars DataFrame (see :meth:`to_rows` for columns).
+
+        Parameters
+        ----------
+        backend : {"pandas", "polars"}
+            The frame library (imported only now).
+
+        Raises
+        ------
+        servqual.errors.ParameterError
+            An unknown ``backend``.
+        """
+        rows = self.to_rows()
+        several = bool(rows) and "quantity" in rows[0]
+        cols = (self.key, *(("quantity",) if several else ()), *FRAME_COLUMNS)
+        return make_frame(rows, cols, backend)
