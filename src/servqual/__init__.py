@@ -61,6 +61,16 @@ from servqual.report import (
 )
 from servqual.responses import Responses
 from servqual.sampling import Sample
+from servqual.standards import (
+    ServiceCompliance,
+    ServiceRecords,
+    TimeCompliance,
+    WorkCalendar,
+    compliance,
+    compliance_compare,
+    read_catalog,
+    write_catalog,
+)
 from servqual.streaming import SKMAccumulator
 
 __version__ = "0.1.0.dev0"
@@ -94,13 +104,19 @@ __all__ = [
     "Scale",
     "Service",
     "ServiceCatalog",
+    "ServiceCompliance",
+    "ServiceRecords",
     "ServiceStandard",
     "ServperfResult",
     "ServqualResult",
+    "TimeCompliance",
+    "WorkCalendar",
     "__version__",
     "ces",
     "ces_compare",
     "compare",
+    "compliance",
+    "compliance_compare",
     "cronbach_alpha",
     "csat",
     "csat_compare",
@@ -122,6 +138,7 @@ __all__ = [
     "poststratify",
     "proportion_ci",
     "rake",
+    "read_catalog",
     "read_csv",
     "render_html",
     "render_json",
@@ -136,4 +153,5 @@ __all__ = [
     "servqual_gaps",
     "skm_index",
     "skm_report",
+    "write_catalog",
 ]

@@ -14,6 +14,8 @@ Exception tree::
     │   ├── RespondentError                 duplicate respondent id, empty data
     │   ├── DesignError                     weights, strata, clusters or fpc unusable
     │   ├── DataFormatError                 CSV / frame layout: missing column, ragged row
+    │   ├── RecordError                     service records breaking a rule: unknown service,
+    │   │                                   completed before received, duplicate record id
     │   └── ParameterError                  an argument outside its allowed set or range
     ├── EstimationError (ValueError)        the data cannot support the requested figure
     │   ├── InsufficientDataError           n too small for an interval, empty domain
@@ -38,6 +40,7 @@ __all__ = [
     "ItemError",
     "ModelValidationError",
     "ParameterError",
+    "RecordError",
     "RespondentError",
     "ScaleError",
     "ServqualError",
@@ -84,6 +87,10 @@ class DesignError(ValidationError):
 
 class DataFormatError(ValidationError):
     """A file or frame whose layout is wrong: missing column, ragged row, bad encoding."""
+
+
+class RecordError(ValidationError):
+    """Service records that break a rule; the message lists the offending record ids."""
 
 
 class ParameterError(ValidationError):

@@ -143,6 +143,9 @@ class ServiceStandard(FrozenModel):
         (*jaminan keamanan dan keselamatan pelayanan*).
     performance_evaluation : str, optional
         Staff performance evaluation (*evaluasi kinerja pelaksana*).
+    complaint_time : CompletionTime, optional
+        Maximum time to resolve a complaint, counted from when it was filed (the
+        machine-readable part of ``complaints``; used by :func:`servqual.compliance`).
 
     Examples
     --------
@@ -207,6 +210,7 @@ class ServiceStandard(FrozenModel):
     service_guarantee: str | None = None
     security_guarantee: str | None = None
     performance_evaluation: str | None = None
+    complaint_time: CompletionTime | None = None
 
     def missing(self) -> tuple[str, ...]:
         """Components not given (``None`` or empty), delivery first, in standard order."""
