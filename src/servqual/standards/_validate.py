@@ -171,8 +171,10 @@ def build_records(
     used = {v for v in names.values() if v is not None}
     attributes = {k: v for k, v in cols.items() if k not in used}
     for d in design:
-        if d is not None and d not in attributes:
+        if d is not None and d not in cols:
             raise DataFormatError(f"the records have no design column {d!r}; columns: {list(cols)}")
+        if d is not None:
+            attributes[d] = cols[d]  # also when it is a role column (strata = service)
     return ServiceRecords(
         catalog, ids, codes, received, completed, fee, c_at, c_res, attributes, design
     )
