@@ -22,12 +22,17 @@ def catalog(
         else sq.CompletionTime(value=complaint[0], unit=complaint[1]),  # type: ignore[arg-type]
     )
     return sq.ServiceCatalog(
-        services=(sq.Service(id="ktp", name="KTP-el", provider="Disdukcapil", recipients="warga",
-                             standard=std),)
+        services=(
+            sq.Service(
+                id="ktp", name="KTP-el", provider="Disdukcapil", recipients="warga", standard=std
+            ),
+        )
     )
 
 
-def records(rows: list[tuple[Any, ...]], cat: sq.ServiceCatalog, **extra: list[Any]) -> sq.ServiceRecords:
+def records(
+    rows: list[tuple[Any, ...]], cat: sq.ServiceCatalog, **extra: list[Any]
+) -> sq.ServiceRecords:
     """Records from ``(received_at, completed_at)`` or ``(received, completed, fee)`` tuples."""
     cols: dict[str, list[Any]] = {
         "record_id": [f"r{i}" for i in range(len(rows))],

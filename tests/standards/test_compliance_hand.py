@@ -13,12 +13,14 @@ import datetime as dt
 import math
 
 import pytest
-
-import servqual as sq
 from tests.standards.helpers import catalog, records
 
+import servqual as sq
 
-def one(rows: list[tuple[object, ...]], cat: sq.ServiceCatalog | None = None, **kw: object) -> sq.ServiceCompliance:
+
+def one(
+    rows: list[tuple[object, ...]], cat: sq.ServiceCatalog | None = None, **kw: object
+) -> sq.ServiceCompliance:
     cat = cat or catalog()
     res = sq.compliance(records(rows, cat), cat, **kw)  # type: ignore[arg-type]
     return res["ktp"]
@@ -146,7 +148,9 @@ def test_free_service_any_charge_is_overcharge() -> None:
 
 
 def test_on_time_is_wilson_with_its_standard_error() -> None:
-    rows = [("2026-03-06T10:00", "2026-03-11T12:00")] * 7 + [("2026-03-06T10:00", "2026-03-13T12:00")] * 3
+    rows = [("2026-03-06T10:00", "2026-03-11T12:00")] * 7 + [
+        ("2026-03-06T10:00", "2026-03-13T12:00")
+    ] * 3
     res = one(rows)
     est = res.on_time
     assert est is not None

@@ -132,12 +132,26 @@ DEMO_HOLIDAYS: Final[tuple[dt.date, ...]] = tuple(
 
 
 def demo_catalog_path() -> Path:
-    """Path of the demo office's service catalog ``demo_catalog.json``."""
+    """Path of the demo office's service catalog ``demo_catalog.json``.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> sq.data.demo_catalog_path().name
+    'demo_catalog.json'
+    """
     return Path(__file__).with_name("demo_catalog.json")
 
 
 def demo_records_path() -> Path:
-    """Path of the demo office's service records ``demo_records.csv``."""
+    """Path of the demo office's service records ``demo_records.csv``.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> sq.data.demo_records_path().read_text(encoding="utf-8").splitlines()[0][:41]
+    'record_id,service,unit,channel,quarter,re'
+    """
     return Path(__file__).with_name("demo_records.csv")
 
 

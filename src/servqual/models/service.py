@@ -179,6 +179,8 @@ class ServiceStandard(FrozenModel):
         "security_guarantee",
         "performance_evaluation",
     )
+    DETAILS: ClassVar[tuple[str, ...]] = ("complaint_time",)
+    """Machine-readable details of a component (``complaint_time`` of ``complaints``)."""
     NAMES_ID: ClassVar[dict[str, str]] = {
         "requirements": "Persyaratan",
         "procedure": "Sistem, mekanisme, dan prosedur",

@@ -16,7 +16,7 @@ import numpy.typing as npt
 from servqual.design._build import factorize, missing_mask
 from servqual.errors import DataFormatError, RecordError
 from servqual.models.service import ServiceCatalog
-from servqual.standards._timestamps import Stamps, parse_timestamps
+from servqual.standards._timestamps import Stamps, _plain, parse_timestamps
 from servqual.standards.records import ServiceRecords, _fail
 
 __all__ = ["build_records", "concat_records"]
@@ -83,7 +83,7 @@ def _fees(raw: npt.NDArray[Any] | None, ids: npt.NDArray[Any], n: int) -> npt.ND
         except ValueError:
             bad = next(i for i in np.flatnonzero(given) if not _is_number(text[i]))
             raise DataFormatError(
-                f"fee {text[bad]!r} of record {ids[bad]!r} is not a number"
+                f"fee {str(text[bad])!r} of record {_plain(ids[bad])!r} is not a number"
             ) from None
     if np.isinf(fee).any():
         raise _fail(np.flatnonzero(np.isinf(fee)), ids, "have an infinite fee")

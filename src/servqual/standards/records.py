@@ -64,6 +64,22 @@ class ServiceRecords:
         Whether the timestamps carry UTC offsets.
     weights, strata, fpc : str or None
         Attribute columns holding the design of a sample of records.
+
+    Examples
+    --------
+    Two ID-card applications, one still open:
+
+    >>> import servqual as sq
+    >>> recs = sq.ServiceRecords.from_records(
+    ...     [{"record_id": "K1", "service": "KTP-el", "received_at": "2026-03-06T09:00",
+    ...       "completed_at": "2026-03-11T14:00", "fee": 0, "unit": "Kantor Dinas"},
+    ...      {"record_id": "K2", "service": "KTP-el", "received_at": "2026-03-09T10:00",
+    ...       "completed_at": None, "fee": 0, "unit": "Kantor Dinas"}],
+    ...     sq.data.load_demo_catalog())
+    >>> recs
+    ServiceRecords(n=2, services=3)
+    >>> recs.services.tolist(), list(recs.attributes)
+    (['KTP-el', 'KTP-el'], ['unit'])
     """
 
     def __init__(
