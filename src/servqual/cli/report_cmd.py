@@ -84,6 +84,12 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     out.add_argument("--target", type=_cli.positive_int, metavar="N", help="planned respondents")
     out.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     out.add_argument(
+        "--records",
+        metavar="FILE.csv",
+        help="service records: adds compliance with the standards per service",
+    )
+    out.add_argument("--catalog", metavar="FILE", help="service standards for --records")
+    out.add_argument(
         "--plot",
         metavar="FILE.png",
         help=(
@@ -158,7 +164,24 @@ def _build(args: argparse.Namespace, path: Path, demo: dict[str, str | int] | No
         period=args.period or meta.get("period"),
         target_n=args.target or meta.get("target_n"),
         population=args.population,
+        **_compliance_inputs(args, demo is not None),
     )
+
+
+def _compliance_inputs(args: argparse.Namespace, demo: bool) -> dict[str, Any]:
+    """Records, catalog and calendar for the compliance section (the demo's with --demo)."""
+    from servqual import data
+    from servqual.standards.catalog_io import read_catalog
+    from servqual.standards.records import ServiceRecords
+
+    if args.records is None and not demo:
+        return {}
+    if args.records is None:
+        return {"records": data.load_demo_records(), "calendar": data.demo_calendar()}
+    if not args.catalog:
+        raise ParameterError("--records needs the service standards: --catalog FILE")
+    catalog = read_catalog(args.catalog)
+    return {"records": ServiceRecords.read_csv(args.records, catalog), "catalog": catalog}
 
 
 def _read(

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from servqual.errors import ServqualTypeError
 from servqual.indices.skm import skm_index
 from servqual.indices.skm_result import SKMResult, WeightsMode
+from servqual.report.compliance_section import compliance_section, skm_pairs
 from servqual.report.ipa_section import ipa_section
 from servqual.report.model import Report
 from servqual.responses import Responses
+
+if TYPE_CHECKING:
+    from servqual.models.service import ServiceCatalog
+    from servqual.standards.calendar import WorkCalendar
+    from servqual.standards.records import ServiceRecords
 
 __all__ = ["skm_report"]
 
@@ -26,6 +34,10 @@ def skm_report(
     target_n: int | None = None,
     population: int | None = None,
     notes: Sequence[str] = (),
+    records: ServiceRecords | None = None,
+    catalog: ServiceCatalog | None = None,
+    calendar: WorkCalendar | None = None,
+    period_end: dt.datetime | dt.date | str | None = None,
 ) -> Report:
     """Compute the SKM index (overall and, with ``by=``, per group) and wrap it in a report.
 
@@ -50,6 +62,10 @@ def skm_report(
         when it has one.
     notes : sequence of str
         Free-form notes printed under the method.
+    records, catalog, calendar, period_end : optional
+        The office's service records and standards: adds a compliance section (see
+        :func:`servqual.compliance`), each service next to the SKM index of the ``by``
+        group with its id. ``catalog`` defaults to the records' own.
 
     Returns
     -------
@@ -111,4 +127,16 @@ def skm_report(
         notes=notes,
     )
     ipa = ipa_section(responses, level=level)  # needs importance columns imp_<item id>
-    return report if ipa is None else report.model_copy(update={"ipa": ipa})
+    if ipa is not None:
+        report = report.model_copy(update={"ipa": ipa})
+    if records is not None:
+        section = compliance_section(
+            records,
+            catalog or records.catalog,
+            skm=skm_pairs(report.groups),
+            calendar=calendar,
+            period_end=period_end,
+            level=level,
+        )
+        report = report.model_copy(update={"compliance": section})
+    return report
