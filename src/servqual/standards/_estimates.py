@@ -113,24 +113,41 @@ class Groups:
         return sid if self.n_by == 1 else f"{sid} / {g % self.n_by}"
 
 
+def _sorted_by_group(
+    values: npt.NDArray[np.float64], codes: npt.NDArray[np.intp]
+) -> npt.NDArray[np.float64]:
+    """``values`` sorted by group code, then value (one sort)."""
+    if values.size and bool(np.all(values == np.floor(values))) and values.min() >= 0:
+        # whole days: sort one int64 key (no argsort, no gather)
+        span = int(values.max()) + 1
+        key = np.sort(codes.astype(np.int64) * span + values.astype(np.int64))
+        return (key % span).astype(np.float64)
+    return values[np.lexsort((values, codes))]
+
+
 def _quantile_estimates(
-    groups: Groups, values: npt.NDArray[np.float64], codes: npt.NDArray[np.intp], p: float
-) -> dict[int, Estimate]:
-    order = np.lexsort((values, codes))
+    groups: Groups, values: npt.NDArray[np.float64], codes: npt.NDArray[np.intp]
+) -> tuple[dict[int, Estimate], dict[int, Estimate]]:
+    """Median and 90th percentile of each group, with order-statistic intervals."""
+    ordered = _sorted_by_group(values, codes)
     counts = np.bincount(codes, minlength=groups.size).astype(np.int64)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-    est, low, high = grouped_quantile_ci(values[order], starts, counts, p, groups.level)
-    out: dict[int, Estimate] = {}
-    for g in np.flatnonzero(counts > 0).tolist():
-        out[g] = Estimate(
-            value=float(est[g]),
-            se=math.nan,
-            ci=Interval(
-                low=float(low[g]), high=float(high[g]), level=groups.level, method="order_statistic"
-            ),
-            n=int(counts[g]),
-            df=None,
-        )
+    out: tuple[dict[int, Estimate], dict[int, Estimate]] = ({}, {})
+    for j, p in enumerate((0.5, 0.9)):
+        est, low, high = grouped_quantile_ci(ordered, starts, counts, p, groups.level)
+        for g in np.flatnonzero(counts > 0).tolist():
+            out[j][g] = Estimate(
+                value=float(est[g]),
+                se=math.nan,
+                ci=Interval(
+                    low=float(low[g]),
+                    high=float(high[g]),
+                    level=groups.level,
+                    method="order_statistic",
+                ),
+                n=int(counts[g]),
+                df=None,
+            )
     return out
 
 
@@ -145,8 +162,7 @@ def time_compliance(
     decided = status <= LATE
     shares = groups.share(status == ON_TIME, decided)
     done = decided & ~np.isnan(taken)
-    med = _quantile_estimates(groups, taken[done], groups.code[done], 0.5)
-    p90 = _quantile_estimates(groups, taken[done], groups.code[done], 0.9)
+    med, p90 = _quantile_estimates(groups, taken[done], groups.code[done])
     out: dict[int, TimeCompliance] = {}
     for g in np.flatnonzero(tally[:, :3].sum(axis=1) > 0).tolist():
         std = standards[g // groups.n_by]

@@ -88,12 +88,14 @@ def time_status(
     closed = ~done.missing & (done.seconds <= clock.end_abs)
     if active is None:
         active = np.ones(n, dtype=bool)
-    units = [None if s is None else s.unit for s in standards]
-    for kind in ("working_days", "days", "hours", "minutes"):
-        which = [i for i, u in enumerate(units) if u == kind]
-        if not which:
+    kinds = ("working_days", "days", "hours", "minutes")
+    # kind of each service's standard (-1: none), looked up per record
+    kind_of = np.array([-1 if s is None else kinds.index(s.unit) for s in standards], np.int8)
+    row_kind = kind_of[codes]
+    for k_index, kind in enumerate(kinds):
+        if k_index not in kind_of:
             continue
-        rows = np.flatnonzero(active & np.isin(codes, np.array(which, dtype=np.intp)))
+        rows = np.flatnonzero(active & (row_kind == k_index))
         limit = _per_row(
             codes[rows],
             [

@@ -66,7 +66,7 @@ def parse_timestamps(raw: npt.NDArray[Any], field: str, ids: npt.NDArray[Any]) -
     n = raw.shape[0]
     if raw.dtype.kind == "M":
         missing = np.isnat(raw)
-        seconds = raw.astype("datetime64[s]").astype(np.int64)
+        seconds = raw.astype("datetime64[s]", copy=False).view(np.int64)
         return Stamps(np.where(missing, 0, seconds), missing, np.zeros(n, dtype=bool))
     if raw.dtype.kind == "f" and bool(np.isnan(raw).all()):
         return Stamps(np.zeros(n, np.int64), np.ones(n, bool), np.zeros(n, bool))

@@ -44,8 +44,8 @@ def _period_end(value: Any, records: ServiceRecords, calendar: WorkCalendar) -> 
     if value is None:
         return _latest(records)
     if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
+        try:  # a date alone means the end of that day, as a date object does
+            value = (dt.date if len(value.strip()) == 10 else dt.datetime).fromisoformat(value)
         except ValueError:
             raise ParameterError(f"period_end {value!r} is not an ISO date or timestamp") from None
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
@@ -129,7 +129,8 @@ def compliance(
     calendar : WorkCalendar, optional
         Working days and time zone (default: Saturday and Sunday off, no holidays).
     period_end : datetime, date or ISO str, optional
-        The moment the records were taken (a date: the end of that day). Open records
+        The moment the records were taken (a date, or ISO text of a date alone: the end
+        of that day). Open records
         are judged as of then, and completions after it count as open. Default: the
         latest timestamp in the records.
     by : str, optional
