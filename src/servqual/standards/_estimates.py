@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -48,13 +49,18 @@ class Groups:
         self.notes: list[str] = []
 
     def share(
-        self, hit: npt.NDArray[np.bool_], decided: npt.NDArray[np.bool_]
+        self,
+        x: npt.NDArray[np.int64],
+        n: npt.NDArray[np.int64],
+        masks: Callable[[], tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]],
     ) -> dict[int, Estimate]:
-        """Share of ``hit`` among ``decided`` rows of each group that has any."""
-        n = np.bincount(self.code[decided], minlength=self.size)
+        """Share ``x / n`` of each group with ``n > 0``: Wilson, or on the records' design.
+
+        ``masks()`` gives the rows' ``(hit, decided)`` masks, needed only with a design.
+        """
         if self.records.has_design:
+            hit, decided = masks()
             return self._design_share(hit, decided, n)
-        x = np.bincount(self.code[decided & hit], minlength=self.size)
         ok = np.flatnonzero(n > 0)
         low, high = proportion_interval(x[ok], n[ok], level=self.level, method="wilson")
         out: dict[int, Estimate] = {}
@@ -159,9 +165,12 @@ def time_compliance(
 ) -> dict[int, TimeCompliance]:
     """One :class:`TimeCompliance` per group whose service has the standard and records."""
     tally = np.bincount(groups.code * 4 + status, minlength=groups.size * 4).reshape(-1, 4)
-    decided = status <= LATE
-    shares = groups.share(status == ON_TIME, decided)
-    done = decided & ~np.isnan(taken)
+    shares = groups.share(
+        tally[:, ON_TIME],
+        tally[:, ON_TIME] + tally[:, LATE],
+        lambda: (status == ON_TIME, status <= LATE),
+    )
+    done = ~np.isnan(taken)  # completed within the period: on time or late
     med, p90 = _quantile_estimates(groups, taken[done], groups.code[done])
     out: dict[int, TimeCompliance] = {}
     for g in np.flatnonzero(tally[:, :3].sum(axis=1) > 0).tolist():
@@ -194,16 +203,14 @@ def fee_estimates(
         ]
     )
     pub = published[groups.code // groups.n_by]
-    known = ~np.isnan(fee) & ~np.isnan(pub)
-    exact = known & (fee == pub)
-    over = known & (fee > pub)
-    under = known & (fee < pub)
+    # 0 exact, 1 over, 2 under, 3 not recorded (or no published fee); NaN compares False
+    kind = np.where(fee == pub, 0, np.where(fee > pub, 1, np.where(fee < pub, 2, 3)))
     size = groups.size
-    n_fee = np.bincount(groups.code[known], minlength=size)
-    n_over = np.bincount(groups.code[over], minlength=size)
-    n_under = np.bincount(groups.code[under], minlength=size)
-    amount = np.bincount(groups.code[over], weights=(fee - pub)[over], minlength=size)
-    shares = groups.share(exact, known)
+    tally = np.bincount(groups.code * 4 + kind, minlength=size * 4).reshape(-1, 4)
+    n_fee = tally[:, :3].sum(axis=1)
+    n_over, n_under = tally[:, 1], tally[:, 2]
+    amount = np.bincount(groups.code, weights=np.where(kind == 1, fee - pub, 0.0), minlength=size)
+    shares = groups.share(tally[:, 0], n_fee, lambda: (kind == 0, kind < 3))
     return [
         {
             "fee": None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import zoneinfo
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -95,7 +96,9 @@ def time_status(
     for k_index, kind in enumerate(kinds):
         if k_index not in kind_of:
             continue
-        rows = np.flatnonzero(active & (row_kind == k_index))
+        mask = active & (row_kind == k_index)
+        # every record of one kind (the usual case): a slice, no gather of every column
+        rows: Any = slice(None) if mask.all() else np.flatnonzero(mask)
         limit = _per_row(
             codes[rows],
             [
@@ -112,7 +115,7 @@ def time_status(
 
 def _day_status(
     kind: str,
-    rows: Int64Array,
+    rows: Any,
     start: Stamps,
     done: Stamps,
     closed: npt.NDArray[np.bool_],
@@ -141,7 +144,7 @@ def _day_status(
 
 def _clock_status(
     kind: str,
-    rows: Int64Array,
+    rows: Any,
     start: Stamps,
     done: Stamps,
     closed: npt.NDArray[np.bool_],

@@ -47,17 +47,26 @@ def _unique_ids(ids: npt.NDArray[Any]) -> None:
 def _service_codes(
     values: npt.NDArray[Any], ids: npt.NDArray[Any], catalog: ServiceCatalog
 ) -> npt.NDArray[np.intp]:
-    miss = missing_mask(values)
-    text = values.astype(object)
-    text[miss] = ""
-    codes, uniq = factorize(text)
-    labels = [str(u.item() if hasattr(u, "item") else u) for u in uniq]
-    known = {sid: j for j, sid in enumerate(catalog.ids)}
-    table = np.array([known.get(label, -1) for label in labels], dtype=np.intp)
-    out = table[codes]
+    if values.dtype.kind == "U" and len(catalog):
+        # numpy text: one binary search among the few catalog ids per record, in C
+        order = np.argsort(np.array(catalog.ids))
+        sorted_ids = np.array(catalog.ids)[order]
+        pos = np.minimum(np.searchsorted(sorted_ids, values), len(sorted_ids) - 1)
+        out = np.where(sorted_ids[pos] == values, order[pos], -1).astype(np.intp)
+        labels_of = values
+    else:
+        miss = missing_mask(values)
+        text = values.astype(object) if miss.any() else values
+        if miss.any():
+            text[miss] = ""
+        codes, uniq = factorize(text)
+        labels = [str(u.item() if hasattr(u, "item") else u) for u in uniq]
+        known = {sid: j for j, sid in enumerate(catalog.ids)}
+        out = np.array([known.get(label, -1) for label in labels], dtype=np.intp)[codes]
+        labels_of = np.asarray(labels, dtype=object)[codes]
     bad = np.flatnonzero(out < 0)
     if bad.size:
-        names = sorted({labels[c] for c in codes[bad[:100]]})
+        names = sorted({str(v) for v in labels_of[bad[:100]].tolist()})
         raise _fail(
             bad,
             ids,

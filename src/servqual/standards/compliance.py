@@ -33,10 +33,10 @@ Key = str | tuple[str, str]
 
 def _latest(records: ServiceRecords) -> int:
     stamps = [records.received, records.completed, records.complaint_at, records.complaint_resolved]
-    tops = [
-        int(s.seconds[~s.missing].max()) for s in stamps if s is not None and (~s.missing).any()
-    ]
-    return max(tops)
+    low = np.iinfo(np.int64).min
+    return max(
+        int(np.max(s.seconds, where=~s.missing, initial=low)) for s in stamps if s is not None
+    )
 
 
 def _period_end(value: Any, records: ServiceRecords, calendar: WorkCalendar) -> int:
