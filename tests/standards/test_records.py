@@ -182,10 +182,6 @@ def test_aware_records_need_a_time_zone() -> None:
 
 def test_compliance_argument_errors() -> None:
     recs = sq.ServiceRecords.from_frame(cols(), CAT)
-    with pytest.raises(
-        sq.errors.ServqualTypeError, match=r"records must be servqual.ServiceRecords, got dict"
-    ):
-        sq.compliance(cols(), CAT)  # type: ignore[arg-type]
     with pytest.raises(DataFormatError, match=r"no column 'unit'; columns: \[\]"):
         sq.compliance(recs, CAT, by="unit")
     with pytest.raises(sq.errors.ParameterError, match=r"level must be in \(0, 1\), got 95"):
@@ -218,3 +214,32 @@ def test_frame_feeds_stratified_sampling() -> None:
     # proportional allocation of 40 over the frame's services (largest remainder)
     alloc = sq.sample_size.allocate(n_frame, 40).sizes
     assert counts == dict(alloc)
+
+
+def test_compliance_reads_frames_and_dicts_directly() -> None:
+    data = cols()
+    direct = sq.compliance(sq.ServiceRecords.from_frame(data, CAT), CAT)
+    rows = [dict(zip(data, r, strict=True)) for r in zip(*data.values(), strict=True)]
+    for other in (data, pd.DataFrame(data), rows):
+        res = sq.compliance(other, CAT)  # type: ignore[arg-type]
+        assert res["ktp"].model_dump_json() == direct["ktp"].model_dump_json()
+    end = sq.compliance(data, CAT, period_end=np.datetime64("2026-03-10T00:00"))  # type: ignore[arg-type]
+    assert end["ktp"].n_on_time == 1  # only 'a' (done 03-09) is complete by then
+    with pytest.raises(
+        sq.errors.ServqualTypeError, match=r"records must be servqual.ServiceRecords"
+    ):
+        sq.compliance(42, CAT)  # type: ignore[arg-type]
+
+
+def test_frame_of_aware_records_uses_local_days() -> None:
+    recs = sq.ServiceRecords.from_frame(
+        cols(
+            received_at=["2026-03-06T20:00Z", "2026-03-06T10:00Z", "2026-03-07T10:00Z"],
+            completed_at=[None] * 3,
+        ),
+        CAT,
+    )
+    day = (dt.date(2026, 3, 7), dt.date(2026, 3, 7))
+    assert recs.frame(period=day)["record_id"].tolist() == ["c"]  # UTC days
+    # 20:00Z on the 6th is 03:00 on the 7th in Jakarta
+    assert recs.frame(period=day, timezone="Asia/Jakarta")["record_id"].tolist() == ["a", "c"]

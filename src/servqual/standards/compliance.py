@@ -11,6 +11,7 @@ percentile (:mod:`servqual.stats.order_statistics`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -43,6 +44,8 @@ def _period_end(value: Any, records: ServiceRecords, calendar: WorkCalendar) -> 
     """The period's end as seconds on the records' clock (UTC when aware, else wall clock)."""
     if value is None:
         return _latest(records)
+    if isinstance(value, np.datetime64):
+        value = value.astype("datetime64[us]").astype(dt.datetime)
     if isinstance(value, str):
         try:  # a date alone means the end of that day, as a date object does
             value = (dt.date if len(value.strip()) == 10 else dt.datetime).fromisoformat(value)
@@ -89,13 +92,27 @@ def _codes(records: ServiceRecords, catalog: ServiceCatalog) -> npt.NDArray[np.i
     return codes
 
 
-def _check(records: Any, catalog: Any, calendar: Any, by: Any, level: Any) -> WorkCalendar:
-    if not isinstance(records, ServiceRecords):
-        raise ServqualTypeError(
-            f"records must be servqual.ServiceRecords, got {type(records).__name__}"
-        )
+def as_records(records: Any, catalog: Any) -> ServiceRecords:
+    """``records`` as :class:`ServiceRecords`: a frame or mappings are read with the defaults."""
     if not isinstance(catalog, ServiceCatalog):
         raise ServqualTypeError(f"catalog must be a ServiceCatalog, got {type(catalog).__name__}")
+    if isinstance(records, ServiceRecords):
+        return records
+    if (
+        isinstance(records, Mapping)
+        or hasattr(records, "columns")
+        or hasattr(records, "column_names")
+    ):
+        return ServiceRecords.from_frame(records, catalog)
+    if isinstance(records, (list, tuple)) and all(isinstance(r, Mapping) for r in records):
+        return ServiceRecords.from_records(records, catalog)
+    raise ServqualTypeError(
+        "records must be servqual.ServiceRecords (or a dataframe or list of dicts with the "
+        f"default column names), got {type(records).__name__}"
+    )
+
+
+def _check(records: Any, catalog: Any, calendar: Any, by: Any, level: Any) -> WorkCalendar:
     if calendar is None:
         calendar = WorkCalendar()
     if not isinstance(calendar, WorkCalendar):
@@ -122,7 +139,9 @@ def compliance(
     Parameters
     ----------
     records : ServiceRecords
-        The applications of the period (or a sample of them with design columns).
+        The applications of the period (or a sample of them with design columns). A
+        dataframe, a mapping of columns or a list of dicts with the default column names
+        is read with :meth:`ServiceRecords.from_frame` / :meth:`~ServiceRecords.from_records`.
     catalog : ServiceCatalog
         The standards: ``completion_time``, ``fee`` and ``complaint_time`` of each
         service (a service without one gets ``None`` for that part).
@@ -180,6 +199,7 @@ def compliance(
     >>> round(ktp.on_time.value, 3), round(ktp.on_time.ci.low, 3), ktp.on_time.ci.method
     (0.744, 0.69, 'wilson')
     """
+    records = as_records(records, catalog)
     cal = _check(records, catalog, calendar, by, level)
     end = _period_end(period_end, records, cal)
     early = np.flatnonzero(records.received.seconds > end)

@@ -302,7 +302,9 @@ class ServiceRecords:
 
         return concat_records(parts)
 
-    def frame(self, period: tuple[dt.date, dt.date] | None = None) -> dict[str, npt.NDArray[Any]]:
+    def frame(
+        self, period: tuple[dt.date, dt.date] | None = None, *, timezone: str | None = None
+    ) -> dict[str, npt.NDArray[Any]]:
         """The people served in a period, as a sampling frame for the satisfaction survey.
 
         Parameters
@@ -310,6 +312,9 @@ class ServiceRecords:
         period : (date, date), optional
             First and last day of receipt, both included (local days); all records
             without it.
+        timezone : str, optional
+            The office's time zone, to place timestamps with a UTC offset on local days
+            (without it, UTC days).
 
         Returns
         -------
@@ -334,6 +339,11 @@ class ServiceRecords:
             first = to_seconds(dt.datetime.combine(start, dt.time()))[0]
             stop = to_seconds(dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))[0]
             sec = self.received.seconds
+            if self.aware and timezone is not None:
+                from servqual.standards._kernel import local_seconds
+                from servqual.standards.calendar import WorkCalendar
+
+                sec = local_seconds(sec, True, WorkCalendar(timezone=timezone).zone())
             rows = (sec >= first) & (sec < stop)
         out: dict[str, npt.NDArray[Any]] = {
             "record_id": self.record_ids[rows],
