@@ -178,3 +178,68 @@ def test_all_pending_warns() -> None:
         res = run("working_days", 3, rec, done, sq.WorkCalendar(), dt.datetime(2026, 3, 3, 9))
     assert res["ktp"].on_time is None
     assert res["ktp"].n_pending == 1
+
+
+def slow_taken(cal: sq.WorkCalendar, unit: str, rec: dt.datetime, done: dt.datetime) -> float:
+    """Time taken in the standard's unit, the obvious way (working days: smallest k on time)."""
+    if unit == "hours":
+        return (done - rec).total_seconds() / 3600
+    if unit == "days":
+        return float((done.date() - rec.date()).days)
+    k = 0
+    while True:
+        due = rec.date()
+        while not cal.is_working_day(due):
+            due -= dt.timedelta(days=1)
+        left = k
+        while left:
+            due += dt.timedelta(days=1)
+            left -= cal.is_working_day(due)
+        if done.date() <= due:
+            return float(k)
+        k += 1
+
+
+@given(scenario())
+def test_median_time_matches_the_slow_rule(case: tuple[Any, ...]) -> None:
+    unit, k, rec, done, cal, end = case
+    times = [
+        slow_taken(cal, unit, r, d)
+        for r, d in zip(rec, done, strict=True)
+        if d is not None and d <= end
+    ]
+    res = run(unit, k, rec, done, cal, end)["ktp"]
+    if not times:
+        assert res.median_time is None
+        return
+    assert res.median_time is not None
+    assert res.median_time.value == pytest.approx(float(np.quantile(times, 0.5)), abs=1e-9)
+    assert res.median_time.n == len(times)
+
+
+@given(
+    st.lists(
+        st.one_of(st.none(), st.integers(0, 4).map(lambda i: 25_000 * i)), min_size=1, max_size=30
+    )
+)
+def test_fee_tally_matches_a_loop(fees: list[int | None]) -> None:
+    cat = catalog(fee=50_000)
+    t = ("2026-03-06T10:00", "2026-03-06T12:00")
+    recs = sq.ServiceRecords.from_records(
+        [
+            {"record_id": i, "service": "ktp", "received_at": t[0], "completed_at": t[1], "fee": f}
+            for i, f in enumerate(fees)
+        ],
+        cat,
+    )
+    res = sq.compliance(recs, cat)["ktp"]
+    known = [f for f in fees if f is not None]
+    assert res.n_fee == len(known)
+    assert res.n_overcharged == sum(f > 50_000 for f in known)
+    assert res.n_undercharged == sum(f < 50_000 for f in known)
+    assert res.overcharged_amount == sum(f - 50_000 for f in known if f > 50_000)
+    if known:
+        assert res.fee_exact is not None
+        assert res.fee_exact.value == sum(f == 50_000 for f in known) / len(known)
+    else:
+        assert res.fee_exact is None

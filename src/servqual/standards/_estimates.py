@@ -22,8 +22,8 @@ from servqual.models.service import CompletionTime, ServiceCatalog
 from servqual.standards._kernel import LATE, ON_TIME, PENDING
 from servqual.standards.records import ServiceRecords
 from servqual.standards.results import TimeCompliance
+from servqual.stats.binomial_share import binomial_shares
 from servqual.stats.order_statistics import grouped_quantile_ci
-from servqual.stats.proportion import proportion_interval
 
 __all__ = ["Groups", "fee_estimates", "time_compliance"]
 
@@ -62,13 +62,12 @@ class Groups:
             hit, decided = masks()
             return self._design_share(hit, decided, n)
         ok = np.flatnonzero(n > 0)
-        low, high = proportion_interval(x[ok], n[ok], level=self.level, method="wilson")
+        p, se, low, high = binomial_shares(x[ok], n[ok], self.level)
         out: dict[int, Estimate] = {}
         for j, g in enumerate(ok.tolist()):
-            p = x[g] / n[g]
             out[g] = Estimate(
-                value=float(p),
-                se=math.sqrt(p * (1.0 - p) / n[g]),
+                value=float(p[j]),
+                se=float(se[j]),
                 ci=Interval(
                     low=float(low[j]), high=float(high[j]), level=self.level, method="wilson"
                 ),
