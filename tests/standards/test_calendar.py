@@ -77,3 +77,32 @@ def test_bad_calendars(kwargs: dict[str, object], match: str) -> None:
 def test_calendar_round_trips_json() -> None:
     cal = sq.data.demo_calendar()
     assert sq.WorkCalendar.model_validate_json(cal.model_dump_json()) == cal
+
+
+@given(
+    st.integers(1_640_995_200, 1_830_297_600),
+    st.sampled_from(
+        [
+            "Asia/Jakarta",
+            "Asia/Makassar",
+            "Europe/Berlin",
+            "America/New_York",
+            "Australia/Lord_Howe",
+        ]
+    ),
+)
+def test_local_seconds_match_zoneinfo_one_by_one(utc_seconds: int, zone: str) -> None:
+    # the kernel looks the offset up once per distinct hour; zoneinfo converts each instant
+    from zoneinfo import ZoneInfo
+
+    from servqual.standards._kernel import local_seconds
+
+    # 2026-10-03T15:45Z: Lord Howe moved from +10:30 to +11:00 at 15:30Z
+    lord_howe = int(dt.datetime(2026, 10, 3, 15, 45, tzinfo=dt.timezone.utc).timestamp())
+    seconds = np.array(
+        [utc_seconds, utc_seconds + 1800, utc_seconds + 7 * 86_400, lord_howe], np.int64
+    )
+    got = local_seconds(seconds, True, ZoneInfo(zone))
+    for s, g in zip(seconds.tolist(), got.tolist(), strict=True):
+        local = dt.datetime.fromtimestamp(s, tz=ZoneInfo(zone)).replace(tzinfo=None)
+        assert g == int((local - dt.datetime(1970, 1, 1)).total_seconds())

@@ -40,16 +40,19 @@ def local_seconds(seconds: Int64Array, aware: bool, zone: zoneinfo.ZoneInfo | No
             "WorkCalendar(timezone='Asia/Jakarta') for example, to tell on which local day "
             "each falls"
         )
-    # offsets change only at whole hours in practice: one look-up per distinct hour
-    hours, inverse = np.unique(seconds // 3600, return_inverse=True)
+    # offsets change only at quarter hours of UTC (Lord Howe: 15:30): one look-up per
+    # distinct quarter hour, not per record
+    quarters, inverse = np.unique(seconds // 900, return_inverse=True)
     offsets = np.array(
-        [
-            int(dt.datetime.fromtimestamp(int(h) * 3600, tz=zone).utcoffset().total_seconds())  # type: ignore[union-attr]
-            for h in hours.tolist()
-        ],
+        [_offset(int(q) * 900, zone) for q in quarters.tolist()],
         dtype=np.int64,
     )
     return seconds + offsets[inverse.reshape(-1)]
+
+
+def _offset(utc_seconds: int, zone: zoneinfo.ZoneInfo) -> int:
+    offset = dt.datetime.fromtimestamp(utc_seconds, tz=zone).utcoffset()
+    return 0 if offset is None else int(offset.total_seconds())
 
 
 class Clock:
