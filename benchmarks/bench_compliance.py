@@ -81,10 +81,12 @@ def with_servqual(cols: dict[str, Any], cat: sq.ServiceCatalog, cal: sq.WorkCale
     return sq.compliance(records, cat, calendar=cal)
 
 
-def with_pandas(cols: dict[str, Any], holidays: list[str]) -> Any:
+def with_pandas(cols: dict[str, Any], holidays: list[str], *, categorical: bool = False) -> Any:
     import pandas as pd
 
     df = pd.DataFrame(cols)
+    if categorical:  # the faster pandas idiom: service as a category, not Python strings
+        df["service"] = pd.Categorical(cols["service"])
     std = df["service"].map(dict(zip(SERVICES, STANDARD_DAYS, strict=True)))
     end = max(df["received_at"].max(), df["completed_at"].max())
     rec_day = df["received_at"].values.astype("datetime64[D]")
@@ -104,7 +106,7 @@ def with_pandas(cols: dict[str, Any], holidays: list[str]) -> Any:
     df["taken"] = np.where(is_open, np.nan, taken)
     df["exact"] = df["fee"] == 0.0
     df["over"] = np.maximum(df["fee"] - 0.0, 0.0)
-    g = df.groupby("service")
+    g = df.groupby("service", observed=True)
     counts = g["status"].value_counts().unstack(fill_value=0)
     table = pd.DataFrame(
         {
@@ -126,19 +128,24 @@ def run(n: int = 10_000_000, repeats: int = 3) -> float:
     cal = sq.WorkCalendar(holidays=[np.datetime64(h).astype(object) for h in holidays])
     mine = with_servqual(cols, cat, cal)
     theirs = with_pandas(cols, holidays)
+    same = with_pandas(cols, holidays, categorical=True)
+    assert (same.values == theirs.values).all()
     for sid in SERVICES:  # the same numbers both ways
         assert mine[sid].n_on_time == theirs.loc[sid, "on_time"]
         assert mine[sid].n_late == theirs.loc[sid, "late"]
         assert mine[sid].median_time.value == theirs.loc[sid, "median"]
     t_pd = best_of(lambda: with_pandas(cols, holidays), repeats)
+    t_cat = best_of(lambda: with_pandas(cols, holidays, categorical=True), repeats)
     t_sq = best_of(lambda: with_servqual(cols, cat, cal), repeats)
     print(f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")
     print(f"{n:,} records, 3 services, working-day standard with holidays; min of {repeats}")
     ktp = mine["KTP-el"]
     print(f"KTP-el on time {ktp.on_time.value:.4f} (n {ktp.on_time.n:,}), pending {ktp.n_pending}")
-    print(f"pandas (busday_count + groupby)      {t_pd * 1e3:8.1f} ms")
+    print(f"pandas (busday_count + groupby)          {t_pd * 1e3:9.1f} ms")
+    print(f"pandas, service as a category            {t_cat * 1e3:9.1f} ms")
     print(
-        f"ServiceRecords.from_frame + compliance {t_sq * 1e3:8.1f} ms   ratio {t_sq / t_pd:5.2f}x"
+        f"ServiceRecords.from_frame + compliance   {t_sq * 1e3:9.1f} ms   ratio "
+        f"{t_sq / t_pd:5.2f}x (vs the category idiom {t_sq / t_cat:5.2f}x)"
     )
     return t_sq / t_pd
 
