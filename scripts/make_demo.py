@@ -172,17 +172,33 @@ def build_csv() -> bytes:
     return "".join(",".join(row) + "\n" for row in build_rows()).encode("utf-8")
 
 
+def build_files() -> dict[Path, bytes]:
+    """Every bundled demo file: the survey, and the catalog and records of the same office."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import demo_records  # the generator of the service records, next to this script
+
+    rng = Uniforms(demo_records.SEED)
+    return {
+        OUT: build_csv(),
+        OUT.with_name("demo_catalog.json"): demo_records.catalog_json(),
+        OUT.with_name("demo_records.csv"): demo_records.records_csv(rng.draw),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    data = build_csv()
+    files = build_files()
     if "--check" in args:
-        same = OUT.exists() and OUT.read_bytes() == data
-        print(f"{OUT.name}: {'up to date' if same else 'DIFFERS from the generator'}")
-        return 0 if same else 1
+        stale = [p.name for p, data in files.items() if not p.exists() or p.read_bytes() != data]
+        for path in files:
+            state = "DIFFERS from the generator" if path.name in stale else "up to date"
+            print(f"{path.name}: {state}")
+        return 1 if stale else 0
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_bytes(data)
-    respondents = data.count(b"\n") - 1
-    print(f"wrote {OUT.name}: {respondents} respondents")
+    for path, data in files.items():
+        path.write_bytes(data)
+        lines = data.count(b"\n")
+        print(f"wrote {path.name}: {lines} lines")
     return 0
 
 

@@ -63,6 +63,16 @@ from servqual.report import (
 )
 from servqual.responses import Responses
 from servqual.sampling import Sample
+from servqual.standards import (
+    ServiceCompliance,
+    ServiceRecords,
+    TimeCompliance,
+    WorkCalendar,
+    compliance,
+    compliance_compare,
+    read_catalog,
+    write_catalog,
+)
 from servqual.streaming import SKMAccumulator
 
 __version__ = "0.1.0.dev0"
@@ -97,13 +107,19 @@ __all__ = [
     "Scale",
     "Service",
     "ServiceCatalog",
+    "ServiceCompliance",
+    "ServiceRecords",
     "ServiceStandard",
     "ServperfResult",
     "ServqualResult",
+    "TimeCompliance",
+    "WorkCalendar",
     "__version__",
     "ces",
     "ces_compare",
     "compare",
+    "compliance",
+    "compliance_compare",
     "cronbach_alpha",
     "csat",
     "csat_compare",
@@ -126,6 +142,7 @@ __all__ = [
     "poststratify",
     "proportion_ci",
     "rake",
+    "read_catalog",
     "read_csv",
     "read_export",
     "render_html",
@@ -141,4 +158,5 @@ __all__ = [
     "servqual_gaps",
     "skm_index",
     "skm_report",
+    "write_catalog",
 ]

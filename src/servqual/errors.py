@@ -16,6 +16,8 @@ Exception tree::
     │   ├── DataFormatError                 CSV / frame layout: missing column, ragged row
     │   │   └── ExportMappingError          an export's question header or answer label
     │   │                                   that maps to no item or answer of the instrument
+    │   ├── RecordError                     service records breaking a rule: unknown service,
+    │   │                                   completed before received, duplicate record id
     │   └── ParameterError                  an argument outside its allowed set or range
     ├── EstimationError (ValueError)        the data cannot support the requested figure
     │   ├── InsufficientDataError           n too small for an interval, empty domain
@@ -41,6 +43,7 @@ __all__ = [
     "ItemError",
     "ModelValidationError",
     "ParameterError",
+    "RecordError",
     "RespondentError",
     "ScaleError",
     "ServqualError",
@@ -100,6 +103,10 @@ class ExportMappingError(DataFormatError):
     def __init__(self, message: str, unmapped: dict[str, dict[str, list[int]]] | None = None):
         super().__init__(message)
         self.unmapped: dict[str, dict[str, list[int]]] = unmapped or {}
+
+
+class RecordError(ValidationError):
+    """Service records that break a rule; the message lists the offending record ids."""
 
 
 class ParameterError(ValidationError):

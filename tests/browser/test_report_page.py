@@ -157,6 +157,21 @@ def test_prints_to_a4_and_screenshot(demo: tuple[dict[str, Any], Any], tmp_path:
         Path(target).write_bytes(shot.read_bytes())
 
 
+def test_compliance_table_equals_the_json_report(demo: tuple[dict[str, Any], Any]) -> None:
+    """The demo's compliance table: one scoped row per service, on-time share as in the JSON."""
+    report, browser = demo
+    rows = browser.evaluate(
+        "[...document.querySelectorAll('table[data-table=compliance] tbody tr')].map(r => "
+        "[r.querySelector('th[scope=row]').textContent, "
+        "Number(r.querySelectorAll('td')[2].dataset.value)])"
+    )
+    want = [
+        [r["compliance"]["service"], 100 * r["compliance"]["completion"]["on_time"]["value"]]
+        for r in report["compliance"]["rows"]
+    ]
+    assert rows == want
+
+
 def test_paper_questionnaire_prints_on_one_a4_sheet(
     demo: tuple[dict[str, Any], Any], tmp_path: Path
 ) -> None:

@@ -51,8 +51,9 @@ def test_fourteen_components_in_two_groups() -> None:
     s = sq.ServiceStandard
     assert len(s.DELIVERY) == 6
     assert len(s.MANAGEMENT) == 8
-    assert set(s.DELIVERY) | set(s.MANAGEMENT) == set(s.model_fields)
-    assert set(s.NAMES_ID) == set(s.model_fields)
+    # plus DETAILS: complaint_time, the machine-readable part of "complaints"
+    assert set(s.DELIVERY) | set(s.MANAGEMENT) | set(s.DETAILS) == set(s.model_fields)
+    assert set(s.NAMES_ID) == set(s.DELIVERY) | set(s.MANAGEMENT)
 
 
 def test_groups_and_missing() -> None:
@@ -147,7 +148,7 @@ def test_json_schema() -> None:
     schema = sq.ServiceCatalog.model_json_schema()
     assert {"Service", "ServiceStandard", "CompletionTime", "Fee"} <= set(schema["$defs"])
     std = schema["$defs"]["ServiceStandard"]
-    assert len(std["properties"]) == 14
+    assert len(std["properties"]) == 14 + len(sq.ServiceStandard.DETAILS)
     assert std["additionalProperties"] is False
     unit = schema["$defs"]["CompletionTime"]["properties"]["unit"]
     assert unit["enum"] == ["minutes", "hours", "days", "working_days"]

@@ -105,15 +105,15 @@ class _Extra(FrozenModel):
 
 
 class _ReportWithMore(Report):
-    compliance: _Extra | None = None
+    staffing: _Extra | None = None
 
 
 def test_unknown_sections_render_generically(report: Report) -> None:
     share = sq.mean_ci([0.0, 1.0, 1.0, 1.0])
-    extended = _ReportWithMore(**dict(report), compliance=_Extra(met=12, share=share))
+    extended = _ReportWithMore(**dict(report), staffing=_Extra(met=12, share=share))
     page = sq.render_html(extended)
-    section = page.split('<section class="extra-section" data-field="compliance">')[1]
-    assert "<h2>Compliance</h2>" in section
+    section = page.split('<section class="extra-section" data-field="staffing">')[1]
+    assert "<h2>Staffing</h2>" in section
     assert re.search(r'<th scope="row">met</th><td>12</td>', section)
     assert f"{share.value:.2f} ({share.ci.low:.2f}–{share.ci.high:.2f})" in section
 

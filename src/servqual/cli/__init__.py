@@ -34,7 +34,7 @@ __all__ = ["build_parser", "main"]
 def build_parser() -> argparse.ArgumentParser:
     """The ``servqual`` argument parser with every subcommand registered."""
     from servqual import __version__
-    from servqual.cli import form_cmd, report_cmd, sampling_cmd, schema_cmd
+    from servqual.cli import compliance_cmd, form_cmd, report_cmd, sampling_cmd, schema_cmd
 
     parser: argparse.ArgumentParser = OneLineParser(
         prog="servqual",
@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     sampling_cmd.register(subparsers)
     form_cmd.register(subparsers)
     schema_cmd.register(subparsers)
+    compliance_cmd.register(subparsers)
     return parser
 
 

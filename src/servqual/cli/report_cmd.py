@@ -132,6 +132,12 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     out.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     out.add_argument(
+        "--records",
+        metavar="FILE.csv",
+        help="service records: adds compliance with the standards per service",
+    )
+    out.add_argument("--catalog", metavar="FILE", help="service standards for --records")
+    out.add_argument(
         "--plot",
         metavar="FILE.png",
         help=(
@@ -153,12 +159,17 @@ def run(args: argparse.Namespace) -> int:
         raise ParameterError("give a survey file FILE.csv, or --demo for the bundled survey")
     path = demo_path() if args.demo else Path(args.file)
     inputs = {"input file": path}
+    if args.records:
+        inputs["records file"] = Path(args.records)
+    if args.catalog:
+        inputs["catalog file"] = Path(args.catalog)
     output = _cli.not_an_input(args.output, "-o", inputs) if args.output else None
     if output is not None:
         inputs["output file"] = output
     plot = _plot_path(args.plot, inputs) if args.plot else None
+    compliance = _compliance_inputs(args, args.demo)  # its errors name its own files
     try:
-        report = _build(args, path, DEMO if args.demo else None)
+        report = _build(args, path, DEMO if args.demo else None, compliance)
     except (ValidationError, EstimationError) as exc:
         raise _in_file(exc, path) from None
     except csv.Error as exc:  # e.g. a field over the csv module's size limit
@@ -173,7 +184,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _build(args: argparse.Namespace, path: Path, demo: dict[str, str | int] | None) -> Report:
+def _build(
+    args: argparse.Namespace,
+    path: Path,
+    demo: dict[str, str | int] | None,
+    compliance: dict[str, Any],
+) -> Report:
     from servqual import instruments
     from servqual.report import skm_report
 
@@ -216,7 +232,24 @@ def _build(args: argparse.Namespace, path: Path, demo: dict[str, str | int] | No
         target_n=args.target or meta.get("target_n"),
         population=args.population,
         min_group_size=args.min_group_size,
+        **compliance,
     )
+
+
+def _compliance_inputs(args: argparse.Namespace, demo: bool) -> dict[str, Any]:
+    """Records, catalog and calendar for the compliance section (the demo's with --demo)."""
+    from servqual import data
+    from servqual.standards.catalog_io import read_catalog
+    from servqual.standards.records import ServiceRecords
+
+    if args.records is None and not demo:
+        return {}
+    if args.records is None:
+        return {"records": data.load_demo_records(), "calendar": data.demo_calendar()}
+    if not args.catalog:
+        raise ParameterError("--records needs the service standards: --catalog FILE")
+    catalog = read_catalog(args.catalog)
+    return {"records": ServiceRecords.read_csv(args.records, catalog), "catalog": catalog}
 
 
 def _read(

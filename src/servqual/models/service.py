@@ -143,6 +143,9 @@ class ServiceStandard(FrozenModel):
         (*jaminan keamanan dan keselamatan pelayanan*).
     performance_evaluation : str, optional
         Staff performance evaluation (*evaluasi kinerja pelaksana*).
+    complaint_time : CompletionTime, optional
+        Maximum time to resolve a complaint, counted from when it was filed (the
+        machine-readable part of ``complaints``; used by :func:`servqual.compliance`).
 
     Examples
     --------
@@ -176,6 +179,8 @@ class ServiceStandard(FrozenModel):
         "security_guarantee",
         "performance_evaluation",
     )
+    DETAILS: ClassVar[tuple[str, ...]] = ("complaint_time",)
+    """Machine-readable details of a component (``complaint_time`` of ``complaints``)."""
     NAMES_ID: ClassVar[dict[str, str]] = {
         "requirements": "Persyaratan",
         "procedure": "Sistem, mekanisme, dan prosedur",
@@ -207,6 +212,7 @@ class ServiceStandard(FrozenModel):
     service_guarantee: str | None = None
     security_guarantee: str | None = None
     performance_evaluation: str | None = None
+    complaint_time: CompletionTime | None = None
 
     def missing(self) -> tuple[str, ...]:
         """Components not given (``None`` or empty), delivery first, in standard order."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import warnings
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from servqual.errors import DegenerateDataWarning, ServqualTypeError
 from servqual.indices.ipa import IPAResult
@@ -11,10 +13,16 @@ from servqual.indices.skm import skm_index
 from servqual.indices.skm_result import SKMResult, WeightsMode
 from servqual.models.results import Estimate, Interval
 from servqual.report._facts import note_tuple
+from servqual.report.compliance_section import compliance_section, skm_pairs
 from servqual.report.ipa_section import ipa_section
 from servqual.report.model import IndexSection, Report
 from servqual.report.suppression import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
 from servqual.responses import Responses
+
+if TYPE_CHECKING:
+    from servqual.models.service import ServiceCatalog
+    from servqual.standards.calendar import WorkCalendar
+    from servqual.standards.records import ServiceRecords
 
 __all__ = ["skm_report"]
 
@@ -32,6 +40,10 @@ def skm_report(
     population: int | None = None,
     notes: str | Sequence[str] = (),
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    records: ServiceRecords | None = None,
+    catalog: ServiceCatalog | None = None,
+    calendar: WorkCalendar | None = None,
+    period_end: dt.datetime | dt.date | str | None = None,
 ) -> Report:
     """Compute the SKM index (overall and, with ``by=``, per group) and wrap it in a report.
 
@@ -62,6 +74,11 @@ def skm_report(
         figures, and further figures are withheld so that none of those can be derived
         from the total and the other groups; 0 turns this off (the method note says so).
         See :mod:`servqual.report.suppression`.
+    records, catalog, calendar, period_end : optional
+        The office's service records and standards: adds a compliance section (see
+        :func:`servqual.compliance`), each service next to the SKM index of the ``by``
+        group with its id (not when that group's index is withheld). ``catalog``
+        defaults to the records' own.
 
     Returns
     -------
@@ -139,9 +156,19 @@ def skm_report(
     _rewarn(caught, report)
     report = _with_element_intervals(report, responses, by, level)
     ipa = ipa_section(responses, level=level)  # needs importance columns imp_<item id>
-    if ipa is None or _too_small(ipa, min_group_size):
-        return report
-    return report.model_copy(update={"ipa": ipa})
+    if ipa is not None and not _too_small(ipa, min_group_size):
+        report = report.model_copy(update={"ipa": ipa})
+    if records is not None:
+        section = compliance_section(
+            records,
+            catalog or records.catalog,
+            skm=skm_pairs(report.groups),
+            calendar=calendar,
+            period_end=period_end,
+            level=level,
+        )
+        report = report.model_copy(update={"compliance": section})
+    return report
 
 
 def _too_small(ipa: IPAResult, m: int) -> bool:

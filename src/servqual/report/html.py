@@ -23,6 +23,12 @@ from servqual._escape import one_line
 from servqual.indices.grades import thresholds
 from servqual.report._labels import Language, check_language, fmt, fmt_level, word
 from servqual.report._svg import Bar, IPAText, bar_chart, ipa_chart
+from servqual.report.compliance_section import (
+    ComplianceSection,
+    compliance_html_table,
+    compliance_note,
+    compliance_title,
+)
 from servqual.report.ipa_section import _header as _ipa_header
 from servqual.report.ipa_section import _notes as _ipa_notes
 from servqual.report.ipa_section import _rows as _ipa_rows
@@ -46,7 +52,7 @@ e = html.escape
 
 _KNOWN = frozenset(
     {"title", "unit", "period", "instrument", "instrument_name", "overall", "by", "groups",
-     "method", "notes", "ipa"}
+     "method", "notes", "ipa", "compliance"}
 )  # fmt: skip
 _WORDS = {
     "elements_chart": ("Converted value per element, over the grade bands", "Nilai konversi per unsur, dengan pita mutu"),  # noqa: E501
@@ -170,6 +176,8 @@ def _body(report: Report, language: Language) -> str:
             out += _groups_chart(report, language)
     if report.ipa is not None:
         out += _ipa_section(report, language)
+    if report.compliance is not None:
+        out += _compliance_section(report.compliance, language)
     out += _extra_sections(report, language)
     note = method_note(report.method, language=language)
     out.append(f'<p class="note"><em>{e(word("method", language))}:</em> {e(note)}</p>')
@@ -321,6 +329,14 @@ def _ipa_section(report: Report, language: Language) -> list[str]:
     out += _table(heading, _ipa_header(language), rows, values, "ipa")
     out += [f"<p>{e(n)}</p>" for n in _ipa_notes(ipa, language, _html_label)]
     out.append("</section>")
+    return out
+
+
+def _compliance_section(section: ComplianceSection, language: Language) -> list[str]:
+    """Compliance with the service standards: a table in the report's style, and its note."""
+    out = ['<section class="compliance-section">', f"<h2>{e(compliance_title(language))}</h2>"]
+    out += compliance_html_table(section, language=language)
+    out += [f'<p class="note">{e(compliance_note(section, language))}</p>', "</section>"]
     return out
 
 

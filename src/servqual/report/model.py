@@ -22,6 +22,7 @@ from servqual.report._facts import (
     stratum_populations,
     total_population,
 )
+from servqual.report.compliance_section import ComplianceSection
 from servqual.report.suppression import (
     DEFAULT_MIN_GROUP_SIZE,
     Suppression,
@@ -218,6 +219,9 @@ class Report(FrozenModel):
     ipa : IPAResult, optional
         Importance–performance analysis of the elements, when the data carries
         importance answers (see :func:`servqual.report.ipa_section.ipa_section`).
+    compliance : ComplianceSection, optional
+        Compliance with the service standards from the office's service records, per
+        service next to its SKM index (see :mod:`servqual.report.compliance_section`).
 
     Examples
     --------
@@ -231,7 +235,7 @@ class Report(FrozenModel):
     >>> [(s.group, s.grade, s.population) for s in report.groups]
     [('Akta Kelahiran', 'A', 1560), ('KTP-el', 'C', 4210), ('Kartu Keluarga', 'B', 2850)]
     >>> sorted(sq.Report.model_json_schema()["properties"])[:4]
-    ['by', 'groups', 'instrument', 'instrument_name']
+    ['by', 'compliance', 'groups', 'instrument']
     """
 
     title: str | None = None
@@ -245,6 +249,7 @@ class Report(FrozenModel):
     method: MethodNote
     notes: tuple[str, ...] = ()
     ipa: IPAResult | None = None
+    compliance: ComplianceSection | None = None
 
     @property
     def level(self) -> float:

@@ -27,6 +27,7 @@ from servqual.report._labels import (
     word,
 )
 from servqual.report._method_note import method_note
+from servqual.report.compliance_section import compliance_markdown_lines, compliance_text_lines
 from servqual.report.ipa_section import ipa_markdown_lines, ipa_text_lines
 from servqual.report.model import ElementRow, IndexSection, Report
 
@@ -251,6 +252,8 @@ def render_text(report: Report, *, language: Language = "en") -> str:
             out += [f"  {i}. {item}" for i, item in enumerate(sec.weakest, 1)]
     if report.ipa is not None:
         out += ["", *ipa_text_lines(report.ipa, language=language)]
+    if report.compliance is not None:
+        out += ["", *compliance_text_lines(report.compliance, language=language)]
     out += ["", f"{word('method', language)}: {method_note(report.method, language=language)}"]
     out += [f"{word('notes', language)}: {plain_text(note)}" for note in report.notes]
     return "\n".join(out) + "\n"
@@ -312,6 +315,8 @@ def render_markdown(report: Report, *, language: Language = "en") -> str:
             out += ["", _weakest(sec.weakest, language)]
     if report.ipa is not None:
         out += ["", *ipa_markdown_lines(report.ipa, language=language)]
+    if report.compliance is not None:
+        out += ["", *compliance_markdown_lines(report.compliance, language=language)]
     out += ["", f"*{word('method', language)}:* {method_note(report.method, language=language)}"]
     out += [f"\n*{word('notes', language)}:* {markdown_text(note)}" for note in report.notes]
     return "\n".join(out) + "\n"
