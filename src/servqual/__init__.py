@@ -47,7 +47,13 @@ from servqual.models import (
     ServiceCatalog,
     ServiceStandard,
 )
-from servqual.reliability import ItemTotal, cronbach_alpha, item_total_correlations
+from servqual.reliability import (
+    ItemTotal,
+    ReliabilityTable,
+    cronbach_alpha,
+    item_total_correlations,
+    reliability_table,
+)
 from servqual.report import (
     Report,
     plot_ipa,
@@ -83,6 +89,7 @@ __all__ = [
     "Item",
     "ItemTotal",
     "NPSResult",
+    "ReliabilityTable",
     "ReplicateDesign",
     "Report",
     "Response",
@@ -123,6 +130,7 @@ __all__ = [
     "proportion_ci",
     "rake",
     "read_csv",
+    "reliability_table",
     "render_html",
     "render_json",
     "render_markdown",
