@@ -49,12 +49,6 @@ def matrix(data: Responses | npt.ArrayLike) -> tuple[FloatArray, tuple[str, ...]
             f"data must be a Responses or a 2-D array (respondents × items), got shape "
             f"{values.shape}"
         )
-    if not np.isfinite(values[~np.isnan(values)]).all():
-        row, col = np.argwhere(np.isinf(values))[0]
-        raise ServqualTypeError(
-            f"answer to item 'V{col + 1}' in row {row} is {values[row, col]}: answers must be "
-            "finite numbers (None or NaN for missing)"
-        )
     return values, tuple(f"V{j + 1}" for j in range(values.shape[1]))
 
 
@@ -96,6 +90,12 @@ def moments(x: FloatArray, ids: tuple[str, ...], missing: MissingRule) -> ItemMo
         raise InsufficientDataError(
             f"items {ids[a]!r} and {ids[b]!r} were answered together by {int(m.pairs[a, b])} "
             "row(s); a covariance needs at least 2"
+        )
+    if not np.isfinite(m.cov).all():  # an infinite answer (checked here: no extra pass)
+        row, col = np.argwhere(np.isinf(x))[0]
+        raise ServqualTypeError(
+            f"answer to item {ids[col]!r} in row {row} is {x[row, col]}: answers must be "
+            "finite numbers (None or NaN for missing)"
         )
     variances = np.diagonal(m.cov)
     if (variances <= 0).any():

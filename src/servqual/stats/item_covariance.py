@@ -30,8 +30,8 @@ __all__ = ["ItemMoments", "MissingRule", "item_moments"]
 FloatArray = npt.NDArray[np.float64]
 MissingRule = Literal["listwise", "pairwise"]
 
-_BLOCK = 1 << 15
-"""Rows per block: 32768 × k float64 keeps the temporaries small for any k."""
+_BLOCK = 1 << 13
+"""Rows per block: 8192 × k float64 temporaries stay in cache for k up to ~30."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,9 @@ class ItemMoments:
 def item_moments(x: FloatArray, missing: MissingRule) -> ItemMoments:
     """Covariances of the columns of ``x`` (NaN = missing) under a missing-data rule.
 
+    One pass over blocks of rows; a block without a missing answer takes the dense path
+    (one matrix product), a block with some takes the masked one.
+
     Examples
     --------
     >>> import numpy as np
@@ -73,55 +76,73 @@ def item_moments(x: FloatArray, missing: MissingRule) -> ItemMoments:
     >>> round(float(item_moments(x, "listwise").cov[0, 0]), 4)  # complete rows 1, 3, 4
     2.3333
     """
-    missing_any = bool(np.isnan(x).any())
-    if missing == "listwise" and missing_any:
-        x = x[~np.isnan(x).any(axis=1)]
-    n, k = x.shape
-    shift = _centre(x)
-    if missing == "listwise" or not missing_any:
-        cross = np.zeros((k, k))
-        sums = np.zeros(k)
-        for start in range(0, n, _BLOCK):  # blocks of rows, not a loop over rows
+    k = x.shape[1]
+    shift = _centre(x, missing)
+    acc = _Sums(k)
+    with np.errstate(invalid="ignore", over="ignore"):  # an infinite answer: caller reports
+        for start in range(0, x.shape[0], _BLOCK):  # blocks of rows, not a loop over rows
             block = x[start : start + _BLOCK] - shift
-            cross += block.T @ block
-            sums += block.sum(axis=0)
-        cov = (cross - np.outer(sums, sums) / n) / (n - 1) if n > 1 else np.full((k, k), np.nan)
-        full = np.full((k, k), float(n))
-        sd = np.sqrt(np.diagonal(cov))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            corr = cov / np.outer(sd, sd)
-        return ItemMoments(cov, full, np.full(k, float(n)), n, corr)
-    return _pairwise(x, shift)
+            present = ~np.isnan(block)
+            if present.all():
+                acc.dense(block)
+            elif missing == "listwise":
+                acc.dense(block[present.all(axis=1)])
+            else:
+                acc.masked(block, present)
+    return acc.finish(missing)
 
 
-def _pairwise(x: FloatArray, shift: FloatArray) -> ItemMoments:
-    n, k = x.shape
-    pairs = np.zeros((k, k))
-    sums = np.zeros((k, k))  # sums[a, b] = Σ x_a over rows that answered a and b
-    cross = np.zeros((k, k))
-    squares = np.zeros((k, k))  # squares[a, b] = Σ x_a² over rows that answered a and b
-    for start in range(0, n, _BLOCK):
-        block = x[start : start + _BLOCK] - shift
-        present = ~np.isnan(block)
-        mask = present.astype(np.float64)
+class _Sums:
+    """Running sums of one pass: counts, sums, cross products (see the module docstring)."""
+
+    def __init__(self, k: int) -> None:
+        self.rows = 0
+        self.pairs = np.zeros((k, k))
+        self.sums = np.zeros((k, k))  # sums[a, b] = Σ x_a over rows that answered a and b
+        self.cross = np.zeros((k, k))
+        self.squares = np.zeros((k, k))  # squares[a, b] = Σ x_a² over rows answering a, b
+
+    def dense(self, block: FloatArray) -> None:
+        self.rows += block.shape[0]
+        self.pairs += block.shape[0]
+        self.sums += block.sum(axis=0)[:, None]
+        self.squares += np.einsum("ij,ij->j", block, block)[:, None]
+        self.cross += block.T @ block
+
+    def masked(self, block: FloatArray, present: npt.NDArray[np.bool_]) -> None:
+        # Sums over "rows that answered a and b" = sums over all rows (0 for a missing
+        # answer) minus what the rows missing b contribute; only rows with a gap take part
+        # in the correction products, so a few missing answers cost little.
+        rows = block.shape[0]
+        self.rows += rows
         values = np.where(present, block, 0.0)
-        pairs += mask.T @ mask
-        sums += values.T @ mask
-        cross += values.T @ values
-        squares += (values * values).T @ mask
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cov = (cross - sums * sums.T / pairs) / (pairs - 1.0)
-        var_in_pair = (squares - sums * sums / pairs) / (pairs - 1.0)  # var of a, rows of (a, b)
-        corr = cov / np.sqrt(var_in_pair * var_in_pair.T)
-    cov[pairs < 2] = np.nan
-    corr[pairs < 2] = np.nan
-    return ItemMoments(cov, pairs, np.diagonal(pairs).copy(), n, corr)
+        self.cross += values.T @ values
+        gaps = ~present.all(axis=1)
+        v = values[gaps]
+        lost = (~present[gaps]).astype(np.float64)  # 1 where b is missing
+        missing_per_item = lost.sum(axis=0)
+        self.pairs += rows - missing_per_item[:, None] - missing_per_item[None, :] + lost.T @ lost
+        self.sums += values.sum(axis=0)[:, None] - v.T @ lost
+        self.squares += np.einsum("ij,ij->j", values, values)[:, None] - np.square(v).T @ lost
+
+    def finish(self, missing: MissingRule) -> ItemMoments:
+        p = self.pairs
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cov = (self.cross - self.sums * self.sums.T / p) / (p - 1.0)
+            var_in_pair = (self.squares - self.sums * self.sums / p) / (p - 1.0)
+            corr = cov / np.sqrt(var_in_pair * var_in_pair.T)
+        cov[p < 2] = np.nan
+        corr[p < 2] = np.nan
+        rows = int(p[0, 0]) if missing == "listwise" else self.rows
+        return ItemMoments(cov, p, np.diagonal(p).copy(), rows, corr)
 
 
-def _centre(x: FloatArray) -> FloatArray:
+def _centre(x: FloatArray, missing: MissingRule) -> FloatArray:
     """A rough centre of each column (mean of the first answered rows) for the shift."""
     head = x[: min(x.shape[0], 4096)]
+    if missing == "listwise":  # the same centre whatever incomplete rows are added
+        head = head[~np.isnan(head).any(axis=1)]
     with np.errstate(invalid="ignore"):
         counts = (~np.isnan(head)).sum(axis=0)
         centre = np.where(counts > 0, np.nansum(head, axis=0) / np.maximum(counts, 1), 0.0)
-    return np.asarray(centre, dtype=np.float64)
+    return np.asarray(np.where(np.isfinite(centre), centre, 0.0), dtype=np.float64)
