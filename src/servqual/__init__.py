@@ -5,7 +5,7 @@
 3.25
 """
 
-from servqual import data, errors, instruments, sample_size, sampling
+from servqual import data, errors, instruments, sample_size, sampling, screening
 from servqual.csv_io import read_csv
 from servqual.design import (
     Comparison,
@@ -67,6 +67,7 @@ from servqual.report import (
 )
 from servqual.responses import Responses
 from servqual.sampling import Sample
+from servqual.screening import Screening, screen
 from servqual.streaming import SKMAccumulator
 
 __version__ = "0.1.0.dev0"
@@ -99,6 +100,7 @@ __all__ = [
     "SKMResult",
     "Sample",
     "Scale",
+    "Screening",
     "Service",
     "ServiceCatalog",
     "ServiceStandard",
@@ -138,6 +140,8 @@ __all__ = [
     "rescale_0_100",
     "sample_size",
     "sampling",
+    "screen",
+    "screening",
     "servperf",
     "servperf_compare",
     "servqual_compare",

@@ -363,6 +363,51 @@ class Responses:
         """
         return self._with(self.design.rake(margins, max_iter=max_iter, tol=tol))
 
+    def drop(self, ids: Iterable[Any]) -> Responses:
+        """The same survey without the respondents whose ids are given.
+
+        Use it to exclude respondents flagged by :func:`servqual.screen` explicitly;
+        ids are matched by their text (``5`` and ``"5"`` are the same id). The design
+        columns (weights, strata, clusters, fpc) of the remaining respondents are kept;
+        a post-stratification or raking is not carried over — calibrate again.
+
+        Raises
+        ------
+        servqual.errors.RespondentError
+            An id that is not a respondent of this survey, or no respondent left.
+
+        Examples
+        --------
+        >>> import servqual as sq
+        >>> frame = {f"U{j}": [4, 3, 3, 2] for j in range(1, 10)}
+        >>> r = sq.Responses.from_frame(frame, sq.instruments.SKM_2017)
+        >>> r.drop([0, 3]).respondent_ids.tolist()
+        [1, 2]
+        """
+        from servqual.errors import RespondentError
+
+        wanted = np.asarray([str(v) for v in ids], dtype=str)
+        have = np.asarray([str(v) for v in self.respondent_ids.tolist()], dtype=str)
+        unknown = wanted[~np.isin(wanted, have)]
+        if unknown.size:
+            raise RespondentError(
+                f"respondent id {unknown[0]!r} is not in this survey ({unknown.size} unknown id(s))"
+            )
+        keep = ~np.isin(have, wanted)
+        if not keep.any():
+            raise RespondentError(f"dropping {wanted.size} id(s) leaves no respondent")
+        d = self.design
+        columns = {c: d.column(c)[keep] for c in d.columns}
+        ids_kept = columns.pop(ID_COLUMN)
+        names = {
+            "weights": d.weights_column,
+            "strata": d.strata_column,
+            "clusters": d.clusters_column,
+            "fpc": d.fpc_column,
+        }
+        parts = Parts(self.codes[keep], ids_kept, columns, names, lambda i: f"row {i}")
+        return Responses._from_parts(self.instrument, parts, d.arrays.lonely_psu)
+
     def _with(self, design: Design) -> Responses:
         return Responses(self.instrument, design, self.codes, self.respondent_ids)
 
