@@ -5,6 +5,7 @@
 :meth:`servqual.Responses.drop` and re-run the index. See ``docs/screening.md``.
 """
 
+from servqual.screening.demo import demo_survey
 from servqual.screening.models import (
     Duplicates,
     InterviewerEffect,
@@ -17,7 +18,6 @@ from servqual.screening.models import (
     StraightLining,
     Timing,
 )
-from servqual.screening.demo import demo_survey
 from servqual.screening.screen import screen
 
 __all__ = [
