@@ -391,7 +391,8 @@ class Responses:
         unknown = wanted[~np.isin(wanted, have)]
         if unknown.size:
             raise RespondentError(
-                f"respondent id {unknown[0]!r} is not in this survey ({unknown.size} unknown id(s))"
+                f"respondent id {str(unknown[0])!r} is not in this survey "
+                f"({unknown.size} unknown id(s))"
             )
         keep = ~np.isin(have, wanted)
         if not keep.any():

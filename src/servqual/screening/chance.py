@@ -19,38 +19,67 @@ such a model allows.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["pattern_probabilities"]
+__all__ = ["ChanceModel", "fit", "pattern_probabilities", "repeat_probabilities"]
 
 FloatArray = npt.NDArray[np.float64]
 CodeArray = npt.NDArray[np.int8]
 
 _CLASSES = 6
-_ITERATIONS = 200
-_TOL = 1e-8
+_ITERATIONS = 100
+_TOL = 1e-7
 _PSEUDO = 0.05
+
+
+@dataclass(frozen=True)
+class ChanceModel:
+    """A fitted latent-class model of answer patterns (see the module docstring)."""
+
+    levels: int
+    probs: FloatArray  # P(pattern) of each fitted pattern
+    resp: FloatArray  # (d, C) class responsibilities of each fitted pattern
+    class_counts: FloatArray  # (C,) respondents per class
+    item_counts: FloatArray  # (C, k, levels + 1) answers per class, item and category
+
+    def probability(self, patterns: CodeArray) -> FloatArray:
+        """P(pattern) of any patterns under the fitted model."""
+        cat = np.where(patterns < 0, self.levels, patterns).astype(np.intp)
+        log_p = np.log(self.class_counts / self.class_counts.sum())[None, :] + _log_lik(
+            cat, self._log_theta()
+        )
+        return _logsumexp(log_p)
+
+    def without_repeats(self, patterns: CodeArray, counts: npt.NDArray[np.intp]) -> FloatArray:
+        """P(pattern) with ``c − 1`` of the pattern's own ``c`` copies taken out.
+
+        A pattern given ``c`` times pulls the fitted model towards itself (EM can spend a
+        class on one repeated form), so each fitted pattern's probability is recomputed
+        from the class counts without its extra copies (its own responsibilities, one
+        step, no refit): a copied form is judged by the other respondents.
+        """
+        cat = np.where(patterns < 0, self.levels, patterns).astype(np.intp)
+        extra = np.maximum(counts.astype(np.float64) - 1.0, 0.0)[:, None] * self.resp
+        sizes = np.maximum(self.class_counts[None, :] - extra, 1e-300)  # (d, C)
+        log_p = np.log(sizes) - np.log(sizes.sum(axis=1, keepdims=True))
+        total = np.log(sizes + _PSEUDO * (self.levels + 1))
+        for j in range(cat.shape[1]):  # k items
+            own = self.item_counts[:, j, :][:, cat[:, j]].T - extra  # (d, C)
+            log_p += np.log(np.maximum(own, 0.0) + _PSEUDO) - total
+        return np.where(extra.sum(axis=1) > 0, _logsumexp(log_p), self.probs)
+
+    def _log_theta(self) -> FloatArray:
+        theta = self.item_counts + _PSEUDO
+        return np.asarray(np.log(theta / theta.sum(axis=2, keepdims=True)), dtype=np.float64)
 
 
 def pattern_probabilities(
     patterns: CodeArray, counts: npt.NDArray[np.intp], levels: int
 ) -> FloatArray:
     """Model probability of each distinct pattern (codes ``0 … levels − 1``, ``−1`` missing).
-
-    Parameters
-    ----------
-    patterns : (d, k) int8 array
-        Distinct answer patterns.
-    counts : (d,) int array
-        How many respondents gave each pattern.
-    levels : int
-        Scale points; a missing answer is category ``levels``.
-
-    Returns
-    -------
-    (d,) float array
-        ``P(pattern)`` under the fitted latent-class model.
 
     Examples
     --------
@@ -60,23 +89,68 @@ def pattern_probabilities(
     >>> bool(probs[0] > probs[2]), bool(probs.sum() <= 1.0)
     (True, True)
     """
+    return fit(patterns, counts, levels).probs
+
+
+def repeat_probabilities(
+    patterns: CodeArray, counts: npt.NDArray[np.intp], levels: int
+) -> FloatArray:
+    """Probability of each pattern under the model without its extra copies.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = np.array([[0, 0], [1, 1], [0, 1]], dtype=np.int8)
+    >>> full = pattern_probabilities(p, np.array([9, 5, 1]), levels=2)
+    >>> alone = repeat_probabilities(p, np.array([9, 5, 1]), levels=2)
+    >>> bool(alone[0] < full[0]), bool(alone[2] == full[2])
+    (True, True)
+    """
+    return fit(patterns, counts, levels).without_repeats(patterns, counts)
+
+
+def fit(patterns: CodeArray, counts: npt.NDArray[np.intp], levels: int) -> ChanceModel:
+    """Fit the latent-class model by EM on distinct patterns weighted by their counts.
+
+    Parameters
+    ----------
+    patterns : (d, k) int8 array
+        Distinct answer patterns (codes ``0 … levels − 1``, ``−1`` missing).
+    counts : (d,) int array
+        How many respondents gave each pattern.
+    levels : int
+        Scale points; a missing answer is category ``levels``.
+    """
     cat = np.where(patterns < 0, levels, patterns).astype(np.intp)  # (d, k)
-    d = cat.shape[0]
     w = counts.astype(np.float64)
     resp = _initial(patterns, w)
-    log_p = np.zeros(d)
+    log_p = np.zeros(cat.shape[0])
     previous = -np.inf
     for _ in range(_ITERATIONS):  # EM iterations; each is vectorized over patterns
-        pi, log_theta = _m_step(cat, w, resp, levels + 1)
-        joint = np.log(pi)[None, :] + _log_lik(cat, log_theta)  # (d, C)
-        top = joint.max(axis=1, keepdims=True)
-        log_p = top[:, 0] + np.log(np.exp(joint - top).sum(axis=1))
+        counts_cjv = _m_step(cat, w, resp, levels + 1)
+        sizes = counts_cjv[:, 0, :].sum(axis=1)
+        theta = counts_cjv + _PSEUDO
+        log_theta = np.log(theta / theta.sum(axis=2, keepdims=True))
+        joint = np.log(np.maximum(sizes / w.sum(), 1e-300))[None, :] + _log_lik(cat, log_theta)
+        log_p = np.log(_logsumexp(joint))
         resp = np.exp(joint - log_p[:, None])
         loglik = float(w @ log_p)
         if loglik - previous < _TOL * max(1.0, abs(loglik)):
             break
         previous = loglik
-    return np.asarray(np.exp(log_p), dtype=np.float64)
+    item_counts = _m_step(cat, w, resp, levels + 1)
+    return ChanceModel(
+        levels=levels,
+        probs=np.exp(log_p),
+        resp=resp,
+        class_counts=item_counts[:, 0, :].sum(axis=1),
+        item_counts=item_counts,
+    )
+
+
+def _logsumexp(log_p: FloatArray) -> FloatArray:
+    top = log_p.max(axis=1, keepdims=True)
+    return np.asarray(np.exp(top[:, 0]) * np.exp(log_p - top).sum(axis=1), dtype=np.float64)
 
 
 def _initial(patterns: CodeArray, w: FloatArray) -> FloatArray:
@@ -93,16 +167,15 @@ def _initial(patterns: CodeArray, w: FloatArray) -> FloatArray:
 
 def _m_step(
     cat: npt.NDArray[np.intp], w: FloatArray, resp: FloatArray, categories: int
-) -> tuple[FloatArray, FloatArray]:
-    weighted = resp * w[:, None]  # (d, C)
-    pi = weighted.sum(axis=0) / w.sum()
-    k = cat.shape[1]
-    theta = np.full((_CLASSES, k, categories), _PSEUDO)
-    for j in range(k):  # k items: per item, all classes at once
-        for c in range(_CLASSES):
-            theta[c, j] += np.bincount(cat[:, j], weights=weighted[:, c], minlength=categories)
-    theta /= theta.sum(axis=2, keepdims=True)
-    return np.maximum(pi, 1e-300), np.log(theta)
+) -> FloatArray:
+    """Expected answers per class, item and category: one bincount over all of them."""
+    d, k = cat.shape
+    classes = resp.shape[1]
+    index = (np.arange(classes)[None, :, None] * k + np.arange(k)[None, None, :]) * categories
+    index = index + cat[:, None, :]  # (d, C, k)
+    weights = np.broadcast_to((resp * w[:, None])[:, :, None], (d, classes, k))
+    flat = np.bincount(index.ravel(), weights=weights.ravel(), minlength=classes * k * categories)
+    return flat.reshape(classes, k, categories)
 
 
 def _log_lik(cat: npt.NDArray[np.intp], log_theta: FloatArray) -> FloatArray:

@@ -14,7 +14,7 @@ import numpy.typing as npt
 from scipy import special
 
 from servqual.screening._input import Survey, plain_id
-from servqual.screening.chance import pattern_probabilities
+from servqual.screening.chance import fit
 from servqual.screening.models import Duplicates, Missingness, OutOfRange, StraightLining
 
 __all__ = [
@@ -105,25 +105,17 @@ class Chance:
         self.counts = counts
         self.patterns = codes[first]
         levels = s.instrument.scale.max - s.instrument.scale.min + 1
-        self.prob = pattern_probabilities(self.patterns, counts, levels)
+        model = fit(self.patterns, counts, levels)
+        self.prob = model.probs
+        self.repeat_prob = model.without_repeats(self.patterns, counts)
         straight = (self.patterns >= 0).all(axis=1) & (self.patterns == self.patterns[:, :1]).all(
             axis=1
         )
         self.straight = straight
         n = codes.shape[0]
         # every constant pattern, observed or not, under the model: Σ_c P(c, c, …, c)
-        self.straight_expected = n * _constant_pattern_mass(self, levels)
-
-
-def _constant_pattern_mass(chance: Chance, levels: int) -> float:
-    k = chance.patterns.shape[1]
-    constant = np.repeat(np.arange(levels, dtype=np.int8)[:, None], k, axis=1)
-    probs = pattern_probabilities(
-        np.vstack([chance.patterns, constant]),
-        np.concatenate([chance.counts, np.zeros(levels, dtype=np.intp)]),
-        levels,
-    )
-    return float(probs[-levels:].sum())
+        constant = np.repeat(np.arange(levels, dtype=np.int8)[:, None], codes.shape[1], axis=1)
+        self.straight_expected = n * float(model.probability(constant).sum())
 
 
 def duplicate_groups(
@@ -139,7 +131,7 @@ def duplicate_groups(
     repeated = chance.counts >= 2
     # Conditional on one copy, the other n − 1 respondents hold ≥ c − 1 copies by chance;
     # Bonferroni over the distinct patterns seen. Constant patterns are straight-lining.
-    p = special.bdtrc(chance.counts - 2, n - 1, chance.prob)
+    p = special.bdtrc(chance.counts - 2, n - 1, chance.repeat_prob)
     alpha = (1.0 - level) / len(chance.counts)
     beyond = repeated & (p < alpha) & ~chance.straight
     if beyond.any():

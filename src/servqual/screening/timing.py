@@ -66,6 +66,8 @@ def timing_flags(
     src = np.zeros(n, dtype=np.intp) if source is None else _codes(source)
     rows = np.flatnonzero(~np.isnan(t))
     order = rows[np.lexsort((t[rows], src[rows]))]  # by interviewer, then time
+    if order.size == 0:
+        return np.zeros(n, dtype=bool), []
     ts, ss = t[order], src[order]
     same = np.concatenate([[False], ss[1:] == ss[:-1]])
     gap = np.concatenate([[np.inf], np.diff(ts)])
