@@ -3,6 +3,8 @@ interviewer tests against scipy's Welch t test and statsmodels' Holm adjustment.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -44,7 +46,7 @@ def _slow_timing(t, src, min_s, window, size):
         rows = sorted(
             (i for i in range(n) if src[i] == s and not np.isnan(t[i])), key=lambda i: (t[i], i)
         )
-        for a, b in zip(rows, rows[1:]):
+        for a, b in itertools.pairwise(rows):
             if t[b] - t[a] < min_s:
                 speed[b] = True
         covered = [False] * len(rows)
@@ -53,7 +55,7 @@ def _slow_timing(t, src, min_s, window, size):
                 for j in range(i, i + size):
                     covered[j] = True
         run: list[int] = []
-        for j, c in enumerate(covered + [False]):
+        for j, c in enumerate([*covered, False]):
             if c:
                 run.append(rows[j])
             elif run:
@@ -84,7 +86,7 @@ def test_welch_against_scipy() -> None:
     rng = np.random.default_rng(2)
     groups = rng.integers(0, 4, 90)
     y = rng.normal(3, 0.5, 90) + 0.2 * groups
-    n, mean, mean_rest, se, p, df = _welch(y, groups, 4, np.ones(4, dtype=bool))
+    _, mean, mean_rest, se, p, df = _welch(y, groups, 4, np.ones(4, dtype=bool))
     for g in range(4):
         ref = stats.ttest_ind(y[groups == g], y[groups != g], equal_var=False)
         assert p[g] == pytest.approx(ref.pvalue, rel=1e-10)

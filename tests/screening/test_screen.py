@@ -82,7 +82,8 @@ def test_planted_interviewer_effect_is_flagged() -> None:
     assert effect.icc.ci.low > 0
     assert effect.p_value < 0.05
     row = next(r for r in effect.rows if r.interviewer == "E")
-    assert row.flagged and row.difference.ci.low > 0
+    assert row.flagged
+    assert row.difference.ci.low > 0
 
 
 def test_planted_mode_effect_is_flagged() -> None:
@@ -138,9 +139,12 @@ def test_demo_survey_clean_and_planted() -> None:
     clean = _screen_demo(planted=False)
     assert full.interviewer_effect.flagged == ("Eko",)
     assert clean.interviewer_effect.flagged == ()
-    assert full.mode_effect.flagged and not clean.mode_effect.flagged
-    assert len(full.duplicates) == 3 and clean.duplicates == ()
-    assert full.timing.bursts and not clean.timing.bursts
+    assert full.mode_effect.flagged
+    assert not clean.mode_effect.flagged
+    assert len(full.duplicates) == 3
+    assert clean.duplicates == ()
+    assert full.timing.bursts
+    assert not clean.timing.bursts
 
 
 def _screen_demo(*, planted: bool) -> sq.Screening:

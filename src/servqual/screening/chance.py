@@ -175,7 +175,7 @@ def _m_step(
     index = index + cat[:, None, :]  # (d, C, k)
     weights = np.broadcast_to((resp * w[:, None])[:, :, None], (d, classes, k))
     flat = np.bincount(index.ravel(), weights=weights.ravel(), minlength=classes * k * categories)
-    return flat.reshape(classes, k, categories)
+    return np.asarray(flat.reshape(classes, k, categories), dtype=np.float64)
 
 
 def _log_lik(cat: npt.NDArray[np.intp], log_theta: FloatArray) -> FloatArray:
