@@ -31,7 +31,7 @@ __all__ = ["build_parser", "main"]
 def build_parser() -> argparse.ArgumentParser:
     """The ``servqual`` argument parser with every subcommand registered."""
     from servqual import __version__
-    from servqual.cli import report_cmd, sampling_cmd
+    from servqual.cli import report_cmd, sampling_cmd, screen_cmd
 
     parser = argparse.ArgumentParser(
         prog="servqual",
@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     report_cmd.register(subparsers)
     sampling_cmd.register(subparsers)
+    screen_cmd.register(subparsers)
     return parser
 
 

@@ -10,6 +10,7 @@ from servqual.indices.skm_result import SKMResult, WeightsMode
 from servqual.report.ipa_section import ipa_section
 from servqual.report.model import Report
 from servqual.responses import Responses
+from servqual.screening.models import Screening
 
 __all__ = ["skm_report"]
 
@@ -26,6 +27,7 @@ def skm_report(
     target_n: int | None = None,
     population: int | None = None,
     notes: Sequence[str] = (),
+    screening: Screening | None = None,
 ) -> Report:
     """Compute the SKM index (overall and, with ``by=``, per group) and wrap it in a report.
 
@@ -50,6 +52,9 @@ def skm_report(
         when it has one.
     notes : sequence of str
         Free-form notes printed under the method.
+    screening : Screening, optional
+        A :func:`servqual.screen` result of the same responses, shown as the report's
+        data-quality section.
 
     Returns
     -------
@@ -111,4 +116,6 @@ def skm_report(
         notes=notes,
     )
     ipa = ipa_section(responses, level=level)  # needs importance columns imp_<item id>
-    return report if ipa is None else report.model_copy(update={"ipa": ipa})
+    if ipa is not None:
+        report = report.model_copy(update={"ipa": ipa})
+    return report if screening is None else report.model_copy(update={"screening": screening})

@@ -18,6 +18,7 @@ from servqual.indices.ipa import IPAResult
 from servqual.models._base import FrozenModel
 from servqual.models.instrument import Instrument
 from servqual.models.results import Estimate
+from servqual.screening.models import Screening
 
 if TYPE_CHECKING:
     from servqual.design.design import Design
@@ -177,6 +178,9 @@ class Report(FrozenModel):
     ipa : IPAResult, optional
         Importance–performance analysis of the elements, when the data carries
         importance answers (see :func:`servqual.report.ipa_section.ipa_section`).
+    screening : Screening, optional
+        Data-quality screening of the answers (:func:`servqual.screen`), rendered as its
+        own section (:mod:`servqual.report.screening_section`).
 
     Examples
     --------
@@ -204,6 +208,7 @@ class Report(FrozenModel):
     method: MethodNote
     notes: tuple[str, ...] = ()
     ipa: IPAResult | None = None
+    screening: Screening | None = None
 
     @property
     def level(self) -> float:

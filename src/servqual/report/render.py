@@ -17,6 +17,11 @@ from servqual.indices.grades import Regime, thresholds
 from servqual.report._labels import Language, check_language, fmt, fmt_int, label_text, word
 from servqual.report.ipa_section import ipa_html_lines, ipa_markdown_lines, ipa_text_lines
 from servqual.report.model import IndexSection, MethodNote, Report
+from servqual.report.screening_section import (
+    screening_html_lines,
+    screening_markdown_lines,
+    screening_text_lines,
+)
 
 __all__ = ["method_note", "render_html", "render_json", "render_markdown", "render_text"]
 
@@ -284,6 +289,8 @@ def render_text(report: Report, *, language: Language = "en") -> str:
         out += [f"  {i}. {item}" for i, item in enumerate(sec.weakest, 1)]
     if report.ipa is not None:
         out += ["", *ipa_text_lines(report.ipa, language=language)]
+    if report.screening is not None:
+        out += ["", *screening_text_lines(report.screening, language=language)]
     out += ["", f"{word('method', language)}: {method_note(report.method, language=language)}"]
     out += [f"{word('notes', language)}: {note}" for note in report.notes]
     return "\n".join(out) + "\n"
@@ -330,6 +337,8 @@ def render_markdown(report: Report, *, language: Language = "en") -> str:
         out += ["", _weakest(sec.weakest, language)]
     if report.ipa is not None:
         out += ["", *ipa_markdown_lines(report.ipa, language=language)]
+    if report.screening is not None:
+        out += ["", *screening_markdown_lines(report.screening, language=language)]
     out += ["", f"*{word('method', language)}:* {method_note(report.method, language=language)}"]
     out += [f"\n*{word('notes', language)}:* {note}" for note in report.notes]
     return "\n".join(out) + "\n"
@@ -380,6 +389,8 @@ def render_html(report: Report, *, language: Language = "en") -> str:
         out.append(f"<p>{e(_weakest(sec.weakest, language))}</p>")
     if report.ipa is not None:
         out += ipa_html_lines(report.ipa, language=language)
+    if report.screening is not None:
+        out += screening_html_lines(report.screening, language=language)
     note = method_note(report.method, language=language)
     out.append(f"<p><em>{e(word('method', language))}:</em> {e(note)}</p>")
     out += [f"<p><em>{e(word('notes', language))}:</em> {e(n)}</p>" for n in report.notes]
