@@ -204,3 +204,12 @@ def test_bootstrap_interval_is_seeded_and_covers_alpha() -> None:
         a.at_level(0.9)
     with pytest.raises(ParameterError, match="n_resamples must be an integer"):
         sq.cronbach_alpha(x, method="bootstrap", n_resamples=1)
+
+
+def test_heywood_case_warns_and_bounds_the_communality() -> None:
+    rng = np.random.default_rng(1755)
+    x = np.round(3 + rng.normal(size=(26, 1)) + rng.normal(size=(26, 3)))
+    with pytest.warns(sq.errors.DegenerateDataWarning, match="Heywood case"):
+        t = sq.reliability_table(x)
+    assert max(t.loadings) ** 2 == pytest.approx(0.995)
+    assert 0 < t.omega_total < 1

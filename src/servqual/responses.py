@@ -384,30 +384,9 @@ class Responses:
         >>> r.drop([0, 3]).respondent_ids.tolist()
         [1, 2]
         """
-        from servqual.errors import RespondentError
+        from servqual._subset import drop_respondents
 
-        wanted = np.asarray([str(v) for v in ids], dtype=str)
-        have = np.asarray([str(v) for v in self.respondent_ids.tolist()], dtype=str)
-        unknown = wanted[~np.isin(wanted, have)]
-        if unknown.size:
-            raise RespondentError(
-                f"respondent id {str(unknown[0])!r} is not in this survey "
-                f"({unknown.size} unknown id(s))"
-            )
-        keep = ~np.isin(have, wanted)
-        if not keep.any():
-            raise RespondentError(f"dropping {wanted.size} id(s) leaves no respondent")
-        d = self.design
-        columns = {c: d.column(c)[keep] for c in d.columns}
-        ids_kept = columns.pop(ID_COLUMN)
-        names = {
-            "weights": d.weights_column,
-            "strata": d.strata_column,
-            "clusters": d.clusters_column,
-            "fpc": d.fpc_column,
-        }
-        parts = Parts(self.codes[keep], ids_kept, columns, names, lambda i: f"row {i}")
-        return Responses._from_parts(self.instrument, parts, d.arrays.lonely_psu)
+        return drop_respondents(self, ids)
 
     def _with(self, design: Design) -> Responses:
         return Responses(self.instrument, design, self.codes, self.respondent_ids)

@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-from servqual.screening.interviewer import _welch, holm
+from servqual.screening.interviewer import holm
 from servqual.screening.patterns import _longest_runs
 from servqual.screening.timing import timing_flags
+from servqual.stats.welch import welch_vs_rest
 
 
 def _slow_runs(row: list[int]) -> int:
@@ -86,13 +87,13 @@ def test_welch_against_scipy() -> None:
     rng = np.random.default_rng(2)
     groups = rng.integers(0, 4, 90)
     y = rng.normal(3, 0.5, 90) + 0.2 * groups
-    _, mean, mean_rest, se, p, df = _welch(y, groups, 4, np.ones(4, dtype=bool))
+    _, mean, mean_rest, se, p, df = welch_vs_rest(y, groups, 4, np.ones(4, dtype=bool))
     for g in range(4):
         ref = stats.ttest_ind(y[groups == g], y[groups != g], equal_var=False)
         assert p[g] == pytest.approx(ref.pvalue, rel=1e-10)
         assert (mean[g] - mean_rest[g]) / se[g] == pytest.approx(ref.statistic, rel=1e-10)
         assert df[g] == pytest.approx(ref.df, rel=1e-10)
     # with group 3 out of the reference, group 0 is compared with groups 1 and 2 only
-    p2 = _welch(y, groups, 4, np.array([True, True, True, False]))[4]
+    p2 = welch_vs_rest(y, groups, 4, np.array([True, True, True, False]))[4]
     ref = stats.ttest_ind(y[groups == 0], y[(groups == 1) | (groups == 2)], equal_var=False)
     assert p2[0] == pytest.approx(ref.pvalue, rel=1e-10)

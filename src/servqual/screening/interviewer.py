@@ -18,13 +18,13 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 from servqual.errors import InsufficientDataError
 from servqual.models.results import Estimate, Interval
 from servqual.screening.models import InterviewerEffect, InterviewerRow
 from servqual.stats.icc import one_way_icc
 from servqual.stats.intervals import symmetric_interval
+from servqual.stats.welch import welch_vs_rest
 
 __all__ = ["holm", "interviewer_effect"]
 
@@ -94,38 +94,13 @@ def _stepwise(
     """Interviewers flagged one at a time, each left out of the reference afterwards."""
     out = np.zeros(g, dtype=bool)
     while (~out).sum() > 2:
-        p = _welch(y, groups, g, ~out)[4]
+        p = welch_vs_rest(y, groups, g, ~out)[4]
         p = np.where(out, np.inf, p)
         j = int(np.argmin(p))
         if not p[j] * (~out).sum() < alpha:
             break
         out[j] = True
     return out
-
-
-def _welch(
-    y: FloatArray, groups: npt.NDArray[np.intp], g: int, reference: npt.NDArray[np.bool_]
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Each group against the other reference groups: sums by bincount, one pass."""
-    n = np.bincount(groups, minlength=g).astype(np.float64)
-    d = y - y.mean()
-    s1 = np.bincount(groups, weights=d, minlength=g)
-    s2 = np.bincount(groups, weights=d * d, minlength=g)
-    own = reference.astype(np.float64)
-    n_rest = (n * own).sum() - n * own
-    s1_rest = (s1 * own).sum() - s1 * own
-    s2_rest = (s2 * own).sum() - s2 * own
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean, mean_rest = s1 / n, s1_rest / n_rest
-        var = (s2 - n * mean**2) / (n - 1.0)
-        var_rest = (s2_rest - n_rest * mean_rest**2) / (n_rest - 1.0)
-        a, b = var / n, var_rest / n_rest
-        se = np.sqrt(a + b)
-        df = (a + b) ** 2 / (a**2 / (n - 1.0) + b**2 / (n_rest - 1.0))
-        t = (mean - mean_rest) / se
-        p = np.where(se > 0, 2.0 * special.stdtr(df, -np.abs(t)), 1.0)
-    p = np.where(np.isnan(p), 1.0, p)  # one respondent: no variance, no evidence
-    return n, mean, mean_rest, se, p, df
 
 
 def _rows(
@@ -138,7 +113,7 @@ def _rows(
 ) -> tuple[list[InterviewerRow], FloatArray]:
     """One row per interviewer: the Welch comparison with the unflagged others."""
     g = names.size
-    n, mean, mean_rest, se, p, df = _welch(y, groups, g, reference)
+    n, mean, mean_rest, se, p, df = welch_vs_rest(y, groups, g, reference)
     rows = []
     for j in range(g):  # one model per interviewer
         finite = bool(np.isfinite(se[j]) and np.isfinite(df[j]))

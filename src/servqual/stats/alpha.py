@@ -14,10 +14,12 @@ Everything here takes the (k × k) covariance matrix ``C`` (and its correlation 
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import numpy.typing as npt
 
-from servqual.errors import ConvergenceError
+from servqual.errors import ConvergenceError, DegenerateDataWarning
 
 __all__ = [
     "alpha_from_cov",
@@ -29,6 +31,9 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
+
+_MAX_COMMUNALITY = 0.995
+"""Communalities stay at or below this (psych's lower bound of 0.005 on uniquenesses)."""
 
 
 def alpha_from_cov(cov: FloatArray) -> float:
@@ -78,6 +83,9 @@ def one_factor_minres(
     ``λ = u √v`` and the communalities to ``λ²``, until they stop changing. The fixed
     point minimises ``Σ_{a≠b} (r_ab − λ_a λ_b)²``, psych's ``fa(fm = "minres")``
     criterion. The sign is chosen so that the loadings sum to a positive number.
+    Communalities are kept at or below 0.995 (psych bounds uniquenesses at 0.005); when
+    one reaches the bound (a Heywood case) a
+    :class:`~servqual.errors.DegenerateDataWarning` says so.
 
     Raises
     ------
@@ -85,18 +93,29 @@ def one_factor_minres(
         If the communalities have not settled after ``max_iter`` steps.
     """
     r = corr.copy()
-    h2 = 1.0 - 1.0 / np.diagonal(np.linalg.inv(corr))  # squared multiple correlations
+    h2 = np.clip(1.0 - 1.0 / np.diagonal(np.linalg.inv(corr)), 0.0, _MAX_COMMUNALITY)
+    moved = np.inf
     for _ in range(max_iter):
         np.fill_diagonal(r, h2)
         values, vectors = np.linalg.eigh(r)
         lam: FloatArray = vectors[:, -1] * np.sqrt(max(float(values[-1]), 0.0))
-        new = lam**2
-        if float(np.max(np.abs(new - h2))) < tol:
-            return lam if float(lam.sum()) >= 0 else np.negative(lam)
+        new = np.clip(lam**2, 0.0, _MAX_COMMUNALITY)
+        moved = float(np.max(np.abs(new - h2)))
         h2 = new
+        if moved < tol:
+            if (h2 >= _MAX_COMMUNALITY).any():
+                warnings.warn(
+                    "one-factor model: a communality reached its bound "
+                    f"{_MAX_COMMUNALITY} (a Heywood case, as psych bounds uniquenesses at "
+                    "0.005); omega is computed at the bound",
+                    DegenerateDataWarning,
+                    stacklevel=3,
+                )
+            lam = np.sign(lam) * np.sqrt(h2)
+            return lam if float(lam.sum()) >= 0 else np.negative(lam)
     raise ConvergenceError(
         f"the one-factor model did not converge in {max_iter} iterations "
-        f"(communalities still moving by {float(np.max(np.abs(new - h2))):.3g})"
+        f"(communalities still moving by {moved:.3g})"
     )
 
 
