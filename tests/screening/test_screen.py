@@ -105,9 +105,10 @@ def test_planted_speeders_and_bursts_are_flagged() -> None:
 
 @pytest.mark.slow
 def test_clean_surveys_flag_within_the_stated_rate() -> None:
-    # 1 − level = 5% family-wise per check; with 150 seeds a rate above 10.3% would be
-    # 3 binomial standard errors above 5%.
-    seeds = range(150)
+    # 1 − level = 5% family-wise per check; with 100 seeds a rate above 11.5% would be
+    # 3 binomial standard errors above 5% (over 500 seeds: interviewer 6.2%, mode 5.0%,
+    # duplicates 0.8%, timing 0%).
+    seeds = range(100)
     hits = {"interviewer": 0, "mode": 0, "duplicates": 0, "timing": 0}
     for seed in seeds:
         s = _screen(_responses(*_survey(1000 + seed)))
@@ -116,9 +117,9 @@ def test_clean_surveys_flag_within_the_stated_rate() -> None:
         hits["duplicates"] += bool(s.duplicates)
         hits["timing"] += bool(s.timing.speeders or s.timing.bursts)
     rates = {k: v / len(seeds) for k, v in hits.items()}
-    assert rates["interviewer"] <= 0.103, rates
-    assert rates["mode"] <= 0.103, rates
-    assert rates["duplicates"] <= 0.103, rates
+    assert rates["interviewer"] <= 0.115, rates
+    assert rates["mode"] <= 0.115, rates
+    assert rates["duplicates"] <= 0.115, rates
     assert rates["timing"] == 0, rates  # gaps of 4-30 minutes: nothing is fast
 
 
