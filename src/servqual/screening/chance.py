@@ -122,23 +122,27 @@ def fit(patterns: CodeArray, counts: npt.NDArray[np.intp], levels: int) -> Chanc
         Scale points; a missing answer is category ``levels``.
     """
     cat = np.where(patterns < 0, levels, patterns).astype(np.intp)  # (d, k)
+    onehot = _one_hot(cat, levels + 1)
     w = counts.astype(np.float64)
     resp = _initial(patterns, w)
     log_p = np.zeros(cat.shape[0])
     previous = -np.inf
-    for _ in range(_ITERATIONS):  # EM iterations; each is vectorized over patterns
-        counts_cjv = _m_step(cat, w, resp, levels + 1)
+    for _ in range(_ITERATIONS):  # EM iterations; each is two matrix products
+        counts_cjv = _m_step(onehot, w, resp, levels + 1)
         sizes = counts_cjv[:, 0, :].sum(axis=1)
         theta = counts_cjv + _PSEUDO
         log_theta = np.log(theta / theta.sum(axis=2, keepdims=True))
-        joint = np.log(np.maximum(sizes / w.sum(), 1e-300))[None, :] + _log_lik(cat, log_theta)
+        joint = np.log(np.maximum(sizes / w.sum(), 1e-300))[None, :] + _products(
+            onehot, log_theta
+        )
         log_p = np.log(_logsumexp(joint))
         resp = np.exp(joint - log_p[:, None])
+        resp[resp < 1e-200] = 0.0  # subnormal numbers would slow every product down
         loglik = float(w @ log_p)
         if loglik - previous < _TOL * max(1.0, abs(loglik)):
             break
         previous = loglik
-    item_counts = _m_step(cat, w, resp, levels + 1)
+    item_counts = _m_step(onehot, w, resp, levels + 1)
     return ChanceModel(
         levels=levels,
         probs=np.exp(log_p),
@@ -165,17 +169,38 @@ def _initial(patterns: CodeArray, w: FloatArray) -> FloatArray:
     return np.asarray(resp / resp.sum(axis=1, keepdims=True), dtype=np.float64)
 
 
-def _m_step(
-    cat: npt.NDArray[np.intp], w: FloatArray, resp: FloatArray, categories: int
-) -> FloatArray:
-    """Expected answers per class, item and category: one bincount over all of them."""
+_BLOCK = 1 << 14
+"""Patterns per block of the one-hot products (16384 × k·(levels + 1) floats)."""
+
+
+def _one_hot(cat: npt.NDArray[np.intp], categories: int) -> npt.NDArray[np.bool_]:
+    """(d, k · categories) indicator of each pattern's answer to each item (one byte each)."""
     d, k = cat.shape
-    classes = resp.shape[1]
-    index = (np.arange(classes)[None, :, None] * k + np.arange(k)[None, None, :]) * categories
-    index = index + cat[:, None, :]  # (d, C, k)
-    weights = np.broadcast_to((resp * w[:, None])[:, :, None], (d, classes, k))
-    flat = np.bincount(index.ravel(), weights=weights.ravel(), minlength=classes * k * categories)
-    return np.asarray(flat.reshape(classes, k, categories), dtype=np.float64)
+    out = np.zeros((d, k * categories), dtype=bool)
+    out[np.arange(d)[:, None], np.arange(k)[None, :] * categories + cat] = True
+    return out
+
+
+def _m_step(
+    onehot: npt.NDArray[np.bool_], w: FloatArray, resp: FloatArray, categories: int
+) -> FloatArray:
+    """Expected answers per class, item and category: ``(resp · w)ᵀ · one-hot``, blocked."""
+    weighted = np.ascontiguousarray((resp * w[:, None]).T)  # (C, d): a BLAS-friendly layout
+    total = np.zeros((resp.shape[1], onehot.shape[1]))
+    for start in range(0, onehot.shape[0], _BLOCK):  # blocks of patterns
+        stop = start + _BLOCK
+        total += weighted[:, start:stop] @ onehot[start:stop].astype(np.float64)
+    return np.asarray(total.reshape(resp.shape[1], -1, categories), dtype=np.float64)
+
+
+def _products(onehot: npt.NDArray[np.bool_], log_theta: FloatArray) -> FloatArray:
+    """``Σ_j log θ_{c j y_j}`` for every pattern and class: one-hot · log θ, blocked."""
+    flat = log_theta.reshape(log_theta.shape[0], -1).T  # (k · categories, C)
+    out = np.empty((onehot.shape[0], log_theta.shape[0]))
+    for start in range(0, onehot.shape[0], _BLOCK):
+        stop = start + _BLOCK
+        out[start:stop] = onehot[start:stop].astype(np.float64) @ flat
+    return out
 
 
 def _log_lik(cat: npt.NDArray[np.intp], log_theta: FloatArray) -> FloatArray:
