@@ -22,8 +22,8 @@ def drop_respondents(responses: Responses, ids: Iterable[Any]) -> Responses:
     servqual.errors.RespondentError
         An id that is not a respondent of the survey, or no respondent left.
     """
-    wanted = np.asarray([str(v) for v in ids], dtype=str)
-    have = np.asarray([str(v) for v in responses.respondent_ids.tolist()], dtype=str)
+    wanted = np.asarray(list(ids), dtype=object).astype(str)
+    have = np.asarray(responses.respondent_ids).astype(str)  # in C: no loop over rows
     unknown = wanted[~np.isin(wanted, have)]
     if unknown.size:
         raise RespondentError(

@@ -132,9 +132,7 @@ def fit(patterns: CodeArray, counts: npt.NDArray[np.intp], levels: int) -> Chanc
         sizes = counts_cjv[:, 0, :].sum(axis=1)
         theta = counts_cjv + _PSEUDO
         log_theta = np.log(theta / theta.sum(axis=2, keepdims=True))
-        joint = np.log(np.maximum(sizes / w.sum(), 1e-300))[None, :] + _products(
-            onehot, log_theta
-        )
+        joint = np.log(np.maximum(sizes / w.sum(), 1e-300))[None, :] + _products(onehot, log_theta)
         log_p = np.log(_logsumexp(joint))
         resp = np.exp(joint - log_p[:, None])
         resp[resp < 1e-200] = 0.0  # subnormal numbers would slow every product down

@@ -29,10 +29,9 @@ def mode_effect(
     score: npt.NDArray[np.float64], modes: npt.NDArray[Any], design: Design, level: float
 ) -> ModeEffect:
     """Pairwise differences in mean score between modes, on the survey design."""
-    text = np.asarray(
-        [_NO_MODE if v is None or str(v) in ("", "nan", "None") else str(v) for v in modes.tolist()]
-    )
-    names = sorted(set(text.tolist()) - {_NO_MODE})
+    text = np.asarray(modes).astype(str)
+    text[np.isin(text, ("", "nan", "None"))] = _NO_MODE
+    names = [str(v) for v in np.unique(text) if v != _NO_MODE]
     if len(names) < 2:
         raise InsufficientDataError(
             f"a mode effect needs at least 2 modes, the mode column has {names}"

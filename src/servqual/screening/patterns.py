@@ -6,7 +6,6 @@ All work on the (n × k) ``int8`` codes: row-wise comparisons and one sort of th
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -71,7 +70,7 @@ def straight_lining(s: Survey, probs: Chance) -> tuple[StraightLining, BoolArray
         p = float(special.pdtrc(count - 1, expected))
     result = StraightLining(
         count=count,
-        longest_run={int(r): int(c) for r, c in sorted(Counter(runs.tolist()).items())},
+        longest_run={r: int(c) for r, c in enumerate(np.bincount(runs)) if c},
         expected=expected,
         p_value=min(max(p, 0.0), 1.0),
     )
@@ -126,8 +125,8 @@ def duplicate_groups(
     groups: IdGroups = []
     groups += _same_value_groups(s.ids)
     if record is not None:  # same answers and same timestamp/interviewer: a double entry
-        combined = np.asarray([f"{a}|{b}" for a, b in zip(chance.inverse, record, strict=True)])
-        groups += _same_value_groups(combined)
+        both = np.column_stack([chance.inverse, record])
+        groups += _same_value_groups(np.unique(both, axis=0, return_inverse=True)[1].ravel())
     repeated = chance.counts >= 2
     # Conditional on one copy, the other n − 1 respondents hold ≥ c − 1 copies by chance;
     # Bonferroni over the distinct patterns seen. Constant patterns are straight-lining.
@@ -150,7 +149,7 @@ def duplicate_groups(
 
 
 def _same_value_groups(values: npt.NDArray[Any]) -> IdGroups:
-    keys = np.asarray([str(v) for v in values.tolist()]) if values.dtype == object else values
+    keys = values.astype(str) if values.dtype == object else values
     _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
     inverse = inverse.ravel()
     if not (counts >= 2).any():

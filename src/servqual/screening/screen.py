@@ -184,14 +184,20 @@ def _thresholds(min_seconds: Any, burst_size: Any, burst_seconds: Any, k: int) -
     return float(min_seconds)
 
 
-def _record(times: npt.NDArray[np.float64] | None, source: npt.NDArray[Any] | None) -> Any:
-    """What, beside the answers, makes two forms the same record (timestamp, interviewer)."""
+def _record(
+    times: npt.NDArray[np.float64] | None, source: npt.NDArray[Any] | None
+) -> npt.NDArray[np.intp] | None:
+    """Codes of what, beside the answers, makes two forms one record (time, interviewer)."""
     if times is None:
         return None
-    stamp = np.where(np.isnan(times), np.arange(times.size) * -1.0 - 1e18, times)  # no match
-    if source is None:
-        return stamp
-    return np.asarray([f"{a}|{b}" for a, b in zip(stamp.tolist(), source.tolist(), strict=True)])
+    n = times.size
+    # a form without a timestamp matches no other: give it a code of its own
+    stamp = np.where(np.isnan(times), -1.0 - np.arange(n), times)
+    columns = [np.unique(stamp, return_inverse=True)[1].ravel()]
+    if source is not None:
+        columns.append(np.unique(np.asarray(source).astype(str), return_inverse=True)[1].ravel())
+    key = np.unique(np.column_stack(columns), axis=0, return_inverse=True)[1]
+    return np.asarray(key.ravel(), dtype=np.intp)
 
 
 def _sensitivity(s: Survey, flagged: npt.NDArray[np.bool_], level: float) -> Any:

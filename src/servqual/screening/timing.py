@@ -27,16 +27,14 @@ def seconds(values: npt.NDArray[Any]) -> FloatArray:
     if values.dtype.kind in "iuf":
         return np.asarray(values, dtype=np.float64)
     if values.dtype.kind != "M":
-        text = [
-            None if v is None or str(v) in ("", "nan", "None", "NaT") else str(v)
-            for v in values.tolist()
-        ]
+        text = np.asarray(values).astype(str)
+        text[np.isin(text, ("", "nan", "None", "NaT"))] = "NaT"
         try:
-            values = np.array(["NaT" if v is None else v for v in text], dtype="datetime64[ns]")
+            values = text.astype("datetime64[ns]")
         except ValueError:
-            bad = next(i for i, v in enumerate(text) if v is not None and not _parses(v))
+            bad = next(i for i, v in enumerate(text.tolist()) if not _parses(v))  # error path
             raise DataFormatError(
-                f"timestamp in row {bad} is {text[bad]!r}: expected a number of seconds or an "
+                f"timestamp in row {bad} is {str(text[bad])!r}: expected a number of seconds or an "
                 "ISO 8601 date-time such as '2026-03-02T09:15:00'"
             ) from None
     ns = values.astype("datetime64[ns]")
@@ -99,5 +97,5 @@ def timing_flags(
 
 
 def _codes(values: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
-    _, inverse = np.unique(np.asarray([str(v) for v in values.tolist()]), return_inverse=True)
+    _, inverse = np.unique(np.asarray(values).astype(str), return_inverse=True)
     return np.asarray(inverse.ravel(), dtype=np.intp)
