@@ -7,6 +7,18 @@ both libraries: pingouin's default ``nan_policy="pairwise"``, servqual's
 (``np.cov``), which every alpha needs. Minimum over several repeats.
 
     python benchmarks/bench_reliability.py
+
+One run on a shared 2-core machine, OpenBLAS pinned to one thread
+(``OPENBLAS_NUM_THREADS=1``; with several threads on an oversubscribed machine the small
+matrix products of both libraries slow down erratically)::
+
+    1,000,000 respondents x 20 items, float64; min of 3
+    np.cov (floor, complete)                 417.9 ms
+    sq.cronbach_alpha, complete               319.1 ms
+    sq.cronbach_alpha, 2% missing, pairwise   691.4 ms
+    pingouin.cronbach_alpha, complete         447.8 ms  ratio 1.4x
+    pingouin.cronbach_alpha, 2% missing      3286.8 ms  ratio 4.8x
+    alpha servqual 0.922706957972  pingouin 0.922706957972
 """
 
 from __future__ import annotations
