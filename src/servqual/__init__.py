@@ -5,7 +5,7 @@
 3.25
 """
 
-from servqual import data, errors, forms, instruments, sample_size, sampling
+from servqual import data, errors, forms, instruments, sample_size, sampling, screening
 from servqual.csv_io import read_csv
 from servqual.design import (
     Comparison,
@@ -49,7 +49,13 @@ from servqual.models import (
     ServiceStandard,
 )
 from servqual.models.frames import DomainResults
-from servqual.reliability import ItemTotal, cronbach_alpha, item_total_correlations
+from servqual.reliability import (
+    ItemTotal,
+    ReliabilityTable,
+    cronbach_alpha,
+    item_total_correlations,
+    reliability_table,
+)
 from servqual.report import (
     Report,
     plot_ipa,
@@ -63,6 +69,7 @@ from servqual.report import (
 )
 from servqual.responses import Responses
 from servqual.sampling import Sample
+from servqual.screening import Screening, screen
 from servqual.standards import (
     ServiceCompliance,
     ServiceRecords,
@@ -96,6 +103,7 @@ __all__ = [
     "Item",
     "ItemTotal",
     "NPSResult",
+    "ReliabilityTable",
     "ReplicateDesign",
     "Report",
     "Response",
@@ -105,6 +113,7 @@ __all__ = [
     "SKMResult",
     "Sample",
     "Scale",
+    "Screening",
     "Service",
     "ServiceCatalog",
     "ServiceCompliance",
@@ -145,6 +154,7 @@ __all__ = [
     "read_catalog",
     "read_csv",
     "read_export",
+    "reliability_table",
     "render_html",
     "render_json",
     "render_markdown",
@@ -152,6 +162,8 @@ __all__ = [
     "rescale_0_100",
     "sample_size",
     "sampling",
+    "screen",
+    "screening",
     "servperf",
     "servperf_compare",
     "servqual_compare",

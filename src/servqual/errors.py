@@ -21,6 +21,7 @@ Exception tree::
     │   └── ParameterError                  an argument outside its allowed set or range
     ├── EstimationError (ValueError)        the data cannot support the requested figure
     │   ├── InsufficientDataError           n too small for an interval, empty domain
+    │   │   └── ZeroVarianceError           an item answered identically by everyone
     │   └── ConvergenceError                an iterative method did not converge
     └── ServqualTypeError (TypeError)       an argument of the wrong type
 
@@ -50,6 +51,7 @@ __all__ = [
     "ServqualTypeError",
     "ServqualWarning",
     "ValidationError",
+    "ZeroVarianceError",
 ]
 
 
@@ -119,6 +121,14 @@ class EstimationError(ServqualError, ValueError):
 
 class InsufficientDataError(EstimationError):
     """Too few observations for the requested figure (n = 1 for an interval, empty domain)."""
+
+
+class ZeroVarianceError(InsufficientDataError):
+    """An item without variance (every respondent gave the same answer).
+
+    Reliability figures (alpha, item–total correlations, omega) all divide by item
+    variances, so every reliability function raises this, naming the item and its value.
+    """
 
 
 class ConvergenceError(EstimationError):

@@ -367,6 +367,31 @@ class Responses:
         """
         return self._with(self.design.rake(margins, max_iter=max_iter, tol=tol))
 
+    def drop(self, ids: Iterable[Any]) -> Responses:
+        """The same survey without the respondents whose ids are given.
+
+        Use it to exclude respondents flagged by :func:`servqual.screen` explicitly;
+        ids are matched by their text (``5`` and ``"5"`` are the same id). The design
+        columns (weights, strata, clusters, fpc) of the remaining respondents are kept;
+        a post-stratification or raking is not carried over — calibrate again.
+
+        Raises
+        ------
+        servqual.errors.RespondentError
+            An id that is not a respondent of this survey, or no respondent left.
+
+        Examples
+        --------
+        >>> import servqual as sq
+        >>> frame = {f"U{j}": [4, 3, 3, 2] for j in range(1, 10)}
+        >>> r = sq.Responses.from_frame(frame, sq.instruments.SKM_2017)
+        >>> r.drop([0, 3]).respondent_ids.tolist()
+        [1, 2]
+        """
+        from servqual._subset import drop_respondents
+
+        return drop_respondents(self, ids)
+
     def _with(self, design: Design) -> Responses:
         return Responses(self.instrument, design, self.codes, self.respondent_ids)
 

@@ -34,7 +34,14 @@ __all__ = ["build_parser", "main"]
 def build_parser() -> argparse.ArgumentParser:
     """The ``servqual`` argument parser with every subcommand registered."""
     from servqual import __version__
-    from servqual.cli import compliance_cmd, form_cmd, report_cmd, sampling_cmd, schema_cmd
+    from servqual.cli import (
+        compliance_cmd,
+        form_cmd,
+        report_cmd,
+        sampling_cmd,
+        schema_cmd,
+        screen_cmd,
+    )
 
     parser: argparse.ArgumentParser = OneLineParser(
         prog="servqual",
@@ -47,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     form_cmd.register(subparsers)
     schema_cmd.register(subparsers)
     compliance_cmd.register(subparsers)
+    screen_cmd.register(subparsers)
     return parser
 
 

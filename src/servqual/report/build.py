@@ -18,6 +18,7 @@ from servqual.report.ipa_section import ipa_section
 from servqual.report.model import IndexSection, Report
 from servqual.report.suppression import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
 from servqual.responses import Responses
+from servqual.screening.models import Screening
 
 if TYPE_CHECKING:
     from servqual.models.service import ServiceCatalog
@@ -44,6 +45,7 @@ def skm_report(
     catalog: ServiceCatalog | None = None,
     calendar: WorkCalendar | None = None,
     period_end: dt.datetime | dt.date | str | None = None,
+    screening: Screening | None = None,
 ) -> Report:
     """Compute the SKM index (overall and, with ``by=``, per group) and wrap it in a report.
 
@@ -79,6 +81,9 @@ def skm_report(
         :func:`servqual.compliance`), each service next to the SKM index of the ``by``
         group with its id (not when that group's index is withheld). ``catalog``
         defaults to the records' own.
+    screening : Screening, optional
+        A :func:`servqual.screen` result of the same responses, shown as the report's
+        data-quality section.
 
     Returns
     -------
@@ -168,6 +173,8 @@ def skm_report(
             level=level,
         )
         report = report.model_copy(update={"compliance": section})
+    if screening is not None:
+        report = report.model_copy(update={"screening": screening})
     return report
 
 

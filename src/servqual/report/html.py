@@ -45,6 +45,12 @@ from servqual.report.render import (
     _withheld,
     method_note,
 )
+from servqual.report.screening_section import (
+    screening_html_table,
+    screening_statements,
+    screening_title,
+)
+from servqual.screening.models import Screening
 
 __all__ = ["render_html"]
 
@@ -52,7 +58,7 @@ e = html.escape
 
 _KNOWN = frozenset(
     {"title", "unit", "period", "instrument", "instrument_name", "overall", "by", "groups",
-     "method", "notes", "ipa", "compliance"}
+     "method", "notes", "ipa", "compliance", "screening"}
 )  # fmt: skip
 _WORDS = {
     "elements_chart": ("Converted value per element, over the grade bands", "Nilai konversi per unsur, dengan pita mutu"),  # noqa: E501
@@ -178,6 +184,8 @@ def _body(report: Report, language: Language) -> str:
         out += _ipa_section(report, language)
     if report.compliance is not None:
         out += _compliance_section(report.compliance, language)
+    if report.screening is not None:
+        out += _screening_section(report.screening, language)
     out += _extra_sections(report, language)
     note = method_note(report.method, language=language)
     out.append(f'<p class="note"><em>{e(word("method", language))}:</em> {e(note)}</p>')
@@ -337,6 +345,17 @@ def _compliance_section(section: ComplianceSection, language: Language) -> list[
     out = ['<section class="compliance-section">', f"<h2>{e(compliance_title(language))}</h2>"]
     out += compliance_html_table(section, language=language)
     out += [f'<p class="note">{e(compliance_note(section, language))}</p>', "</section>"]
+    return out
+
+
+def _screening_section(screening: Screening, language: Language) -> list[str]:
+    """Data-quality screening: its statements as a list, the interviewer table, escaped."""
+    out = ['<section class="screening-section">', f"<h2>{e(screening_title(language))}</h2>"]
+    out += [
+        "<ul>",
+        *(f"<li>{e(s)}</li>" for s in screening_statements(screening, language=language)),
+    ]
+    out += ["</ul>", *screening_html_table(screening, language=language), "</section>"]
     return out
 
 

@@ -29,6 +29,7 @@ from servqual.report.suppression import (
     check_min_group_size,
     suppress_sections,
 )
+from servqual.screening.models import Screening
 
 if TYPE_CHECKING:
     from servqual.design.design import Design
@@ -222,6 +223,9 @@ class Report(FrozenModel):
     compliance : ComplianceSection, optional
         Compliance with the service standards from the office's service records, per
         service next to its SKM index (see :mod:`servqual.report.compliance_section`).
+    screening : Screening, optional
+        Data-quality screening of the answers (:func:`servqual.screen`), rendered as its
+        own section (:mod:`servqual.report.screening_section`).
 
     Examples
     --------
@@ -250,6 +254,7 @@ class Report(FrozenModel):
     notes: tuple[str, ...] = ()
     ipa: IPAResult | None = None
     compliance: ComplianceSection | None = None
+    screening: Screening | None = None
 
     @property
     def level(self) -> float:

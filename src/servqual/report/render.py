@@ -30,6 +30,7 @@ from servqual.report._method_note import method_note
 from servqual.report.compliance_section import compliance_markdown_lines, compliance_text_lines
 from servqual.report.ipa_section import ipa_markdown_lines, ipa_text_lines
 from servqual.report.model import ElementRow, IndexSection, Report
+from servqual.report.screening_section import screening_markdown_lines, screening_text_lines
 
 __all__ = ["method_note", "render_json", "render_markdown", "render_text"]
 
@@ -254,6 +255,8 @@ def render_text(report: Report, *, language: Language = "en") -> str:
         out += ["", *ipa_text_lines(report.ipa, language=language)]
     if report.compliance is not None:
         out += ["", *compliance_text_lines(report.compliance, language=language)]
+    if report.screening is not None:
+        out += ["", *screening_text_lines(report.screening, language=language)]
     out += ["", f"{word('method', language)}: {method_note(report.method, language=language)}"]
     out += [f"{word('notes', language)}: {plain_text(note)}" for note in report.notes]
     return "\n".join(out) + "\n"
@@ -317,6 +320,8 @@ def render_markdown(report: Report, *, language: Language = "en") -> str:
         out += ["", *ipa_markdown_lines(report.ipa, language=language)]
     if report.compliance is not None:
         out += ["", *compliance_markdown_lines(report.compliance, language=language)]
+    if report.screening is not None:
+        out += ["", *screening_markdown_lines(report.screening, language=language)]
     out += ["", f"*{word('method', language)}:* {method_note(report.method, language=language)}"]
     out += [f"\n*{word('notes', language)}:* {markdown_text(note)}" for note in report.notes]
     return "\n".join(out) + "\n"
