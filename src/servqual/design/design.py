@@ -8,32 +8,31 @@ approximation for the first stage).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from servqual._frames import to_columns
+from servqual.design import calibration
+from servqual.design._backends import Linearization
 from servqual.design._build import build_arrays
 from servqual.design._estimators import (
     IntervalKind,
     NaPolicy,
     estimate_from_variance,
-    estimates,
     indicator,
     numeric_values,
-    shares_kernel,
 )
-from servqual.design.domains import linearized_estimates, proportion_estimates
+from servqual.design._front import linear_estimates, proportion_estimates, shares
+from servqual.design.domains import DomainEstimator
 from servqual.errors import ValidationError
 from servqual.models.results import Estimate
+from servqual.stats.calibration import CalibrationStep
 from servqual.stats.design_arrays import DesignArrays
-from servqual.stats.svyciprop import SvyProportionMethod
+from servqual.stats.svyciprop import SVY_PROPORTION_METHODS, SvyProportionMethod
 from servqual.stats.variance import LonelyPSU, check_lonely_psu
-
-if TYPE_CHECKING:
-    from servqual.design.domains import DomainEstimator
 
 __all__ = ["Design", "estimate_from_variance"]
 
@@ -86,6 +85,9 @@ class Design:
     >>> round(est.value, 2), round(est.se, 4), est.df
     (3.1, 0.213, 9.0)
     """
+
+    proportion_methods: tuple[str, ...] = SVY_PROPORTION_METHODS
+    """The interval methods of :meth:`proportion`."""
 
     def __init__(
         self,
@@ -149,6 +151,11 @@ class Design:
         return list(self._columns)
 
     @property
+    def backend(self) -> Linearization:
+        """The variance backend: linearization on strata and PSUs (R ``svyrecvar``)."""
+        return Linearization(self._arrays)
+
+    @property
     def arrays(self) -> DesignArrays:
         """The design as plain arrays, for the numeric core."""
         return self._arrays
@@ -199,9 +206,7 @@ class Design:
         interval: IntervalKind,
     ) -> Estimate:
         """The estimate of the one all-rows domain (see :mod:`servqual.design.domains`)."""
-        return linearized_estimates(
-            self, kind, cols, None, [None], level=level, na=na, interval=interval
-        )[0]
+        return linear_estimates(self, kind, cols, None, level=level, na=na, interval=interval)[0]
 
     def total(
         self,
@@ -337,7 +342,14 @@ class Design:
         (0.75, 0.587, 0.864)
         """
         return proportion_estimates(
-            self, col, value, None, [None], level=level, method=method, na=na
+            self,
+            col,
+            value,
+            None,
+            level=level,
+            method=method,
+            methods=self.proportion_methods,
+            na=na,
         )[0]
 
     def proportions(
@@ -359,12 +371,20 @@ class Design:
         """
         raw = self.column(col)
         _, present = indicator(raw, col, None, na)
-        labels, shares, z, d = shares_kernel(self._arrays, raw, present, col)
-        ests = estimates(self._arrays, shares, z, d, level=level)
-        return {str(label): e for label, e in zip(labels, ests, strict=True)}
+        return shares(self, raw, present, level=level)
 
-    def by(self, col: str) -> DomainEstimator:
+    @overload
+    def by(self, col: str) -> DomainEstimator[str]: ...  # type: ignore[overload-overlap]  # a str is also a Sequence[str]
+
+    @overload
+    def by(self, col: Sequence[str]) -> DomainEstimator[tuple[str, ...]]: ...
+
+    def by(self, col: str | Sequence[str]) -> DomainEstimator[Any]:
         """Estimators per domain (category of ``col``), on the full design (R ``svyby``).
+
+        ``col`` is one column (keys: its values as strings) or a list of columns (keys:
+        tuples of strings, one per column, for the combinations that occur). See
+        :class:`~servqual.design.DomainEstimator`.
 
         Examples
         --------
@@ -373,8 +393,6 @@ class Design:
         >>> {k: round(v.value, 3) for k, v in d.by("desk").mean("score").items()}
         {'A': 3.333, 'B': 3.0}
         """
-        from servqual.design.domains import DomainEstimator
-
         return DomainEstimator(self, col)
 
     def poststratify(self, col: str, population: Mapping[Hashable, float]) -> Design:
@@ -382,9 +400,7 @@ class Design:
 
         See :func:`servqual.design.calibration.poststratify`; the original design is unchanged.
         """
-        from servqual.design.calibration import poststratify
-
-        return poststratify(self, col, population)
+        return calibration.poststratify(self, col, population)
 
     def rake(
         self,
@@ -397,9 +413,14 @@ class Design:
 
         See :func:`servqual.design.calibration.rake`; the original design is unchanged.
         """
-        from servqual.design.calibration import rake
+        return calibration.rake(self, margins, max_iter=max_iter, tol=tol)
 
-        return rake(self, margins, max_iter=max_iter, tol=tol)
+    def calibrated(
+        self, *, weights: npt.NDArray[np.float64], steps: tuple[CalibrationStep, ...]
+    ) -> Design:
+        """The same data and sampling design with calibrated ``weights`` (and their steps)."""
+        arrays = self._arrays.with_weights(weights, calibration=self._arrays.calibration + steps)
+        return Design._from_arrays(dict(self._columns), arrays, self)
 
     def with_columns(self, columns: Mapping[str, npt.ArrayLike]) -> Design:
         """A design with extra (or replaced) data columns and the same sampling design."""

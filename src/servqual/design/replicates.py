@@ -12,20 +12,17 @@ domain-restricted columns the statistic needs; no loop over rows or replicates.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal, get_args, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from servqual._frames import to_columns
+from servqual.design._backends import Replication
 from servqual.design._build import missing_mask, nonnegative
 from servqual.design._estimators import IntervalKind, NaPolicy
-from servqual.design._replicate_estimators import (
-    ReplicateDomainEstimator,
-    ReplicateProportionMethod,
-    linear_estimates,
-    proportion_estimates,
-)
+from servqual.design._front import linear_estimates, proportion_estimates
+from servqual.design.domains import DomainEstimator
 from servqual.errors import (
     DesignError,
     InsufficientDataError,
@@ -39,9 +36,10 @@ from servqual.stats.replicate_variance import (
     replicate_scales,
 )
 
-__all__ = ["ReplicateDesign", "ReplicateDomainEstimator", "ReplicateProportionMethod"]
+__all__ = ["ReplicateDesign", "ReplicateProportionMethod"]
 
 FloatArray = npt.NDArray[np.float64]
+ReplicateProportionMethod = Literal["logit", "xlogit", "asin", "beta", "mean"]
 
 
 def _replicate_matrix(
@@ -166,7 +164,22 @@ class ReplicateDesign:
         )
         self.rho = rho
         self.mse = bool(mse)
-        self._df = replicate_df(self._replicates)
+        self._backend = Replication(
+            self._weights,
+            self._replicates,
+            scale=self.scale,
+            rscales=self.rscales,
+            mse=self.mse,
+            df=replicate_df(self._replicates),
+        )
+
+    proportion_methods: tuple[str, ...] = get_args(ReplicateProportionMethod)
+    """The interval methods of :meth:`proportion`."""
+
+    @property
+    def backend(self) -> Replication:
+        """The variance backend: replicate weights (R ``svrVar``)."""
+        return self._backend
 
     # --- introspection -------------------------------------------------------------
     @property
@@ -187,7 +200,7 @@ class ReplicateDesign:
     @property
     def df(self) -> float:
         """Degrees of freedom: rank of the replicate weight matrix minus 1 (R ``degf``)."""
-        return self._df
+        return self._backend.df
 
     @property
     def weights(self) -> FloatArray:
@@ -255,7 +268,9 @@ class ReplicateDesign:
         >>> round(d.mean("y").value, 2), round(d.mean("y").se, 4)
         (2.5, 0.3819)
         """
-        return linear_estimates(self, "mean", (col,), None, [None], level, na, interval)[0]
+        return linear_estimates(self, "mean", (col,), None, level=level, na=na, interval=interval)[
+            0
+        ]
 
     def total(
         self, col: str, *, level: float = 0.95, na: NaPolicy = "fail", interval: IntervalKind = "t"
@@ -273,7 +288,9 @@ class ReplicateDesign:
         >>> d.total("y").value
         10.0
         """
-        return linear_estimates(self, "total", (col,), None, [None], level, na, interval)[0]
+        return linear_estimates(self, "total", (col,), None, level=level, na=na, interval=interval)[
+            0
+        ]
 
     def ratio(
         self,
@@ -303,7 +320,9 @@ class ReplicateDesign:
         >>> d.ratio("y", "x").value
         1.0
         """
-        return linear_estimates(self, "ratio", (num, den), None, [None], level, na, interval)[0]
+        return linear_estimates(
+            self, "ratio", (num, den), None, level=level, na=na, interval=interval
+        )[0]
 
     def proportion(
         self,
@@ -356,10 +375,29 @@ class ReplicateDesign:
         >>> round(est.ci.low, 3), round(est.ci.high, 3)
         (0.07, 0.968)
         """
-        return proportion_estimates(self, col, value, None, [None], level, method, na)[0]
+        return proportion_estimates(
+            self,
+            col,
+            value,
+            None,
+            level=level,
+            method=method,
+            methods=self.proportion_methods,
+            na=na,
+        )[0]
 
-    def by(self, col: str) -> ReplicateDomainEstimator:
+    @overload
+    def by(self, col: str) -> DomainEstimator[str]: ...  # type: ignore[overload-overlap]  # a str is also a Sequence[str]
+
+    @overload
+    def by(self, col: Sequence[str]) -> DomainEstimator[tuple[str, ...]]: ...
+
+    def by(self, col: str | Sequence[str]) -> DomainEstimator[Any]:
         """Estimators per domain (category of ``col``), R ``svyby(..., design=repdesign)``.
+
+        A domain's replicates use only its rows (R ``svyby`` subsets the design, which
+        keeps the replicate weights of the domain's rows); intervals use the full design's
+        ``df``. ``col`` may be a list of columns, as in :meth:`servqual.Design.by`.
 
         Examples
         --------
@@ -371,4 +409,4 @@ class ReplicateDesign:
         >>> {k: round(v.value, 3) for k, v in d.by("desk").mean("score").items()}
         {'A': 3.333, 'B': 3.0}
         """
-        return ReplicateDomainEstimator(self, col)
+        return DomainEstimator(self, col)

@@ -41,7 +41,8 @@ from servqual.indices.skm_result import SKMElement, SKMResult, WeightsMode
 from servqual.models.instrument import Instrument
 from servqual.models.results import Estimate, Interval
 from servqual.responses import Responses
-from servqual.stats.design_arrays import linearized_variance, linearized_variance_groups
+from servqual.stats.design_arrays import linearized_variance
+from servqual.stats.domain_variance import domain_variances
 
 __all__ = ["skm_index"]
 
@@ -295,7 +296,7 @@ def _variances(
     z = kernel.influence(spec.responses.codes, mean_codes, coef, groups)
     if groups is None:
         return linearized_variance(z, spec.arrays)
-    return linearized_variance_groups(z, groups, mean_codes.shape[0], spec.arrays)
+    return domain_variances(z, groups, mean_codes.shape[0], spec.arrays)
 
 
 def _bootstrap(spec: Spec, weights: FloatArray, value: float, n: int) -> Estimate:

@@ -17,7 +17,6 @@ from servqual.stats.reduce import (
     Summary,
     finalize,
     reduce,
-    reduce_groups,
 )
 from servqual.stats.variance import LonelyPSU, covariance, design_df
 
@@ -25,7 +24,6 @@ __all__ = [
     "DesignArrays",
     "linearized_covariance",
     "linearized_variance",
-    "linearized_variance_groups",
     "weighted_moments",
 ]
 
@@ -89,6 +87,22 @@ class DesignArrays:
     def stratum_rows(self) -> IntArray:
         """Rows per stratum (counted once per design, reused by every reduce)."""
         return np.bincount(self.stratum_codes, minlength=len(self.strata)).astype(np.intp)
+
+    @cached_property
+    def psu_strata(self) -> IntArray:
+        """Stratum index of each PSU (the row's stratum when each row is its own PSU)."""
+        if self.psu_codes is None:
+            return self.stratum_codes
+        out = np.zeros(self.n_psu, dtype=np.intp)
+        out[self.psu_codes] = self.stratum_codes
+        return out
+
+    @cached_property
+    def psu_per_stratum(self) -> IntArray:
+        """Sampled PSUs per stratum (``n_h``)."""
+        if self.psu_codes is None:
+            return self.stratum_rows
+        return np.bincount(self.psu_strata, minlength=len(self.strata)).astype(np.intp)
 
     @cached_property
     def all_weights_positive(self) -> bool:
@@ -168,34 +182,6 @@ def linearized_variance(z: npt.ArrayLike, design: DesignArrays) -> FloatArray:
     """
     m = design.moments(design.residuals(z), diagonal=True)
     cov = covariance(m, lonely_psu=design.lonely_psu)
-    return np.asarray(np.diagonal(cov).copy(), dtype=np.float64)
-
-
-def linearized_variance_groups(
-    z: FloatArray, groups: IntArray, n_groups: int, design: DesignArrays
-) -> FloatArray:
-    """Variance of ``Σ_i w_i z_i [g_i = g]`` for each of ``n_groups`` disjoint domains.
-
-    The same as :func:`linearized_variance` of the (n, G) matrix holding ``z[i]`` in
-    column ``groups[i]`` and 0 elsewhere (each row's influence value for its own domain,
-    0 for the others), but without forming that matrix unless the design is calibrated.
-    """
-    if design.calibration:
-        dense = np.zeros((z.shape[0], n_groups))
-        dense[np.arange(z.shape[0]), groups] = z
-        return linearized_variance(dense, design)
-    summary = reduce_groups(
-        z * design.weights,
-        groups,
-        n_groups,
-        stratum_codes=design.stratum_codes,
-        strata=design.strata,
-        pop=design.pop,
-        psu_codes=design.psu_codes,
-        psu_keys=design.psu_keys,
-        stratum_rows=design.stratum_rows if design.psu_codes is None else None,
-    )
-    cov = covariance(finalize(summary, diagonal=True), lonely_psu=design.lonely_psu)
     return np.asarray(np.diagonal(cov).copy(), dtype=np.float64)
 
 

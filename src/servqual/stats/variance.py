@@ -17,16 +17,25 @@ single PSU follow the ``lonely_psu`` policy, with R's meanings
 from __future__ import annotations
 
 import warnings
+from collections.abc import Hashable
 from typing import Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
 
 from servqual.errors import DegenerateDataWarning, DesignError, ParameterError
-from servqual.stats.reduce import FloatArray, Moments
+from servqual.stats.reduce import FloatArray, IntArray, Moments
 
-__all__ = ["LonelyPSU", "covariance", "design_df", "srs_variance"]
+__all__ = [
+    "LonelyPSU",
+    "covariance",
+    "design_df",
+    "lonely_strata",
+    "srs_variance",
+    "stratum_factors",
+]
 
+BoolArray = npt.NDArray[np.bool_]
 LonelyPSU = Literal["fail", "adjust", "remove", "certainty", "average"]
 _LONELY = get_args(LonelyPSU)
 
@@ -80,35 +89,15 @@ def covariance(m: Moments, *, lonely_psu: LonelyPSU = "fail") -> FloatArray:
     """
     n = m.n_psu.astype(np.float64)
     k = m.sums.shape[1]
-    has_pop = np.isfinite(m.pop)
-    f = np.where(has_pop, n / np.where(has_pop, m.pop, 1.0), 0.0)
-    # R treats a stratum with sampling fraction 1 as self-representing: no variance.
-    census = f > 1.0 - 1e-7
-    ok = (n >= 2) & ~census
+    f, census, scale = stratum_factors(n, m.pop)
     # Centred cross-products: Σ (t - t̄)(t - t̄)ᵀ = Σ t tᵀ - s sᵀ / n
     safe_n = np.where(n > 0, n, 1.0)
     centred = m.cross - np.einsum("hi,hj->hij", m.sums, m.sums) / safe_n[:, None, None]
     _zero_cancellation_noise(centred, m.cross, n)
-    scale = np.where(ok, (1.0 - f) * n / np.where(ok, n - 1.0, 1.0), 0.0)
     per_stratum = centred * scale[:, None, None]
-    lonely = np.flatnonzero((n == 1) & ~census)
+    lonely = lonely_strata(n, census, m.strata, lonely_psu)
     if lonely.size == 0:
         return np.asarray(per_stratum.sum(axis=0), dtype=np.float64)
-    labels = [m.strata[h] for h in lonely]
-    if lonely_psu == "fail":
-        raise DesignError(
-            f"stratum {labels[0]!r} has only one PSU, so its variance cannot be "
-            f"estimated ({lonely.size} such strata: {labels[:5]!r}); choose "
-            "lonely_psu='adjust', 'remove', 'certainty' or 'average', or give an fpc "
-            "equal to 1 PSU if it was sampled with certainty"
-        )
-    if lonely_psu != "certainty":
-        warnings.warn(
-            f"{lonely.size} stratum(s) with a single PSU ({labels[:5]!r}) handled by "
-            f"lonely_psu={lonely_psu!r}",
-            DegenerateDataWarning,
-            stacklevel=3,
-        )
     if lonely_psu == "adjust":
         # Centre the lonely PSU total t at the grand mean c = Σ t / (number of PSUs).
         c = m.sums.sum(axis=0) / max(float(n.sum()), 1.0)
@@ -122,6 +111,46 @@ def covariance(m: Moments, *, lonely_psu: LonelyPSU = "fail") -> FloatArray:
         return np.asarray(per_stratum.sum(axis=0) * n_strata / n_ok, dtype=np.float64)
     # "remove" and "certainty": the stratum contributes nothing.
     return np.asarray(per_stratum.sum(axis=0), dtype=np.float64)
+
+
+def stratum_factors(n: FloatArray, pop: FloatArray) -> tuple[FloatArray, BoolArray, FloatArray]:
+    """Per stratum: sampling fraction ``f``, census flag and the scale ``(1 - f) n / (n - 1)``.
+
+    ``n`` PSUs sampled, ``pop`` PSUs in the population (``inf`` without fpc). R treats a
+    stratum with sampling fraction 1 as self-representing: no variance. The scale is 0
+    there and where ``n < 2``.
+    """
+    has_pop = np.isfinite(pop)
+    f = np.where(has_pop, n / np.where(has_pop, pop, 1.0), 0.0)
+    census = f > 1.0 - 1e-7
+    ok = (n >= 2) & ~census
+    scale = np.where(ok, (1.0 - f) * n / np.where(ok, n - 1.0, 1.0), 0.0)
+    return f, census, scale
+
+
+def lonely_strata(
+    n: FloatArray, census: BoolArray, strata: tuple[Hashable, ...], lonely_psu: LonelyPSU
+) -> IntArray:
+    """Indices of the strata holding a single PSU; raises or warns as ``lonely_psu`` says."""
+    lonely = np.flatnonzero((n == 1) & ~census)
+    if lonely.size == 0:
+        return lonely
+    labels = [strata[h] for h in lonely]
+    if lonely_psu == "fail":
+        raise DesignError(
+            f"stratum {labels[0]!r} has only one PSU, so its variance cannot be "
+            f"estimated ({lonely.size} such strata: {labels[:5]!r}); choose "
+            "lonely_psu='adjust', 'remove', 'certainty' or 'average', or give an fpc "
+            "equal to 1 PSU if it was sampled with certainty"
+        )
+    if lonely_psu != "certainty":
+        warnings.warn(
+            f"{lonely.size} stratum(s) with a single PSU ({labels[:5]!r}) handled by "
+            f"lonely_psu={lonely_psu!r}",
+            DegenerateDataWarning,
+            stacklevel=4,
+        )
+    return lonely
 
 
 def srs_variance(z: npt.ArrayLike, weights: npt.ArrayLike) -> FloatArray:
