@@ -16,10 +16,10 @@ from typing import Any, Union
 import numpy as np
 import numpy.typing as npt
 
-from servqual.design._build import factorize
+from servqual.design._build import domain_codes, factorize
 from servqual.errors import ParameterError, ServqualTypeError, ValidationError
 
-__all__ = ["DomainKey", "Domains", "check_by", "code_domains"]
+__all__ = ["DomainKey", "Domains", "check_by", "code_domains", "index_domains", "key_text"]
 
 IntArray = npt.NDArray[np.intp]
 DomainKey = Union[str, tuple[str, ...]]  # noqa: UP007  (a runtime alias on Python 3.10)
@@ -129,3 +129,13 @@ def _check_text(labels: list[Hashable], name: str) -> None:
                     f"{seen[t]!r} and {label!r}"
                 )
             seen[t] = label
+
+
+def index_domains(column: Callable[[str], npt.NDArray[Any]], by: object) -> Domains:
+    """The domains of an index's ``by=`` (errors say "by column", naming the row)."""
+    return code_domains(column, by, domain_codes)
+
+
+def key_text(key: DomainKey) -> str:
+    """A domain key as one string: the value, or the values joined by " / "."""
+    return key if isinstance(key, str) else " / ".join(key)

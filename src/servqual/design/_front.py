@@ -30,7 +30,6 @@ from servqual.design._estimators import (
 )
 from servqual.errors import DegenerateDataWarning, ParameterError
 from servqual.models.results import Estimate, Interval
-from servqual.stats.intervals import symmetric_interval
 from servqual.stats.quantiles import check_level, critical_value
 from servqual.stats.svyciprop import svy_proportion_interval
 from servqual.stats.variance import standard_error
@@ -176,6 +175,15 @@ def _proportion_bounds(
     return low, high
 
 
+def _symmetric_bounds(
+    value: FloatArray, se: FloatArray, df: float | None, level: float
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`~servqual.stats.symmetric_interval` of every domain: one quantile for all."""
+    q = critical_value(level, df)
+    half = np.where(np.isnan(se), np.nan, q * se)
+    return value - half, value + half
+
+
 def domain_estimates(
     backend: Backend,
     value: FloatArray,
@@ -217,12 +225,7 @@ def domain_estimates(
                 stacklevel=4,
             )
             se = np.where(single, np.nan, se)
-        bounds = [
-            symmetric_interval(float(v), float(s), df, level)
-            for v, s in zip(value, se, strict=True)
-        ]
-        low = np.array([b[0] for b in bounds])
-        high = np.array([b[1] for b in bounds])
+        low, high = _symmetric_bounds(value, se, df, level)
         method = "t" if df is not None else "normal"
     deff = var.deff
     return [

@@ -16,13 +16,14 @@ design's degrees of freedom.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar, Union
 
 import numpy as np
 import numpy.typing as npt
 
+from servqual.design._by import index_domains
 from servqual.design.comparisons import Comparison, comparison_from_influence
 from servqual.design.comparisons import compare as compare_independent
 from servqual.design.design import Design, estimate_from_variance
@@ -51,6 +52,7 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 S = TypeVar("S", Responses, tuple[Responses, Responses])
+By = Union[str, Sequence[str], None]  # noqa: UP007  (a runtime alias on Python 3.10)
 
 
 @dataclass(frozen=True)
@@ -62,31 +64,34 @@ class Lin:
     n: int
 
 
-def domains(design: Design, by: str | None) -> list[tuple[str, BoolArray]]:
-    """``[(label, mask)]`` of the groups of column ``by`` (one all-rows group without ``by``).
+def domains(design: Design, by: By) -> Iterator[tuple[Any, BoolArray]]:
+    """``(key, mask)`` of each group of ``by`` (one all-rows group ``"all"`` without ``by``).
 
-    Labels are the column's values as strings, in sorted order.
+    Keys are the column's values as strings (a tuple of strings for several columns), in
+    sorted order. The masks are made one at a time (memory of one mask, not one per group).
+
+    Raises
+    ------
+    servqual.errors.ValidationError
+        No such column, or a missing label (naming the row).
     """
-    n = design.n_rows
     if by is None:
-        return [("all", np.ones(n, dtype=np.bool_))]
-    col = design.column(by)
-    if col.dtype.kind in "fc" and np.isnan(col.astype(np.float64)).any():
-        i = int(np.flatnonzero(np.isnan(col.astype(np.float64)))[0])
-        raise ParameterError(f"by column {by!r} is missing in row {i}")
-    uniq, codes = np.unique(col, return_inverse=True)
-    codes = codes.reshape(-1)
-    return [(str(u.item() if hasattr(u, "item") else u), codes == j) for j, u in enumerate(uniq)]
+        yield "all", np.ones(design.n_rows, dtype=np.bool_)
+        return
+    found = index_domains(design.column, by)
+    for j, key in enumerate(found.keys):  # loop over groups; each mask is one pass
+        yield key, found.codes == j
 
 
-def group_mask(design: Design, by: str, group: str) -> BoolArray:
-    """Mask of the rows of group ``group`` of column ``by`` (error if it has no rows)."""
-    found = dict(domains(design, by))
-    if group not in found:
+def group_mask(design: Design, by: By, group: object) -> BoolArray:
+    """Mask of the rows of group ``group`` of ``by`` (error if it has no rows)."""
+    found = index_domains(design.column, by)
+    j = found.index(group)
+    if j is None:
         raise InsufficientDataError(
-            f"group {group!r} of {by!r} has no respondents; groups: {sorted(found)}"
+            f"group {group!r} of {found.name!r} has no respondents; groups: {found.keys}"
         )
-    return found[group]
+    return np.asarray(found.codes == j, dtype=np.bool_)
 
 
 def plain(value: object) -> object:

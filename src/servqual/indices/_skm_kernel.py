@@ -47,30 +47,52 @@ def element_sums(
     answered_counts : (G, k) float array
         ``Σ_i δ_ig a_ij``: how many respondents of the domain answered (exact integers).
     """
+    if groups is not None:
+        return _element_sums_by_group(codes, weights, groups, n_groups)
     n, k = codes.shape
     code_tot = np.zeros((2 * n_groups, k))
     answered_tot = np.zeros((2 * n_groups, k))
-    # Left factor of the block products: row g holds w·δ_g, row G + g holds δ_g.
+    # Left factor of the block products: row 0 holds w, row 1 holds 1 (one domain).
     lhs = np.zeros((2 * n_groups, min(n, _BLOCK)))
     lhs[1] = 1.0
-    domain_ids = np.arange(n_groups)[:, None]
     x = np.empty((min(n, _BLOCK), k))
     answered = np.empty_like(x)
     for start in range(0, n, _BLOCK):  # loop over blocks of rows, not over rows
         stop = min(start + _BLOCK, n)
         rows = stop - start
         block = codes[start:stop]
-        if groups is None:
-            lhs[0, :rows] = weights[start:stop]
-        else:  # one-hot δ_g (rows G … 2G−1), then w·δ_g (rows 0 … G−1)
-            onehot = lhs[n_groups:, :rows]
-            np.equal(groups[start:stop], domain_ids, out=onehot)
-            np.multiply(onehot, weights[start:stop], out=lhs[:n_groups, :rows])
+        lhs[0, :rows] = weights[start:stop]
         np.maximum(block, 0, out=x[:rows])  # a missing answer (-1) contributes 0
         np.greater_equal(block, 0, out=answered[:rows])
         code_tot += lhs[:, :rows] @ x[:rows]
         answered_tot += lhs[:, :rows] @ answered[:rows]
     return code_tot[:n_groups], answered_tot[:n_groups], answered_tot[n_groups:]
+
+
+def _element_sums_by_group(
+    codes: CodeArray, weights: FloatArray, groups: GroupArray, n_groups: int
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """:func:`element_sums` per domain from two bincounts per element, O(rows + domains).
+
+    Each element's answers are counted per (domain, code) cell (the code ``-1``, missing,
+    included), weighted and unweighted; the sums follow from the (domains × codes) tables.
+    """
+    n, k = codes.shape
+    levels = int(codes.max()) + 2 if n else 1  # codes -1 … max
+    base = groups.astype(np.intp) * levels + 1
+    value = np.arange(levels - 1, dtype=np.float64)  # the code of each answered column
+    code_tot = np.empty((n_groups, k))
+    answered_tot = np.empty((n_groups, k))
+    counts = np.empty((n_groups, k))
+    size = n_groups * levels
+    for j in range(k):  # loop over elements (few), never over rows
+        cell = base + codes[:, j]
+        weighted = np.bincount(cell, weights=weights, minlength=size).reshape(n_groups, levels)
+        rows = np.bincount(cell, minlength=size).reshape(n_groups, levels)
+        code_tot[:, j] = weighted[:, 1:] @ value
+        answered_tot[:, j] = weighted[:, 1:].sum(axis=1)
+        counts[:, j] = rows[:, 1:].sum(axis=1)
+    return code_tot, answered_tot, counts
 
 
 def influence(
@@ -100,7 +122,6 @@ def influence(
     n, k = codes.shape
     z = np.empty(n, dtype=np.float64)
     centred = np.empty((min(n, _BLOCK), k))
-    rows = np.arange(min(n, _BLOCK))
     for start in range(0, n, _BLOCK):  # loop over blocks of rows, not over rows
         stop = min(start + _BLOCK, n)
         block = codes[start:stop]
@@ -113,6 +134,6 @@ def influence(
             g = groups[start:stop]
             np.subtract(block, mean_codes[g], out=c)
             np.copyto(c, 0.0, where=block < 0)
-            # every domain's product at once (one small BLAS product), then each row's own
-            z[start:stop] = (c @ coef.T)[rows[: stop - start], g]
+            # each row with its own domain's coefficients: O(rows × elements), any domains
+            z[start:stop] = np.einsum("ij,ij->i", c, coef[g])
     return z

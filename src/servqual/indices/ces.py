@@ -10,10 +10,13 @@ design mean.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
+from servqual.design._by import DomainKey
 from servqual.design.comparisons import Comparison
 from servqual.errors import ParameterError
 from servqual.indices import _common as c
@@ -93,9 +96,9 @@ def ces(
     threshold: int | None = None,
     level: float = 0.95,
     method: ShareMethod = "logit",
-    by: str | None = None,
+    by: str | Sequence[str] | None = None,
     item: str | None = None,
-) -> CESResult | dict[str, CESResult]:
+) -> CESResult | dict[DomainKey, CESResult]:
     r"""Customer Effort Score: mean answer and percent of low-effort answers.
 
     Parameters
@@ -146,7 +149,7 @@ def ces(
     responses, values = c.single_item(scores, _CES, item, "CES", same_scale=False)
     hit, threshold, easy = _low_effort(values, responses, threshold)
     arrays = responses.design.arrays
-    out: dict[str, CESResult] = {}
+    out: dict[DomainKey, CESResult] = {}
     for label, mask in c.domains(responses.design, by):
         lin = share_lin(values, hit, arrays, mask)
         out[label] = CESResult(

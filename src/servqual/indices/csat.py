@@ -14,12 +14,14 @@ a design proportion (R ``svyciprop(~I(x >= 4), design)``), its interval from
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
+from servqual.design._by import DomainKey
 from servqual.design.comparisons import Comparison
 from servqual.design.design import estimate_from_variance
 from servqual.errors import ParameterError
@@ -109,9 +111,9 @@ def csat(
     top: int = 2,
     level: float = 0.95,
     method: ShareMethod = "logit",
-    by: str | None = None,
+    by: str | Sequence[str] | None = None,
     item: str | None = None,
-) -> CSATResult | dict[str, CSATResult]:
+) -> CSATResult | dict[DomainKey, CSATResult]:
     r"""Customer satisfaction: top-``k`` box share (percent) and mean answer.
 
     Parameters
@@ -168,7 +170,7 @@ def csat(
     top = _top(top, responses)
     hit = values >= responses.instrument.scale.max - top + 1
     arrays = responses.design.arrays
-    out: dict[str, CSATResult] = {}
+    out: dict[DomainKey, CSATResult] = {}
     for label, mask in c.domains(responses.design, by):
         lin = share_lin(values, hit, arrays, mask)
         mean = c.estimate(c.mean_lin(values, arrays, mask), arrays, level)

@@ -28,10 +28,13 @@ Bands (percent): 81–100 *Sangat puas*, 66–80.99 *Puas*, 51–65.99 *Cukup pu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
+from servqual.design._by import DomainKey
 from servqual.design.comparisons import Comparison
 from servqual.errors import InsufficientDataError
 from servqual.indices import _common as c
@@ -190,8 +193,8 @@ def csi(
     importance: Responses,
     *,
     level: float = 0.95,
-    by: str | None = None,
-) -> CSIResult | dict[str, CSIResult]:
+    by: str | Sequence[str] | None = None,
+) -> CSIResult | dict[DomainKey, CSIResult]:
     r"""Customer Satisfaction Index in percent, with its band and interval.
 
     Parameters
@@ -242,7 +245,7 @@ def csi(
     ids = performance.instrument.item_ids
     hs = performance.instrument.scale.max
     arrays = performance.design.arrays
-    out: dict[str, CSIResult] = {}
+    out: dict[DomainKey, CSIResult] = {}
     for label, mask in c.domains(performance.design, by):
         lin, mis, z_i, mss, z_p, n_i, n_p = _compute(perf, imp, ids, arrays, mask, hs)
         est_i = c.estimates(mis, z_i, n_i, arrays, level)

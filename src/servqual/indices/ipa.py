@@ -27,12 +27,14 @@ line it is classified against (the cross-hair itself is taken as fixed).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
+from servqual.design._by import DomainKey
 from servqual.errors import ItemError, ParameterError
 from servqual.indices import _common as c
 from servqual.models._base import FrozenModel
@@ -168,8 +170,8 @@ def ipa(
     *,
     crosshair: Crosshair = "data",
     level: float = 0.95,
-    by: str | None = None,
-) -> IPAResult | dict[str, IPAResult]:
+    by: str | Sequence[str] | None = None,
+) -> IPAResult | dict[DomainKey, IPAResult]:
     r"""Importance–performance analysis: means, quadrants, conformity, clarity.
 
     Parameters
@@ -234,7 +236,7 @@ def ipa(
     perf, imp = performance.values(), importance.values()
     arrays = performance.design.arrays
     ids = inst.item_ids
-    out: dict[str, IPAResult] = {}
+    out: dict[DomainKey, IPAResult] = {}
     for label, mask in c.domains(performance.design, by):
         p_mean, p_z, p_n = c.item_means(perf, arrays, mask, ids)
         i_mean, i_z, i_n = c.item_means(imp, arrays, mask, ids)

@@ -19,12 +19,14 @@ Group and wave comparisons (:func:`nps_compare`) use the design variance as R do
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
+from servqual.design._by import DomainKey
 from servqual.design.comparisons import Comparison
 from servqual.design.design import estimate_from_variance
 from servqual.errors import ParameterError
@@ -173,11 +175,11 @@ def nps(
     *,
     level: float = 0.95,
     method: Method = "adjusted_wald",
-    by: str | None = None,
+    by: str | Sequence[str] | None = None,
     item: str | None = None,
     n_resamples: int = 2000,
     seed: int | np.random.Generator | None = None,
-) -> NPSResult | dict[str, NPSResult]:
+) -> NPSResult | dict[DomainKey, NPSResult]:
     r"""Net Promoter Score on −100…100 with its standard error and interval.
 
     Parameters
@@ -251,7 +253,7 @@ def nps(
     responses, values = c.single_item(scores, _NPS_INSTRUMENT, item, "NPS")
     y = _scores(values)
     arrays = responses.design.arrays
-    out: dict[str, NPSResult] = {}
+    out: dict[DomainKey, NPSResult] = {}
     for label, mask in c.domains(responses.design, by):
         lin = _lin(y, arrays, mask, label)
         p_pro, p_det = _shares(y, arrays.weights, mask)

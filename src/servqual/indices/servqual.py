@@ -20,12 +20,13 @@ SERVPERF uses the perceptions only: item, dimension and overall means.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
+from servqual.design._by import DomainKey
 from servqual.design.comparisons import Comparison
 from servqual.errors import ParameterError, ScaleError, ValidationError
 from servqual.indices import _common as c
@@ -197,8 +198,8 @@ def servqual_gaps(
     *,
     importance_points: Points | None = None,
     level: float = 0.95,
-    by: str | None = None,
-) -> ServqualResult | dict[str, ServqualResult]:
+    by: str | Sequence[str] | None = None,
+) -> ServqualResult | dict[DomainKey, ServqualResult]:
     r"""SERVQUAL gaps ``P − E`` per item, per dimension and overall, with intervals.
 
     Parameters
@@ -262,7 +263,7 @@ def servqual_gaps(
     pts = None if importance_points is None else _points(importance_points, perceptions, list(cols))
     scores = None if pts is None else _weighted_scores(gaps, cols, pts)
     arrays = perceptions.design.arrays
-    out: dict[str, ServqualResult] = {}
+    out: dict[DomainKey, ServqualResult] = {}
     for label, mask in c.domains(perceptions.design, by):
         prof = profile(gaps, perceptions.instrument, arrays, mask, level)
         weighted = None
@@ -280,8 +281,8 @@ def servqual_gaps(
 
 
 def servperf(
-    perceptions: Responses, *, level: float = 0.95, by: str | None = None
-) -> ServperfResult | dict[str, ServperfResult]:
+    perceptions: Responses, *, level: float = 0.95, by: str | Sequence[str] | None = None
+) -> ServperfResult | dict[DomainKey, ServperfResult]:
     """SERVPERF: perception means per item, per dimension and overall.
 
     Parameters
@@ -325,7 +326,7 @@ def servperf(
     level = check_level(level)
     values = perceptions.values()
     arrays = perceptions.design.arrays
-    out: dict[str, ServperfResult] = {}
+    out: dict[DomainKey, ServperfResult] = {}
     for label, mask in c.domains(perceptions.design, by):
         prof = profile(values, perceptions.instrument, arrays, mask, level)
         out[label] = ServperfResult(

@@ -31,6 +31,7 @@ from typing import Any, overload
 import numpy as np
 import numpy.typing as npt
 
+from servqual.design._by import key_text
 from servqual.design.design import estimate_from_variance
 from servqual.errors import DegenerateDataWarning, InsufficientDataError, ItemError
 from servqual.indices import _skm_kernel as kernel
@@ -65,7 +66,7 @@ def skm_index(
 
 
 @overload
-def skm_index(
+def skm_index(  # type: ignore[overload-overlap]  # a str is also a Sequence[str]
     responses: Responses,
     *,
     level: float = ...,
@@ -77,16 +78,29 @@ def skm_index(
 ) -> dict[str, SKMResult]: ...
 
 
+@overload
+def skm_index(
+    responses: Responses,
+    *,
+    level: float = ...,
+    by: Sequence[str],
+    weights: WeightsMode = ...,
+    method: Method = ...,
+    n_resamples: int = ...,
+    seed: int | np.random.Generator | None = ...,
+) -> dict[tuple[str, ...], SKMResult]: ...
+
+
 def skm_index(
     responses: Responses,
     *,
     level: float = 0.95,
-    by: str | None = None,
+    by: str | Sequence[str] | None = None,
     weights: WeightsMode = "exact",
     method: Method = "linearization",
     n_resamples: int = 2000,
     seed: int | np.random.Generator | None = None,
-) -> SKMResult | dict[str, SKMResult]:
+) -> SKMResult | dict[str, SKMResult] | dict[tuple[str, ...], SKMResult]:
     r"""Satisfaction index (SKM/IKM) on 25–100 with its grade and confidence interval.
 
     Parameters
@@ -96,9 +110,12 @@ def skm_index(
         under (weights, strata, clusters, fpc).
     level : float
         Confidence level of the interval, in (0, 1).
-    by : str, optional
+    by : str or list of str, optional
         A respondent attribute column of ``responses.design`` (e.g. ``"service"``): one
-        result per value, estimated as a domain of the full design.
+        result per value, estimated as a domain of the full design. Several columns
+        (``["province", "unit"]``) give one result per combination that occurs, keyed by
+        a tuple of strings; its ``by`` is the columns joined by ", " and its ``domain`` the
+        values joined by " / ".
     weights : {"exact", "regulation"}
         ``"exact"``: the instrument's weights (1/9 for SKM 2017, summing to 1).
         ``"regulation"``: each weight rounded to 3 decimals as the regulation prints it
@@ -185,9 +202,10 @@ def skm_index(
     spec = validate(responses, level, weights, method, n_resamples, seed)
     if by is None:
         return _estimate(spec, None, [None], None)[0]
-    labels, groups = domains(responses.design, by)
-    results = _estimate(spec.with_generator(), groups, list(labels), by)
-    return dict(zip(labels, results, strict=True))
+    keys, groups = domains(responses.design, by)
+    name = by if isinstance(by, str) else ", ".join(by)
+    results = _estimate(spec.with_generator(), groups, [key_text(k) for k in keys], name)
+    return dict(zip(keys, results, strict=True))  # type: ignore[return-value]  # the key type follows by
 
 
 def _estimate(
