@@ -97,13 +97,11 @@ def code_domains(column: Callable[[str], npt.NDArray[Any]], by: object, coder: C
         If two distinct values of a column have the same text (their keys would clash).
     """
     names = check_by(by)
-    codes, labels = coder(column(names[0]), names[0])
-    _check_text(labels, names[0])
+    codes, labels = _code(column, names[0], coder)
     parts: list[list[Hashable]] = [labels]
     combos = np.arange(len(labels), dtype=np.intp)[:, None]  # label index per column
     for name in names[1:]:
-        more, more_labels = coder(column(name), name)
-        _check_text(more_labels, name)
+        more, more_labels = _code(column, name, coder)
         pair = codes.astype(np.int64) * len(more_labels) + more
         codes, uniq = factorize(pair)
         uniq = uniq.astype(np.int64)
@@ -116,6 +114,20 @@ def code_domains(column: Callable[[str], npt.NDArray[Any]], by: object, coder: C
     ]
     keys: list[DomainKey] = [tuple(str(v) for v in label) for label in raw]  # type: ignore[attr-defined]  # raw labels are tuples here
     return Domains(codes, keys, raw, names)
+
+
+def _code(
+    column: Callable[[str], npt.NDArray[Any]], name: str, coder: Coder
+) -> tuple[IntArray, list[Hashable]]:
+    """One column's codes and labels; labels must be orderable and distinct as text."""
+    try:
+        codes, labels = coder(column(name), name)
+    except TypeError as exc:
+        raise ValidationError(
+            f"by column {name!r} mixes values that cannot be ordered: {exc}"
+        ) from None
+    _check_text(labels, name)
+    return codes, labels
 
 
 def _check_text(labels: list[Hashable], name: str) -> None:

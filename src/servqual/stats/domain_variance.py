@@ -142,11 +142,14 @@ def domain_variances(
         c = _sums(g, s, n_groups) / max(float(n.sum()), 1.0)
         keep_f = np.zeros(len(design.strata))
         keep_f[lonely] = 1.0 - f[lonely]
-        var += float(keep_f.sum()) * c * c  # lonely strata where the domain has no row
-        lone = keep_f[h] > 0
-        cg = c[g[lone]]
-        extra = ((s[lone] - cg) ** 2 - cg * cg) * keep_f[h[lone]]
-        var += _sums(g[lone], extra, n_groups)
+        is_lonely = np.zeros(len(design.strata), dtype=bool)
+        is_lonely[lonely] = True
+        lone = is_lonely[h]
+        # a lonely stratum where the domain has no row contributes (0 - c)² (1 - f)
+        absent = float(keep_f.sum()) - _sums(g[lone], keep_f[h[lone]], n_groups)
+        missing = lonely.size - np.bincount(g[lone], minlength=n_groups)
+        var += np.where(missing > 0, absent, 0.0) * c * c
+        var += _sums(g[lone], (s[lone] - c[g[lone]]) ** 2 * keep_f[h[lone]], n_groups)
     elif lonely.size and design.lonely_psu == "average":
         n_strata = int(np.count_nonzero(n > 0))
         n_ok = n_strata - lonely.size
