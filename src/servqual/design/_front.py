@@ -50,7 +50,9 @@ _LOGIT_LABEL = "replicate-logit"
 
 
 class Estimable(Protocol):
-    """A design as the front sees it: data columns and a variance backend."""
+    """A design as the front sees it: data columns, a variance backend, its share methods."""
+
+    proportion_methods: tuple[str, ...]
 
     @property
     def backend(self) -> Backend:

@@ -42,6 +42,7 @@ from servqual.design._front import (
 from servqual.design.comparisons import Comparison, comparison_from_variance
 from servqual.errors import ValidationError
 from servqual.models.results import Estimate
+from servqual.stats.svyciprop import SvyProportionMethod
 
 __all__ = ["DomainEstimator", "DomainKey", "design_domains"]
 
@@ -142,15 +143,14 @@ class DomainEstimator(Generic[K]):
         value: object,
         *,
         level: float = 0.95,
-        method: str = "logit",
+        method: SvyProportionMethod = "logit",
         na: NaPolicy = "fail",
     ) -> dict[K, Estimate]:
         """Domain shares of ``col == value`` (R ``svyby(~I(col == value), ~by, d, svyciprop)``).
 
-        ``method`` as in the design's ``proportion`` (``Design.proportion`` or
-        ``ReplicateDesign.proportion``).
+        ``method`` as in the design's ``proportion`` (``Design.proportion``;
+        ``ReplicateDesign.proportion`` has no ``"wilson"``).
         """
-        methods: tuple[str, ...] = self.design.proportion_methods  # type: ignore[attr-defined]  # both designs have it
         ests = proportion_estimates(
             self.design,
             col,
@@ -158,7 +158,7 @@ class DomainEstimator(Generic[K]):
             self.domains,
             level=level,
             method=method,
-            methods=methods,
+            methods=self.design.proportion_methods,
             na=na,
         )
         return self._keyed(ests)
