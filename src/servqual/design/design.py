@@ -8,8 +8,8 @@ approximation for the first stage).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
-from typing import Any, Literal, overload
+from collections.abc import Hashable, Mapping
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -19,14 +19,13 @@ from servqual.design import calibration
 from servqual.design._backends import Linearization
 from servqual.design._build import build_arrays
 from servqual.design._estimators import (
-    IntervalKind,
     NaPolicy,
     estimate_from_variance,
     indicator,
     numeric_values,
 )
-from servqual.design._front import linear_estimates, proportion_estimates, shares
-from servqual.design.domains import DomainEstimator
+from servqual.design._front import shares
+from servqual.design._shared import DesignBase, read_only
 from servqual.errors import ValidationError
 from servqual.models.results import Estimate
 from servqual.stats.calibration import CalibrationStep
@@ -37,7 +36,7 @@ from servqual.stats.variance import LonelyPSU, check_lonely_psu
 __all__ = ["Design", "estimate_from_variance"]
 
 
-class Design:
+class Design(DesignBase):
     """Columns of survey data with their sampling design.
 
     Parameters
@@ -146,11 +145,6 @@ class Design:
         return len(next(iter(self._columns.values()))) if self._columns else 0
 
     @property
-    def columns(self) -> list[str]:
-        """Names of the data columns."""
-        return list(self._columns)
-
-    @property
     def backend(self) -> Linearization:
         """The variance backend: linearization on strata and PSUs (R ``svyrecvar``)."""
         return Linearization(self._arrays)
@@ -163,22 +157,12 @@ class Design:
     @property
     def weights(self) -> npt.NDArray[np.float64]:
         """The sampling weights (a read-only view)."""
-        w: npt.NDArray[np.float64] = self._arrays.weights.view()
-        w.flags.writeable = False
-        return w
+        return read_only(self._arrays.weights)
 
     @property
     def df(self) -> float:
         """Design degrees of freedom: first-stage units minus strata (R ``degf``)."""
         return self._arrays.df
-
-    def column(self, name: str) -> npt.NDArray[Any]:
-        """One data column as a numpy array."""
-        if name not in self._columns:
-            raise ValidationError(
-                f"column {name!r} is not in the data; columns: {sorted(self._columns)}"
-            )
-        return self._columns[name]
 
     def numeric(self, name: str) -> npt.NDArray[np.float64]:
         """A data column as float64; missing values are an error naming the row."""
@@ -196,105 +180,7 @@ class Design:
             parts.append("fpc")
         return f"Design({', '.join(parts)})"
 
-    # --- estimators ----------------------------------------------------------------
-    def _estimate(
-        self,
-        kind: Literal["mean", "total", "ratio"],
-        cols: tuple[str, ...],
-        level: float,
-        na: NaPolicy,
-        interval: IntervalKind,
-    ) -> Estimate:
-        """The estimate of the one all-rows domain (see :mod:`servqual.design.domains`)."""
-        return linear_estimates(self, kind, cols, None, level=level, na=na, interval=interval)[0]
-
-    def total(
-        self,
-        col: str,
-        *,
-        level: float = 0.95,
-        na: NaPolicy = "fail",
-        interval: IntervalKind = "t",
-    ) -> Estimate:
-        """Estimated population total of ``col`` (R ``svytotal(~col, design, deff=TRUE)``).
-
-        Parameters
-        ----------
-        col : str
-            A numeric column.
-        level : float
-            Confidence level of the interval.
-        na : {"fail", "domain"}
-            Missing values: ``"fail"`` raises naming the first row; ``"domain"`` estimates
-            over the rows with a value as a domain of the full design (R ``na.rm=TRUE``).
-        interval : {"t", "normal"}
-            ``"t"`` uses the design degrees of freedom (R ``confint(est, df=degf(design))``);
-            ``"normal"`` the normal quantile (R ``confint(est)``) and ``df=None``.
-
-        Returns
-        -------
-        Estimate
-            With ``deff`` (R ``deff=TRUE``) and hence ``n_eff``.
-
-        Raises
-        ------
-        servqual.errors.ValidationError
-            If ``col`` is missing, not numeric, or has a missing value with ``na="fail"``.
-        """
-        return self._estimate("total", (col,), level, na, interval)
-
-    def mean(
-        self,
-        col: str,
-        *,
-        level: float = 0.95,
-        na: NaPolicy = "fail",
-        interval: IntervalKind = "t",
-    ) -> Estimate:
-        r"""Estimated population mean of ``col`` (R ``svymean(~col, design, deff=TRUE)``).
-
-        Parameters
-        ----------
-        col : str
-            A numeric column.
-        level, na, interval
-            As in :meth:`total`.
-
-        Returns
-        -------
-        Estimate
-            ``value`` :math:`\bar y = \sum w y / \sum w`; its variance is that of
-            :math:`\sum w z` with :math:`z = (y - \bar y)/\sum w`; ``deff`` as R's.
-
-        Raises
-        ------
-        servqual.errors.InsufficientDataError
-            If the weights (of the rows with a value) sum to zero.
-        """
-        return self._estimate("mean", (col,), level, na, interval)
-
-    def ratio(
-        self,
-        num: str,
-        den: str,
-        *,
-        level: float = 0.95,
-        na: NaPolicy = "fail",
-        interval: IntervalKind = "t",
-    ) -> Estimate:
-        r"""Estimated ratio of the totals of ``num`` and ``den`` (R ``svyratio``).
-
-        The influence values are :math:`z = (y - \hat R x)/\hat X`; with
-        ``na="domain"`` a row missing either column is outside the domain. ``deff`` is
-        R's ``svyratio(..., deff=TRUE)`` (the design effect of the total of ``z``).
-
-        Raises
-        ------
-        servqual.errors.InsufficientDataError
-            If the estimated total of ``den`` is zero.
-        """
-        return self._estimate("ratio", (num, den), level, na, interval)
-
+    # --- estimators (mean, total, ratio, by: see DesignBase) ------------------------
     def proportion(
         self,
         col: str,
@@ -341,16 +227,7 @@ class Design:
         >>> round(est.value, 2), round(est.ci.low, 3), round(est.ci.high, 3)
         (0.75, 0.587, 0.864)
         """
-        return proportion_estimates(
-            self,
-            col,
-            value,
-            None,
-            level=level,
-            method=method,
-            methods=self.proportion_methods,
-            na=na,
-        )[0]
+        return self._proportion(col, value, level, method, na)
 
     def proportions(
         self, col: str, *, level: float = 0.95, na: NaPolicy = "fail"
@@ -372,28 +249,6 @@ class Design:
         raw = self.column(col)
         _, present = indicator(raw, col, None, na)
         return shares(self, raw, present, level=level)
-
-    @overload
-    def by(self, col: str) -> DomainEstimator[str]: ...  # type: ignore[overload-overlap]  # a str is also a Sequence[str]
-
-    @overload
-    def by(self, col: Sequence[str]) -> DomainEstimator[tuple[str, ...]]: ...
-
-    def by(self, col: str | Sequence[str]) -> DomainEstimator[Any]:
-        """Estimators per domain (category of ``col``), on the full design (R ``svyby``).
-
-        ``col`` is one column (keys: its values as strings) or a list of columns (keys:
-        tuples of strings, one per column, for the combinations that occur). See
-        :class:`~servqual.design.DomainEstimator`.
-
-        Examples
-        --------
-        >>> import servqual as sq
-        >>> d = sq.Design({"score": [3, 4, 2, 4, 3, 3], "desk": list("AABBBA")})
-        >>> {k: round(v.value, 3) for k, v in d.by("desk").mean("score").items()}
-        {'A': 3.333, 'B': 3.0}
-        """
-        return DomainEstimator(self, col)
 
     def poststratify(self, col: str, population: Mapping[Hashable, float]) -> Design:
         """A new design post-stratified on ``col`` to the population counts (R ``postStratify``).
