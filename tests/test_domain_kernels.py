@@ -422,3 +422,30 @@ def test_by_arguments_are_checked() -> None:
         d.by(["a", "b"]).difference("y", ("x", 1), ("x", 9))
     c = d.by(["a", "b"]).difference("y", ("y", 2), ("x", 1))
     assert c.difference.value == pytest.approx(2.0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(case=replicate_designs())
+def test_replicate_difference_is_the_replicate_variance_of_differences(
+    case: dict[str, Any],
+) -> None:
+    names = [f"r{r}" for r in range(case["n_rep"])]
+    data = case["data"]
+    design = sq.ReplicateDesign(
+        data, weights="w", replicate_weights=names, type=case["type"], mse=case["mse"]
+    )
+    labels, d = domain_matrix(data["g"])
+    assume(len(labels) >= 2)
+    num = d * data["y"][:, None]
+    with np.errstate(all="ignore"):
+        full = (design.weights @ num) / (design.weights @ d)
+        reps = (design.replicate_weights.T @ num) / (design.replicate_weights.T @ d)
+    assume(np.isfinite(reps[:, :2]).all())
+    diff = reps[:, [0]] - reps[:, [1]]
+    slow = replicate_variance(
+        full[:1] - full[1:2], diff, scale=design.scale, rscales=design.rscales, mse=design.mse
+    )[0]
+    c = design.by("g").difference("y", labels[0], labels[1])
+    assert c.method == "replicate"
+    assert c.difference.value == pytest.approx(full[0] - full[1], rel=REL, abs=1e-12)
+    _close_var(c.difference.se, slow, float(np.max(reps[:, :2] ** 2)))
