@@ -445,7 +445,40 @@ def test_replicate_difference_is_the_replicate_variance_of_differences(
     slow = replicate_variance(
         full[:1] - full[1:2], diff, scale=design.scale, rscales=design.rscales, mse=design.mse
     )[0]
-    c = design.by("g").difference("y", labels[0], labels[1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)  # other domains' empty replicates
+        c = design.by("g").difference("y", labels[0], labels[1])
     assert c.method == "replicate"
     assert c.difference.value == pytest.approx(full[0] - full[1], rel=REL, abs=1e-12)
     _close_var(c.difference.se, slow, float(np.max(reps[:, :2] ** 2)))
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), clustered=st.booleans())
+def test_csat_and_ces_by_equal_one_domain_at_a_time(seed: int, clustered: bool) -> None:
+    # The slow reference: the per-domain masks the indices used before (mean_lin,
+    # share_lin: the influence values of one domain over all rows, then its variance).
+    from servqual.indices import _common as c
+    from servqual.indices.csat import share_estimate, share_lin
+
+    rng = np.random.default_rng(seed)
+    n = 90
+    answers = rng.integers(1, 6, n).astype(np.float64)
+    answers[rng.random(n) < 0.1] = np.nan
+    data = {"s": rng.integers(0, 3, n), "c": rng.integers(0, 30, n), "unit": rng.integers(0, 4, n)}
+    design = sq.Design(
+        data, strata="s", clusters="c" if clustered else None, lonely_psu="certainty"
+    )
+    r = sq.Responses.from_arrays(answers[:, None], sq.instruments.CSAT)
+    r = sq.Responses(r.instrument, design, r.codes)
+    fast = sq.csat(r, by="unit")
+    arrays = design.arrays
+    hit = answers >= 4
+    for key, mask in c.domains(design, "unit"):
+        mean = c.estimate(c.mean_lin(answers, arrays, mask), arrays, 0.95)
+        top = share_estimate(share_lin(answers, hit, arrays, mask), arrays, 0.95, "logit")
+        assert fast[key].mean.value == pytest.approx(mean.value, rel=REL)
+        assert fast[key].mean.se == pytest.approx(mean.se, rel=1e-9)
+        assert fast[key].top_box.value == pytest.approx(top.value, rel=REL)
+        assert fast[key].top_box.se == pytest.approx(top.se, rel=1e-9)
+        assert fast[key].top_box.ci.low == pytest.approx(top.ci.low, rel=1e-9, abs=1e-9)

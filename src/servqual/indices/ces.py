@@ -18,9 +18,15 @@ from pydantic import Field
 
 from servqual.design._by import DomainKey
 from servqual.design.comparisons import Comparison
+from servqual.design.design import estimate_from_variance
 from servqual.errors import ParameterError
 from servqual.indices import _common as c
-from servqual.indices.csat import ShareMethod, check_share_method, share_estimate, share_lin
+from servqual.indices.csat import (
+    ShareMethod,
+    check_share_method,
+    mean_and_share,
+    share_from_variance,
+)
 from servqual.instruments import CES as _CES
 from servqual.models._base import FrozenModel
 from servqual.models.instrument import Instrument
@@ -148,16 +154,25 @@ def ces(
     method = check_share_method(method)
     responses, values = c.single_item(scores, _CES, item, "CES", same_scale=False)
     hit, threshold, easy = _low_effort(values, responses, threshold)
-    arrays = responses.design.arrays
+    df = responses.design.df
+    keys, means, shares = mean_and_share(responses, values, hit, by)
     out: dict[DomainKey, CESResult] = {}
-    for label, mask in c.domains(responses.design, by):
-        lin = share_lin(values, hit, arrays, mask)
-        out[label] = CESResult(
-            mean=c.estimate(c.mean_lin(values, arrays, mask), arrays, level),
-            low_effort=share_estimate(lin, arrays, level, method),
+    for j, key in enumerate(keys):  # loop over domains: results only, no pass over rows
+        n = int(shares.n[j])
+        out[key] = CESResult(
+            mean=estimate_from_variance(
+                float(means.value[j]),
+                float(means.variance[j]),
+                n=int(means.n[j]),
+                df=df,
+                level=level,
+            ),
+            low_effort=share_from_variance(
+                float(shares.value[j]), float(shares.variance[j]), n, df, level, method
+            ),
             threshold=threshold,
             high_is_easy=easy,
-            n=lin.n,
+            n=n,
         )
     return out if by is not None else out["all"]
 

@@ -93,9 +93,28 @@ def share_lin(
 def share_estimate(lin: c.Lin, arrays: DesignArrays, level: float, method: ShareMethod) -> Estimate:
     """Percent share estimate with a design proportion interval (``"<method>_percent"``)."""
     var = float(linearized_variance(lin.z, arrays)[0])
-    est = estimate_from_variance(lin.value, var, n=lin.n, df=arrays.df, level=level)
-    bounds = percent_interval(lin.value, est.se, arrays.df, lin.n, level, method)
+    return share_from_variance(lin.value, var, lin.n, arrays.df, level, method)
+
+
+def share_from_variance(
+    value: float, var: float, n: int, df: float, level: float, method: ShareMethod
+) -> Estimate:
+    """:func:`share_estimate` from the share's value, variance and answer count."""
+    est = estimate_from_variance(value, var, n=n, df=df, level=level)
+    bounds = percent_interval(value, est.se, df, n, level, method)
     return c.interval_like(est, bounds, f"{method}_percent")
+
+
+def mean_and_share(
+    responses: Responses, values: FloatArray, hit: npt.NDArray[np.bool_], by: c.By
+) -> tuple[list[DomainKey], c.DomainMeans, c.DomainMeans]:
+    """Keys, the mean of ``values`` and the percent share of ``hit`` in every domain."""
+    keys, groups, n_groups = c.grouping(responses.design, by)
+    arrays = responses.design.arrays
+    mean = c.domain_means(values, arrays, groups, n_groups, "mean")
+    indicator = np.where(np.isnan(values), np.nan, 100.0 * hit)
+    share = c.domain_means(indicator, arrays, groups, n_groups, "share")
+    return keys, mean, share
 
 
 def _top(top: int, responses: Responses) -> int:
@@ -169,14 +188,18 @@ def csat(
     responses, values = c.single_item(scores, _CSAT, item, "CSAT", same_scale=False)
     top = _top(top, responses)
     hit = values >= responses.instrument.scale.max - top + 1
-    arrays = responses.design.arrays
+    df = responses.design.df
+    keys, means, shares = mean_and_share(responses, values, hit, by)
     out: dict[DomainKey, CSATResult] = {}
-    for label, mask in c.domains(responses.design, by):
-        lin = share_lin(values, hit, arrays, mask)
-        mean = c.estimate(c.mean_lin(values, arrays, mask), arrays, level)
-        out[label] = CSATResult(
-            top_box=share_estimate(lin, arrays, level, method), mean=mean, top=top, n=lin.n
+    for j, key in enumerate(keys):  # loop over domains: results only, no pass over rows
+        n = int(shares.n[j])
+        mean = estimate_from_variance(
+            float(means.value[j]), float(means.variance[j]), n=int(means.n[j]), df=df, level=level
         )
+        top_box = share_from_variance(
+            float(shares.value[j]), float(shares.variance[j]), n, df, level, method
+        )
+        out[key] = CSATResult(top_box=top_box, mean=mean, top=top, n=n)
     return out if by is not None else out["all"]
 
 
