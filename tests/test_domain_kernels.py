@@ -482,3 +482,31 @@ def test_csat_and_ces_by_equal_one_domain_at_a_time(seed: int, clustered: bool) 
         assert fast[key].top_box.value == pytest.approx(top.value, rel=REL)
         assert fast[key].top_box.se == pytest.approx(top.se, rel=1e-9)
         assert fast[key].top_box.ci.low == pytest.approx(top.ci.low, rel=1e-9, abs=1e-9)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), method=st.sampled_from(["adjusted_wald", "wald"]))
+def test_nps_by_equals_one_domain_at_a_time(seed: int, method: str) -> None:
+    from servqual.indices import _common as c
+    from servqual.indices.nps import _estimate, _lin, _scores, _textbook_variance
+
+    rng = np.random.default_rng(seed)
+    n = 120
+    answers = rng.integers(0, 11, n).astype(np.float64)
+    answers[rng.random(n) < 0.1] = np.nan
+    data = {"s": rng.integers(0, 2, n), "c": rng.integers(0, 40, n), "unit": rng.integers(0, 3, n)}
+    design = sq.Design(data, strata="s", clusters="c", lonely_psu="certainty")
+    r = sq.Responses.from_arrays(answers[:, None], sq.instruments.NPS)
+    r = sq.Responses(r.instrument, design, r.codes)
+    fast = sq.nps(r, by="unit", method=method)  # type: ignore[arg-type]
+    y, arrays = _scores(answers), design.arrays
+    for key, mask in c.domains(design, "unit"):
+        lin = _lin(y, arrays, mask, key)
+        use = mask & ~np.isnan(y)
+        w = arrays.weights
+        shares = (w[use & (y > 0)].sum() / w[use].sum(), w[use & (y < 0)].sum() / w[use].sum())
+        slow = _estimate(lin, shares, _textbook_variance(lin, arrays), method, 0.95)  # type: ignore[arg-type]
+        assert fast[key].nps.value == pytest.approx(slow.value, rel=REL)
+        assert fast[key].nps.se == pytest.approx(slow.se, rel=1e-9)
+        assert fast[key].nps.ci.low == pytest.approx(slow.ci.low, rel=1e-9, abs=1e-9)
+        assert fast[key].promoters == pytest.approx(100 * shares[0], rel=REL)

@@ -102,7 +102,11 @@ def grouping(design: Design, by: By) -> tuple[list[Any], npt.NDArray[np.intp], i
 
 
 def domain_means(
-    values: FloatArray, arrays: DesignArrays, groups: npt.NDArray[np.intp], n_groups: int, what: str
+    values: FloatArray,
+    arrays: DesignArrays,
+    groups: npt.NDArray[np.intp],
+    n_groups: int,
+    what: str | Sequence[Any],
 ) -> DomainMeans:
     """:func:`item_means` of one column (NaN = missing) in every domain at once.
 
@@ -113,7 +117,7 @@ def domain_means(
     Raises
     ------
     servqual.errors.InsufficientDataError
-        If a domain has no answer (``what`` names the column).
+        If a domain has no answer (``what`` names the column, or is the domain keys).
     """
     answered = ~np.isnan(values)
     g = np.where(answered, groups, n_groups)
@@ -122,7 +126,8 @@ def domain_means(
     size = np.bincount(g, weights=w, minlength=n_groups + 1)[:n_groups]
     empty = np.flatnonzero(size <= 0)
     if empty.size:
-        raise InsufficientDataError(f"item {what!r} has no answers in this group: no mean")
+        name = what if isinstance(what, str) else what[int(empty[0])]
+        raise InsufficientDataError(f"item {name!r} has no answers in this group: no mean")
     means = np.bincount(g, weights=w * y, minlength=n_groups + 1)[:n_groups] / size
     inside = np.where(answered, groups, 0)
     z = np.where(answered, (y - means[inside]) / size[inside], 0.0)
