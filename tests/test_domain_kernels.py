@@ -510,3 +510,38 @@ def test_nps_by_equals_one_domain_at_a_time(seed: int, method: str) -> None:
         assert fast[key].nps.se == pytest.approx(slow.se, rel=1e-9)
         assert fast[key].nps.ci.low == pytest.approx(slow.ci.low, rel=1e-9, abs=1e-9)
         assert fast[key].promoters == pytest.approx(100 * shares[0], rel=REL)
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_csi_by_equals_one_domain_at_a_time(seed: int) -> None:
+    from servqual.indices import _common as c
+    from servqual.indices.csi import _compute
+
+    rng = np.random.default_rng(seed)
+    n, k = 100, 3
+    inst = sq.Instrument(
+        id="t",
+        name="t",
+        scale=sq.Scale(min=1, max=5),
+        items=[sq.Item(id=f"Q{j}", text=f"Q{j}") for j in range(k)],
+    )
+    perf_v = rng.integers(1, 6, (n, k)).astype(np.float64)
+    imp_v = rng.integers(1, 6, (n, k)).astype(np.float64)
+    perf_v[rng.random((n, k)) < 0.05] = np.nan
+    data = {"s": rng.integers(0, 2, n), "c": rng.integers(0, 30, n), "unit": rng.integers(0, 3, n)}
+    design = sq.Design(data, strata="s", clusters="c", lonely_psu="certainty")
+    perf = sq.Responses.from_arrays(perf_v, inst)
+    imp = sq.Responses.from_arrays(imp_v, inst)
+    perf = sq.Responses(inst, design, perf.codes)
+    imp = sq.Responses(inst, design, imp.codes)
+    fast = sq.csi(perf, imp, by="unit")
+    for key, mask in c.domains(design, "unit"):
+        lin, mis, z_i, *_ = _compute(perf_v, imp_v, inst.item_ids, design.arrays, mask, 5)
+        slow = c.estimate(lin, design.arrays, 0.95)
+        assert fast[key].index.value == pytest.approx(slow.value, rel=REL)
+        assert fast[key].index.se == pytest.approx(slow.se, rel=1e-9)
+        assert fast[key].n == lin.n
+        item = c.estimates(mis, z_i, [1] * k, design.arrays, 0.95)
+        for j in range(k):
+            assert fast[key].items[j].mis.se == pytest.approx(item[j].se, rel=1e-9)

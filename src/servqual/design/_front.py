@@ -72,7 +72,6 @@ def _groups(domains: Domains | None, present: npt.NDArray[np.bool_]) -> tuple[In
 
 
 def statistic(
-    design: Estimable,
     kind: Kind,
     ys: list[tuple[FloatArray, npt.NDArray[np.bool_]]],
     domains: Domains | None,
@@ -110,7 +109,7 @@ def linear_estimates(
     if interval not in ("t", "normal"):
         raise ParameterError(f"interval must be one of ['t', 'normal'], got {interval!r}")
     parsed = [numeric_values(design.column(col), col, na) for col in cols]
-    stat = statistic(design, kind, parsed, domains)
+    stat = statistic(kind, parsed, domains)
     value, _, var = evaluate(design, stat)
     df = design.backend.df if interval == "t" else None
     return domain_estimates(
@@ -133,7 +132,7 @@ def proportion_estimates(
     level = check_level(level)
     if method not in methods:
         raise ParameterError(f"method must be one of {list(methods)}, got {method!r}")
-    stat = statistic(design, "mean", [indicator(design.column(col), col, value, na)], domains)
+    stat = statistic("mean", [indicator(design.column(col), col, value, na)], domains)
     p, _, var = evaluate(design, stat)
     return domain_estimates(
         design.backend, p, var, stat.counts(), design.backend.df, level, proportion=method

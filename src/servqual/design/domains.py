@@ -225,7 +225,7 @@ class DomainEstimator(Generic[K]):
             idx.append(i)
         raw = self.design.column(col)
         ys = [numeric_values(raw, col, na) if value is None else indicator(raw, col, value, na)]
-        stat = statistic(self.design, "mean", ys, self.domains)
+        stat = statistic("mean", ys, self.domains)
         est, tx, var = evaluate(self.design, stat)
         backend = self.design.backend
         two = np.array(idx)

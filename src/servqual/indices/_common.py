@@ -136,6 +136,42 @@ def domain_means(
     return DomainMeans(np.asarray(means, dtype=np.float64), var, counts.astype(np.intp))
 
 
+def grouped_item_means(
+    values: FloatArray,
+    arrays: DesignArrays,
+    groups: npt.NDArray[np.intp],
+    n_groups: int,
+    labels: Sequence[str],
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """:func:`item_means` of every domain at once: one bincount per column.
+
+    Returns the means (G, k), each row's influence values for its own domain (n, k) and
+    the answer counts (G, k).
+
+    Raises
+    ------
+    servqual.errors.InsufficientDataError
+        If a column has no answer in a domain (``labels`` name the columns).
+    """
+    n, k = values.shape
+    means = np.empty((n_groups, k))
+    counts = np.empty((n_groups, k))
+    z = np.empty((n, k))
+    w = arrays.weights
+    for j in range(k):  # loop over columns (few), never over rows
+        use = ~np.isnan(values[:, j])
+        g = np.where(use, groups, n_groups)
+        size = np.bincount(g, weights=w, minlength=n_groups + 1)[:n_groups]
+        if np.any(size <= 0):
+            raise InsufficientDataError(f"item {labels[j]!r} has no answers in this group: no mean")
+        y = np.where(use, values[:, j], 0.0)
+        means[:, j] = np.bincount(g, weights=w * y, minlength=n_groups + 1)[:n_groups] / size
+        counts[:, j] = np.bincount(g, minlength=n_groups + 1)[:n_groups]
+        own = np.where(use, groups, 0)
+        z[:, j] = np.where(use, (y - means[own, j]) / size[own], 0.0)
+    return means, z, counts
+
+
 def group_mask(design: Design, by: By, group: object) -> BoolArray:
     """Mask of the rows of group ``group`` of ``by`` (error if it has no rows)."""
     found = index_domains(design.column, by)
