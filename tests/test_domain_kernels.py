@@ -545,3 +545,39 @@ def test_csi_by_equals_one_domain_at_a_time(seed: int) -> None:
         item = c.estimates(mis, z_i, [1] * k, design.arrays, 0.95)
         for j in range(k):
             assert fast[key].items[j].mis.se == pytest.approx(item[j].se, rel=1e-9)
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_servqual_profiles_by_equal_one_domain_at_a_time(seed: int) -> None:
+    from servqual.indices import _common as c
+    from servqual.indices._profile import profile
+
+    rng = np.random.default_rng(seed)
+    n = 80
+    dims = ["tangibles", "tangibles", "assurance"]
+    inst = sq.Instrument(
+        id="t",
+        name="t",
+        scale=sq.Scale(min=1, max=7),
+        items=[sq.Item(id=f"Q{j}", text=f"Q{j}", dimension=dims[j]) for j in range(3)],
+    )
+    p_v = rng.integers(1, 8, (n, 3)).astype(np.float64)
+    e_v = rng.integers(1, 8, (n, 3)).astype(np.float64)
+    p_v[rng.random((n, 3)) < 0.05] = np.nan
+    data = {"s": rng.integers(0, 2, n), "c": rng.integers(0, 25, n), "unit": rng.integers(0, 3, n)}
+    design = sq.Design(data, strata="s", clusters="c", lonely_psu="certainty")
+    p = sq.Responses(inst, design, sq.Responses.from_arrays(p_v, inst).codes)
+    e = sq.Responses(inst, design, sq.Responses.from_arrays(e_v, inst).codes)
+    gaps_by = sq.servqual_gaps(p, e, by="unit")
+    perf_by = sq.servperf(p, by="unit")
+    for key, mask in c.domains(design, "unit"):
+        for fast, values in ((gaps_by[key], p_v - e_v), (perf_by[key], p_v)):
+            slow = profile(values, inst, design.arrays, mask, 0.95)
+            pairs = [(fast.overall, slow.overall)]
+            pairs += [(fast.items[i], slow.items[i]) for i in slow.items]
+            pairs += [(fast.dimensions[d], slow.dimensions[d]) for d in slow.dimensions]
+            for a, b in pairs:
+                assert a.value == pytest.approx(b.value, rel=REL, abs=1e-13)
+                assert a.se == pytest.approx(b.se, rel=1e-9)
+                assert a.n == b.n
