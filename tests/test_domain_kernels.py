@@ -115,6 +115,13 @@ def dense_replicate(
 # --- the properties ------------------------------------------------------------------
 
 
+def _masks(design: sq.Design, by: str) -> Any:
+    """``(key, mask)`` of each domain: the row masks the indices used one at a time."""
+    labels = np.asarray(design.column(by))
+    for value in np.unique(labels):
+        yield str(value), labels == value
+
+
 def _close_var(se: float, var: float, moment: float) -> None:
     """``se²`` equals the dense variance to 1e-12, relative to it or to the second moment
     ``Σ (w z)²`` from which it is computed (its rounding error, when the variance is ~0).
@@ -474,7 +481,7 @@ def test_csat_and_ces_by_equal_one_domain_at_a_time(seed: int, clustered: bool) 
     fast = sq.csat(r, by="unit")
     arrays = design.arrays
     hit = answers >= 4
-    for key, mask in c.domains(design, "unit"):
+    for key, mask in _masks(design, "unit"):
         mean = c.estimate(c.mean_lin(answers, arrays, mask), arrays, 0.95)
         top = share_estimate(share_lin(answers, hit, arrays, mask), arrays, 0.95, "logit")
         assert fast[key].mean.value == pytest.approx(mean.value, rel=REL)
@@ -487,7 +494,6 @@ def test_csat_and_ces_by_equal_one_domain_at_a_time(seed: int, clustered: bool) 
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), method=st.sampled_from(["adjusted_wald", "wald"]))
 def test_nps_by_equals_one_domain_at_a_time(seed: int, method: str) -> None:
-    from servqual.indices import _common as c
     from servqual.indices.nps import _estimate, _lin, _scores, _textbook_variance
 
     rng = np.random.default_rng(seed)
@@ -500,7 +506,7 @@ def test_nps_by_equals_one_domain_at_a_time(seed: int, method: str) -> None:
     r = sq.Responses(r.instrument, design, r.codes)
     fast = sq.nps(r, by="unit", method=method)  # type: ignore[arg-type]
     y, arrays = _scores(answers), design.arrays
-    for key, mask in c.domains(design, "unit"):
+    for key, mask in _masks(design, "unit"):
         lin = _lin(y, arrays, mask, key)
         use = mask & ~np.isnan(y)
         w = arrays.weights
@@ -536,7 +542,7 @@ def test_csi_by_equals_one_domain_at_a_time(seed: int) -> None:
     perf = sq.Responses(inst, design, perf.codes)
     imp = sq.Responses(inst, design, imp.codes)
     fast = sq.csi(perf, imp, by="unit")
-    for key, mask in c.domains(design, "unit"):
+    for key, mask in _masks(design, "unit"):
         lin, mis, z_i, *_ = _compute(perf_v, imp_v, inst.item_ids, design.arrays, mask, 5)
         slow = c.estimate(lin, design.arrays, 0.95)
         assert fast[key].index.value == pytest.approx(slow.value, rel=REL)
@@ -550,7 +556,6 @@ def test_csi_by_equals_one_domain_at_a_time(seed: int) -> None:
 @settings(max_examples=20, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1))
 def test_servqual_profiles_by_equal_one_domain_at_a_time(seed: int) -> None:
-    from servqual.indices import _common as c
     from servqual.indices._profile import profile
 
     rng = np.random.default_rng(seed)
@@ -571,7 +576,7 @@ def test_servqual_profiles_by_equal_one_domain_at_a_time(seed: int) -> None:
     e = sq.Responses(inst, design, sq.Responses.from_arrays(e_v, inst).codes)
     gaps_by = sq.servqual_gaps(p, e, by="unit")
     perf_by = sq.servperf(p, by="unit")
-    for key, mask in c.domains(design, "unit"):
+    for key, mask in _masks(design, "unit"):
         for fast, values in ((gaps_by[key], p_v - e_v), (perf_by[key], p_v)):
             slow = profile(values, inst, design.arrays, mask, 0.95)
             pairs = [(fast.overall, slow.overall)]
@@ -581,3 +586,33 @@ def test_servqual_profiles_by_equal_one_domain_at_a_time(seed: int) -> None:
                 assert a.value == pytest.approx(b.value, rel=REL, abs=1e-13)
                 assert a.se == pytest.approx(b.se, rel=1e-9)
                 assert a.n == b.n
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_ipa_by_equals_one_domain_at_a_time(seed: int) -> None:
+    from servqual.indices import _common as c
+
+    rng = np.random.default_rng(seed)
+    n, k = 80, 3
+    inst = sq.Instrument(
+        id="t",
+        name="t",
+        scale=sq.Scale(min=1, max=5),
+        items=[sq.Item(id=f"Q{j}", text=f"Q{j}") for j in range(k)],
+    )
+    p_v = rng.integers(1, 6, (n, k)).astype(np.float64)
+    i_v = rng.integers(1, 6, (n, k)).astype(np.float64)
+    i_v[rng.random((n, k)) < 0.05] = np.nan
+    data = {"s": rng.integers(0, 2, n), "c": rng.integers(0, 25, n), "unit": rng.integers(0, 3, n)}
+    design = sq.Design(data, strata="s", clusters="c", lonely_psu="certainty")
+    perf = sq.Responses(inst, design, sq.Responses.from_arrays(p_v, inst).codes)
+    imp = sq.Responses(inst, design, sq.Responses.from_arrays(i_v, inst).codes)
+    fast = sq.ipa(perf, imp, by="unit")
+    for key, mask in _masks(design, "unit"):
+        means, z, counts = c.item_means(i_v, design.arrays, mask, inst.item_ids)
+        slow = c.estimates(means, z, [int(x) for x in counts], design.arrays, 0.95)
+        for j in range(k):
+            assert fast[key].items[j].importance.value == pytest.approx(slow[j].value, rel=REL)
+            assert fast[key].items[j].importance.se == pytest.approx(slow[j].se, rel=1e-9)
+        assert fast[key].n == int(mask.sum())
