@@ -219,12 +219,13 @@ def ipa(
         Where the cross-hair lines are (see the module docstring).
     level : float
         Confidence level of the means' intervals (and of the clarity check).
-    by : str, optional
+    by : str or list of str, optional
         One result per group of this respondent attribute.
+        Several columns: one result per combination, keyed by a tuple of strings.
 
     Returns
     -------
-    IPAResult or dict of str to IPAResult
+    IPAResult or dict of str (or tuple of str) to IPAResult
 
     Raises
     ------

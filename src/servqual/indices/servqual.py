@@ -214,12 +214,13 @@ def servqual_gaps(
         order of the dimensions' first appearance in the instrument).
     level : float
         Confidence level.
-    by : str, optional
+    by : str or list of str, optional
         One result per group of this respondent attribute (a domain of the full design).
+        Several columns: one result per combination, keyed by a tuple of strings.
 
     Returns
     -------
-    ServqualResult or dict of str to ServqualResult
+    ServqualResult or dict of str (or tuple of str) to ServqualResult
 
     Raises
     ------
@@ -301,12 +302,13 @@ def servperf(
         Perception answers (reverse-scored items flipped from the instrument).
     level : float
         Confidence level.
-    by : str, optional
+    by : str or list of str, optional
         One result per group of this respondent attribute.
+        Several columns: one result per combination, keyed by a tuple of strings.
 
     Returns
     -------
-    ServperfResult or dict of str to ServperfResult
+    ServperfResult or dict of str (or tuple of str) to ServperfResult
 
     Raises
     ------
