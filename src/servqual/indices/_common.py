@@ -152,6 +152,26 @@ def grouped_item_means(
     return means, z, counts
 
 
+def estimates_from(
+    values: FloatArray, variances: FloatArray, counts: npt.ArrayLike, df: float, level: float
+) -> list[Estimate]:
+    """One Estimate (t interval on ``df``) per value, from its variance and count."""
+    n = np.asarray(counts)
+    return [
+        estimate_from_variance(float(v), float(s), n=int(k), df=df, level=level)
+        for v, s, k in zip(values, variances, n, strict=True)
+    ]
+
+
+def column_variances(
+    z: FloatArray, groups: npt.NDArray[np.intp], n_groups: int, arrays: DesignArrays
+) -> FloatArray:
+    """(G, m) design variances of each column of own-domain influence values ``z`` (n, m)."""
+    return np.column_stack(
+        [domain_variances(z[:, j], groups, n_groups, arrays) for j in range(z.shape[1])]
+    )
+
+
 def group_mask(design: Design, by: By, group: object) -> BoolArray:
     """Mask of the rows of group ``group`` of ``by`` (error if it has no rows)."""
     found = index_domains(design.column, by)
