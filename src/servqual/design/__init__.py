@@ -11,6 +11,7 @@ numeric kernels they share live in :mod:`servqual.stats`.
 3.25
 """
 
+from servqual.design.association import ChisqResult, TTestResult
 from servqual.design.calibration import poststratify, rake
 from servqual.design.comparisons import Comparison, compare, newcombe_difference
 from servqual.design.design import Design, estimate_from_variance
@@ -18,10 +19,12 @@ from servqual.design.domains import DomainEstimator
 from servqual.design.replicates import ReplicateDesign
 
 __all__ = [
+    "ChisqResult",
     "Comparison",
     "Design",
     "DomainEstimator",
     "ReplicateDesign",
+    "TTestResult",
     "compare",
     "estimate_from_variance",
     "newcombe_difference",

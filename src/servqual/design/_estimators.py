@@ -197,7 +197,7 @@ def _variances(
     counts the rows of each domain; the rows of non-zero ``w_d`` are those rows when
     every weight is positive.
     """
-    if a.calibration:
+    if a.calibration or a.stages is not None:  # calibrated, multistage or PPS
         with np.errstate(divide="ignore", invalid="ignore"):
             return linearized_variance(z, a), srs_variance(z, a.weights[:, None] * d)
     wz = z * a.weights[:, None]
