@@ -170,6 +170,7 @@ def build_staged(
     weight = np.ones(n)
     multiplier = np.ones(per_stage[0][1].shape[0])
     fraction = np.ones(1)
+    first_prob = np.ones(1)
     first_pop = np.full(len(labels), np.inf)
     for number, (units, group) in enumerate(per_stage, start=1):
         n_units = group.shape[0]
@@ -193,13 +194,15 @@ def build_staged(
         )
         fraction = sampled / pop
         weight = weight * (pop / sampled)[units]
-        if number == 1 and pps is None:
-            first_pop[group] = pop
+        if number == 1:
+            # R's allprob: 1 / (popsize / sampsize), popsize = sampsize / fpc
+            first_prob = 1.0 / (pop / sampled)
+            if pps is None:
+                first_pop[group] = pop
     joint = None
     if pps in ("overton", "hartley_rao"):
-        prob = 1.0 - stages[0].finite
-        p2bar = _p2bar(prob, stages[0].group, pps_p2bar)
-        joint = JointInclusion(pps, prob, p2bar, pps_variance == "YG")
+        p2bar = _p2bar(first_prob, stages[0].group, pps_p2bar)
+        joint = JointInclusion(pps, first_prob, p2bar, pps_variance == "YG")
     elif pps_variance != "HT":
         raise DesignError("pps_variance='YG' needs pps='overton' or pps='hartley_rao' (as R)")
     w = nonnegative(columns[weights], "weights") if weights is not None else weight

@@ -274,20 +274,38 @@ def _hr_excluded(
     inverse = inverse.reshape(-1)
     sums = _group_sum(inverse, uniq.shape[0], x)
     counts = np.bincount(inverse, minlength=uniq.shape[0]).astype(np.float64)
-    index = {(float(a), float(b)): i for i, (a, b) in enumerate(uniq)}
-    for i, (grp, p) in enumerate(uniq):  # distinct values only
-        candidates = (float(grp), float(1.0 - p))
-        j = index.get(candidates)
-        if j is None or float(p) + float(uniq[j, 1]) != 1.0:
-            continue
-        unit = int(np.flatnonzero(inverse == i)[0])
-        coef = -c[unit] * joint.p2bar[unit]  # Ď_ij of the pair, which R sets to 0
-        pair = np.outer(sums[i], sums[j])
-        if i == j:  # π = 1/2: pairs within the value, without i = j
-            members = inverse == i
-            pair = pair - x[members].T @ x[members]
-            partners[members] += coef * (counts[i] - 1.0)
-        else:
-            partners[inverse == i] += coef * counts[j]
-        fix += np.diag(np.diagonal(pair)) * coef if diagonal else pair * coef
+    # candidates: same group, π within 1e-9 of 1 - p (np.unique sorts by group, then π)
+    key = uniq[:, 0] * 4.0 + uniq[:, 1]
+    lo = np.searchsorted(key, key - 2.0 * uniq[:, 1] + 1.0 - 1e-9)
+    hi = np.searchsorted(key, key - 2.0 * uniq[:, 1] + 1.0 + 1e-9)
+    for i in np.flatnonzero(hi > lo):  # distinct values with a candidate partner only
+        for j in range(int(lo[i]), int(hi[i])):
+            if uniq[i, 0] == uniq[j, 0] and float(uniq[i, 1]) + float(uniq[j, 1]) == 1.0:
+                fix += _excluded_pair(i, j, inverse, sums, counts, x, c, joint, partners, diagonal)
     return fix, partners
+
+
+def _excluded_pair(
+    i: int,
+    j: int,
+    inverse: IntArray,
+    sums: FloatArray,
+    counts: FloatArray,
+    x: FloatArray,
+    c: FloatArray,
+    joint: JointInclusion,
+    partners: FloatArray,
+    diagonal: bool,
+) -> FloatArray:
+    """Σ Ď x_a x_bᵀ over the ordered unit pairs (value i, value j); updates ``partners``."""
+    unit = int(np.flatnonzero(inverse == i)[0])
+    coef = -c[unit] * joint.p2bar[unit]  # Ď_ij of the pair, which R sets to 0
+    pair = np.outer(sums[i], sums[j])
+    if i == j:  # π = 1/2: pairs within the value, without i = j
+        members = inverse == i
+        pair = pair - x[members].T @ x[members]
+        partners[members] += coef * (counts[i] - 1.0)
+    else:
+        partners[inverse == i] += coef * counts[j]
+    kept = np.diag(np.diagonal(pair)) if diagonal else pair
+    return np.asarray(kept, dtype=np.float64) * coef
