@@ -278,7 +278,7 @@ def _hr_excluded(
     key = uniq[:, 0] * 4.0 + uniq[:, 1]
     lo = np.searchsorted(key, key - 2.0 * uniq[:, 1] + 1.0 - 1e-9)
     hi = np.searchsorted(key, key - 2.0 * uniq[:, 1] + 1.0 + 1e-9)
-    for i in np.flatnonzero(hi > lo):  # distinct values with a candidate partner only
+    for i in np.flatnonzero(hi > lo).tolist():  # distinct values with a candidate partner
         for j in range(int(lo[i]), int(hi[i])):
             if uniq[i, 0] == uniq[j, 0] and float(uniq[i, 1]) + float(uniq[j, 1]) == 1.0:
                 fix += _excluded_pair(i, j, inverse, sums, counts, x, c, joint, partners, diagonal)
@@ -308,4 +308,4 @@ def _excluded_pair(
     else:
         partners[inverse == i] += coef * counts[j]
     kept = np.diag(np.diagonal(pair)) if diagonal else pair
-    return np.asarray(kept, dtype=np.float64) * coef
+    return np.asarray(kept * coef, dtype=np.float64)
