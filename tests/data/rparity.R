@@ -303,7 +303,25 @@ add("greg_trimmed_total", "svytotal(~enroll, trimWeights(dg, upper = 40, lower =
 rclus1 <- as.svrepdesign(dclus1, type = "JK1")
 rg <- calibrate(rclus1, ~stype + api99, pop)
 add("greg_replicate_mean", "svymean(~api00, calibrate(as.svrepdesign(dclus1, type = 'JK1'), ~stype + api99, pop))",
-    design = "rclus1", kind = "mean", column = "api00", c(stat(svymean(~api00, rg), degf(rg))))
+    design = "rclus1", kind = "mean", column = "api00", c(stat(svymean(~api00, rg), degf(rg))),
+    replicate_weights = unname(lapply(seq_len(ncol(rclus1$repweights$weights)),
+      function(j) num(weights(rclus1, "analysis")[, j]))),
+    scale = rclus1$scale, rscales = num(rclus1$rscales), mse = rclus1$mse,
+    calibrated_weights = num(weights(rg, "sampling")))
+rgb <- calibrate(rclus1, ~stype + api99, pop, bounds = c(0.7, 1.7))
+add("greg_replicate_bounded_mean", "svymean(~api00, calibrate(as.svrepdesign(dclus1, type = 'JK1'), ~stype + api99, pop, bounds = c(0.7, 1.7)))",
+    design = "rclus1", kind = "mean", column = "api00", c(stat(svymean(~api00, rgb), degf(rgb))))
+dgs <- calibrate(dstrat, ~stype + api99, c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018, api99 = 3914069))
+add("greg_dstrat_mean", "svymean(~api00, calibrate(dstrat, ~stype + api99, pop))",
+    design = "dstrat", kind = "mean", column = "api00", c(stat(svymean(~api00, dgs), degf(dgs))))
+dgt2 <- trimWeights(dg, upper = 40, lower = 28, strict = TRUE)
+add("greg_trimmed_strict_total", "svytotal(~enroll, trimWeights(dg, upper = 40, lower = 28, strict = TRUE))",
+    design = "dclus1", kind = "total", column = "enroll", c(stat(svytotal(~enroll, dgt2), degf(dgt2))),
+    weights = num(weights(dgt2)))
+dg2 <- calibrate(dclus2, ~stype + api99, pop, bounds = c(0.5, 2))
+add("greg_twostage_bounded_mean", "svymean(~api00, calibrate(dclus2, ~stype + api99, pop, bounds = c(0.5, 2)))",
+    design = "dclus2", kind = "mean", column = "api00", c(stat(svymean(~api00, dg2), degf(dg2))),
+    weights = num(weights(dg2)))
 
 # ---- data ------------------------------------------------------------------------------
 keep <- function(d, cols) as.list(d[, cols])

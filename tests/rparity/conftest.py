@@ -111,3 +111,9 @@ def close(got: float, expected: float | None, rel: float = REL) -> bool:
 def records() -> dict[str, dict[str, Any]]:
     """The reference records of rparity.json, by id."""
     return RECORDS
+
+
+@pytest.fixture(scope="session")
+def data_set() -> Callable[[str], dict[str, np.ndarray]]:
+    """``data_set("apiclus1")`` → that data set of the file, column → array."""
+    return frame

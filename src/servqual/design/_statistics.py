@@ -8,6 +8,7 @@ the design's variance backend.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, cast
 
@@ -150,6 +151,81 @@ class SurveyStatistics:
             level=level,
             na=na,
         )
+
+    def calibrate(
+        self,
+        population: Mapping[str, float | Mapping[Hashable, float]],
+        *,
+        size: float | None = None,
+        bounds: tuple[float, float] | None = None,
+        max_iter: int = 50,
+        tol: float = 1e-7,
+    ) -> Design:
+        """A new design with GREG (linear) calibrated weights (R ``calibrate``).
+
+        Parameters
+        ----------
+        population : mapping
+            Column → population total (numeric column) or column → {category: count}
+            (categorical column; every category in the data needs a count).
+        size : float, optional
+            The population size (the model's intercept); needed when no categorical
+            margin is given, checked against the margins' sums otherwise.
+        bounds : (lower, upper), optional
+            Bounds on the g-weights (R ``bounds=c(lower, upper)``), met by R's Newton
+            iteration; ``None``: unbounded (R's closed form).
+        max_iter, tol
+            Iterations and relative misfit of the bounded iteration (R ``maxit``,
+            ``epsilon``).
+
+        Returns
+        -------
+        Design
+            Weights ``w g``; estimators' variances use the regression residuals (R's
+            ``svyrecvar``). See :mod:`servqual.stats.greg`.
+
+        Raises
+        ------
+        servqual.errors.ConvergenceError
+            If the bounded iteration fails.
+        servqual.errors.ValidationError
+            A category without a population count, margins that disagree on the size.
+
+        Examples
+        --------
+        Two desks; the office served 60 people at desk A and 40 at desk B:
+
+        >>> import servqual as sq
+        >>> d = sq.Design({"score": [3, 4, 2, 4, 3, 3], "desk": list("AABBBA")})
+        >>> cal = d.calibrate({"desk": {"A": 60, "B": 40}})  # R: calibrate(d, ~desk, pop)
+        >>> [round(float(w), 3) for w in cal.weights]
+        [20.0, 20.0, 13.333, 13.333, 13.333, 20.0]
+        """
+        from servqual.design.greg import calibrate
+
+        return calibrate(
+            cast("Design", self), population, size=size, bounds=bounds, max_iter=max_iter, tol=tol
+        )
+
+    def trim_weights(
+        self, *, lower: float = -math.inf, upper: float = math.inf, strict: bool = False
+    ) -> Design:
+        """A new design with weights trimmed to [lower, upper] (R ``trimWeights``).
+
+        Weights outside are set to the bound and the amount trimmed is shared equally
+        among the other rows (R's rule); ``strict=True`` repeats until every weight is
+        inside. Calibration steps are kept, as in R.
+
+        Examples
+        --------
+        >>> import servqual as sq
+        >>> d = sq.Design({"y": [1.0, 2, 3, 4], "w": [1.0, 2, 3, 10]}, weights="w")
+        >>> d.trim_weights(upper=6).weights.tolist()
+        [2.333..., 3.333..., 4.333..., 6.0]
+        """
+        from servqual.design.greg import trim_weights
+
+        return trim_weights(cast("Design", self), lower=lower, upper=upper, strict=strict)
 
     def ttest(
         self, col: str, group: str, *, level: float = 0.95, na: NaPolicy = "fail"

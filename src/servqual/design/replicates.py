@@ -11,7 +11,7 @@ domain-restricted columns the statistic needs; no loop over rows or replicates.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -357,6 +357,26 @@ class ReplicateDesign:
         (0.07, 0.968)
         """
         return proportion_estimates(self, col, value, None, [None], level, method, na)[0]
+
+    def calibrate(
+        self,
+        population: Mapping[str, float | Mapping[Hashable, float]],
+        *,
+        size: float | None = None,
+        bounds: tuple[float, float] | None = None,
+        max_iter: int = 50,
+        tol: float = 1e-7,
+    ) -> ReplicateDesign:
+        """A new replicate design, full-sample and replicate weights GREG-calibrated.
+
+        R ``calibrate(svrepdesign, ...)``; arguments as :meth:`servqual.Design.calibrate`
+        (see :func:`servqual.design.greg.calibrate_replicates`).
+        """
+        from servqual.design.greg import calibrate_replicates
+
+        return calibrate_replicates(
+            self, population, size=size, bounds=bounds, max_iter=max_iter, tol=tol
+        )
 
     def by(self, col: str) -> ReplicateDomainEstimator:
         """Estimators per domain (category of ``col``), R ``svyby(..., design=repdesign)``.
