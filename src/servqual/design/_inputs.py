@@ -20,7 +20,13 @@ from servqual.stats.design_arrays import DesignArrays
 if TYPE_CHECKING:
     from servqual.design.design import Design
 
-__all__ = ["NaPolicy", "check_choice", "codes_of", "numeric_column", "present_df"]
+__all__ = [
+    "NaPolicy",
+    "check_choice",
+    "codes_of",
+    "numeric_column",
+    "present_df",
+]
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]

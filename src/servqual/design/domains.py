@@ -27,6 +27,7 @@ from servqual.design._estimators import (
     ratio_kernel,
     total_kernel,
 )
+from servqual.design.ciprop import finish_proportions
 from servqual.design.comparisons import Comparison, comparison_from_influence
 from servqual.errors import ParameterError, ValidationError
 from servqual.models.results import Estimate
@@ -85,8 +86,13 @@ def proportion_estimates(
     level: float,
     method: SvyProportionMethod,
     na: NaPolicy,
+    df: Literal["domain", "design"] = "design",
 ) -> list[Estimate]:
-    """The share of ``col == value`` in each domain (column of ``matrix``), R ``svyciprop``."""
+    """The share of ``col == value`` in each domain (column of ``matrix``), R ``svyciprop``.
+
+    ``df="domain"``: each domain's interval uses R ``svyby``'s df of the domain's subset
+    design; ``"likelihood"`` needs the rows (:func:`servqual.design.ciprop.finish_proportions`).
+    """
     if method not in SVY_PROPORTION_METHODS:
         raise ParameterError(
             f"method must be one of {list(SVY_PROPORTION_METHODS)}, got {method!r}"
@@ -94,7 +100,12 @@ def proportion_estimates(
     y, present = indicator(design.column(col), col, value, na)
     d = restrict_domains(matrix, present)
     est, z = mean_kernel(design.arrays, y, d, labels)
-    return estimates(design.arrays, est, z, d, level=level, proportion=method)
+    interval = "logit" if method == "likelihood" else method  # likelihood: needs the rows
+    ests = estimates(design.arrays, est, z, d, level=level, proportion=interval)
+    per_domain = df == "domain" and matrix is not None
+    return finish_proportions(
+        design.arrays, ests, y, d, level=level, method=method, domain_df=per_domain
+    )
 
 
 class DomainLabels:
@@ -207,8 +218,15 @@ class DomainEstimator(DomainLabels):
         level: float = 0.95,
         method: SvyProportionMethod = "logit",
         na: NaPolicy = "fail",
+        df: Literal["domain", "design"] = "domain",
     ) -> dict[str, Estimate]:
-        """Domain shares of ``col == value`` (R ``svyby(~I(col == value), ~by, d, svyciprop)``)."""
+        """Domain shares of ``col == value`` (R ``svyby(~I(col == value), ~by, d, svyciprop)``).
+
+        ``df="domain"`` (the default, R survey 4.1.1's semantics): each domain's interval
+        uses the df of the domain's subset design (its PSUs minus its strata), as
+        ``svyciprop`` inside ``svyby`` does; ``df="design"`` uses the full design's df
+        (the previous behaviour, and R's ``confint(svyby(...), df=degf(design))``).
+        """
         ests = proportion_estimates(
             self.design,
             col,
@@ -218,6 +236,7 @@ class DomainEstimator(DomainLabels):
             level=level,
             method=method,
             na=na,
+            df=df,
         )
         return self._keyed(ests)
 
