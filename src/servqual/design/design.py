@@ -70,13 +70,14 @@ class Design(SurveyStatistics):
     pps_p2bar : float, optional
         Hartley–Rao's mean squared inclusion probability ``sum(pi**2) / n`` (R
         ``HR(psum)``); by default, as R's ``HR()``, the stratum's mean probability.
-    lonely_psu : {"fail", "adjust", "remove", "certainty", "average"}
+    lonely_psu : {"fail", "adjust", "adjust_zero", "remove", "certainty", "average"}
         What to do with a stratum holding a single PSU, with R's meanings
         (``options(survey.lonely.psu=)``): ``"fail"`` raises
         :class:`~servqual.errors.DesignError`; ``"remove"`` gives the stratum no variance
         contribution and warns; ``"certainty"`` does the same silently (the PSU was
         sampled with certainty); ``"adjust"`` centres the lonely PSU at the grand mean of
-        all PSU totals; ``"average"`` gives it the average contribution of the other
+        all PSU totals (``"adjust_zero"``: at zero, R survey 4.1.1's ``"adjust"``);
+        ``"average"`` gives it the average contribution of the other
         strata. A stratum whose ``fpc`` equals its sampled PSUs is a certainty stratum
         under every policy (no variance, no error). See :func:`servqual.stats.covariance`.
 

@@ -187,13 +187,13 @@ def _lonely(
             DegenerateDataWarning,
             stacklevel=5,
         )
-    if policy != "adjust":
+    if policy not in ("adjust", "adjust_zero"):
         return centred  # centred at itself: 0 ("remove", "certainty"; "average" rescales)
     alone = lonely_group[stage.group]
     out: FloatArray = centred.copy()
-    if number == 1:  # servqual's "adjust": centre at the grand mean of the stage's units
+    if number == 1 and policy == "adjust":  # centre at the grand mean of the stage's units
         out[alone] = totals[alone] - totals.sum(axis=0) / totals.shape[0]
-    else:  # below the first stage, R's rule: centred at zero
+    else:  # "adjust_zero", and below the first stage: survey 4.1.1's rule, centred at zero
         out[alone] = totals[alone]
     return out
 
