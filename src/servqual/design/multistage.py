@@ -131,6 +131,63 @@ def _units(
     return out
 
 
+def _check_arguments(
+    ids: list[str], fpcs: list[str], pps: PPSMethod | None, pps_variance: str
+) -> None:
+    if pps_variance not in ("HT", "YG"):
+        raise ParameterError(f"pps_variance must be one of ['HT', 'YG'], got {pps_variance!r}")
+    if pps_variance == "YG" and pps not in ("overton", "hartley_rao"):
+        raise DesignError("pps_variance='YG' needs pps='overton' or pps='hartley_rao' (as R)")
+    if fpcs and len(fpcs) != max(len(ids), 1):
+        raise DesignError(
+            f"fpc names {len(fpcs)} column(s) for {max(len(ids), 1)} stage(s): give one per stage"
+        )
+    if pps is not None and pps != "brewer" and len(ids) > 1:
+        raise DesignError(f"pps={pps!r} supports one stage only (as R); use pps='brewer'")
+    if pps is not None and not fpcs:
+        raise DesignError("a PPS design needs fpc= with each unit's inclusion probability")
+
+
+def _stages(
+    columns: dict[str, npt.NDArray[Any]],
+    per_stage: list[tuple[IntArray, IntArray]],
+    fpcs: list[str],
+    labels: list[Hashable],
+    pps: bool,
+) -> tuple[list[Stage], FloatArray, FloatArray]:
+    """The stages, the weights they imply, and the first-stage population per unit."""
+    stages: list[Stage] = []
+    weight = np.ones(per_stage[0][0].shape[0])
+    fraction = np.ones(1)
+    first_pop = np.ones(1)
+    for number, (units, group) in enumerate(per_stage, start=1):
+        n_groups = int(group.max()) + 1
+        sampled = np.bincount(group, minlength=n_groups).astype(np.float64)[group]
+        pop = np.full(group.shape[0], np.inf)
+        if fpcs:
+            name = fpcs[number - 1]
+            unit_fpc = _per_unit(
+                nonnegative(columns[name], "fpc"), units, group.shape[0], f"fpc column {name!r}"
+            )
+            pop = _popsize(unit_fpc, sampled, group, number, name, pps)
+        first = number == 1
+        # a unit's multiplier: its parent's multiplier times the parent's sampling fraction
+        multiplier = (
+            np.ones(group.shape[0]) if first else stages[-1].multiplier[group] * fraction[group]
+        )
+        # below the first stage each group is one parent unit, its own "average" context
+        group_labels = tuple(labels) if first else tuple(f"unit {g}" for g in range(n_groups))
+        parent = np.zeros(n_groups, dtype=np.intp) if first else np.arange(n_groups)
+        stages.append(
+            Stage(units, group, group_labels, parent, sampled, 1.0 - sampled / pop, multiplier)
+        )
+        fraction = sampled / pop
+        weight = weight * (pop / sampled)[units]
+        if first:
+            first_pop = pop
+    return stages, weight, first_pop
+
+
 def build_staged(
     columns: dict[str, npt.NDArray[Any]],
     *,
@@ -147,17 +204,8 @@ def build_staged(
     n = len(next(iter(columns.values()))) if columns else 0
     if n == 0:
         raise InsufficientDataError("the design has no rows")
-    if pps_variance not in ("HT", "YG"):
-        raise ParameterError(f"pps_variance must be one of ['HT', 'YG'], got {pps_variance!r}")
     ids, fpcs = _names(clusters, "clusters"), _names(fpc, "fpc")
-    if fpcs and len(fpcs) != max(len(ids), 1):
-        raise DesignError(
-            f"fpc names {len(fpcs)} column(s) for {max(len(ids), 1)} stage(s): give one per stage"
-        )
-    if pps is not None and pps != "brewer" and len(ids) > 1:
-        raise DesignError(f"pps={pps!r} supports one stage only (as R); use pps='brewer'")
-    if pps is not None and not fpcs:
-        raise DesignError("a PPS design needs fpc= with each unit's inclusion probability")
+    _check_arguments(ids, fpcs, pps, pps_variance)
     labels: list[Hashable]
     if strata is not None:
         s_codes, labels = category_codes(columns[strata], "strata")
@@ -166,52 +214,23 @@ def build_staged(
     per_stage = _units(columns, ids, s_codes, n)
     if not fpcs:
         per_stage = per_stage[:1]  # R: without fpc only the first stage counts
-    stages: list[Stage] = []
-    weight = np.ones(n)
-    multiplier = np.ones(per_stage[0][1].shape[0])
-    fraction = np.ones(1)
-    first_prob = np.ones(1)
-    first_pop = np.full(len(labels), np.inf)
-    for number, (units, group) in enumerate(per_stage, start=1):
-        n_units = group.shape[0]
-        n_groups = int(group.max()) + 1
-        sampled = np.bincount(group, minlength=n_groups).astype(np.float64)[group]
-        if fpcs:
-            values = nonnegative(columns[fpcs[number - 1]], "fpc")
-            unit_fpc = _per_unit(values, units, n_units, f"fpc column {fpcs[number - 1]!r}")
-            pop = _popsize(unit_fpc, sampled, group, number, fpcs[number - 1], pps is not None)
-        else:
-            pop = np.full(n_units, np.inf)
-        if number > 1:
-            # the parent's own multiplier times the parent's sampling fraction
-            multiplier = stages[-1].multiplier[group] * fraction[group]
-        # below the first stage each group is one parent unit, its own "average" context
-        first = number == 1
-        group_labels = tuple(labels) if first else tuple(f"unit {g}" for g in range(n_groups))
-        parent = np.zeros(n_groups, dtype=np.intp) if first else np.arange(n_groups)
-        stages.append(
-            Stage(units, group, group_labels, parent, sampled, 1.0 - sampled / pop, multiplier)
-        )
-        fraction = sampled / pop
-        weight = weight * (pop / sampled)[units]
-        if number == 1:
-            # R's allprob: 1 / (popsize / sampsize), popsize = sampsize / fpc
-            first_prob = 1.0 / (pop / sampled)
-            if pps is None:
-                first_pop[group] = pop
+    stages, weight, unit_pop = _stages(columns, per_stage, fpcs, labels, pps is not None)
+    first = stages[0]
     joint = None
     if pps in ("overton", "hartley_rao"):
-        p2bar = _p2bar(first_prob, stages[0].group, pps_p2bar)
-        joint = JointInclusion(pps, first_prob, p2bar, pps_variance == "YG")
-    elif pps_variance != "HT":
-        raise DesignError("pps_variance='YG' needs pps='overton' or pps='hartley_rao' (as R)")
+        prob = 1.0 / (unit_pop / first.sampled)  # R's allprob: 1 / (popsize / sampsize)
+        joint = JointInclusion(
+            pps, prob, _p2bar(prob, first.group, pps_p2bar), pps_variance == "YG"
+        )
+    first_pop = np.full(len(labels), np.inf)
+    if pps is None:  # one population count per stratum (per unit under PPS: not kept)
+        first_pop[first.group] = unit_pop
     w = nonnegative(columns[weights], "weights") if weights is not None else weight
-    first_units, first_group = per_stage[0]
     psu_codes: IntArray | None = None
     psu_keys: tuple[Hashable, ...] | None = None
     if ids:
-        psu_codes = first_units
-        psu_keys = tuple((labels[int(h)], i) for i, h in enumerate(first_group))
+        psu_codes = first.units
+        psu_keys = tuple((labels[int(h)], i) for i, h in enumerate(first.group))
     return DesignArrays(
         w,
         s_codes,
