@@ -108,6 +108,13 @@ add("quantile_dclus1_level90", "svyquantile(~api00, dclus1, c(0.25, 0.5), alpha 
     design = "dclus1", column = "api00", probs = c(0.25, 0.5), interval = "mean", rule = "math",
     level = 0.9, estimate = num(q[, 1]), ci_low = num(q[, 2]), ci_high = num(q[, 3]),
     se = num(q[, 4]), df = degf(dclus1))
+for (dn in c("dclus1", "dclus2", "dstrat")) {
+  b <- svyby(~api00, ~stype, qdesigns[[dn]], svyquantile, quantiles = 0.5, ci = TRUE)
+  dfs <- sapply(c("E", "H", "M"), function(s) degf(subset(qdesigns[[dn]], stype == s)))
+  add(sprintf("quantile_by_%s", dn), sprintf("svyby(~api00, ~stype, %s, svyquantile, quantiles = 0.5, ci = TRUE)", dn),
+      design = dn, column = "api00", by = "stype", p = 0.5, domains = as.character(b$stype),
+      estimate = num(b[, 2]), se = num(b[, 3]), df = num(dfs))
+}
 # shahvaish: survey 4.1.1 uses w/2 where the published rule (Shah & Vaish 2006) has the
 # normalised weight wbar/2; both are recorded.
 qrule_shahvaish_published <- function(x, w, p) {

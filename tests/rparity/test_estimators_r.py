@@ -33,7 +33,9 @@ def _close(got: float, expected: float | None, rel: float = REL) -> bool:
     return got == pytest.approx(expected, rel=rel, abs=1e-12)
 
 
-@pytest.mark.parametrize("rid", [i for i in _IDS if i.startswith("quantile_")])
+@pytest.mark.parametrize(
+    "rid", [i for i in _IDS if i.startswith("quantile_") and not i.startswith("quantile_by_")]
+)
 def test_quantile_matches_r(rid: str, records: Records, design: DesignOf) -> None:
     # R: svyquantile(~api00, <design>, probs, interval.type=, qrule=) (see record "call")
     r = records[rid]
@@ -114,3 +116,16 @@ def test_contrast_matches_svycontrast(rid: str, records: Records, design: Design
     assert _close(est.ci.low, r["ci_low"])
     assert _close(est.ci.high, r["ci_high"])
     assert est.df == r["df"]
+
+
+@pytest.mark.parametrize("rid", [i for i in _IDS if i.startswith("quantile_by_")])
+def test_domain_quantiles_match_svyby(rid: str, records: Records, design: DesignOf) -> None:
+    # R: svyby(~api00, ~stype, design, svyquantile, quantiles = 0.5, ci = TRUE); R's se is
+    # the Woodruff interval's width over 2 t on the domain's df (degf of the subset design)
+    r = records[rid]
+    res = design(r["design"]).quantile(r["column"], r["p"], by=r["by"])
+    assert list(res) == r["domains"]
+    for est, value, se, df in zip(res.values(), r["estimate"], r["se"], r["df"], strict=True):
+        assert est.value == value
+        assert _close(est.se, se)
+        assert est.df == df

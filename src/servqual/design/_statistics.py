@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Mapping
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, cast, overload
 
 from servqual.design._inputs import NaPolicy
 from servqual.models.results import Estimate
@@ -28,6 +28,32 @@ __all__ = ["SurveyStatistics"]
 class SurveyStatistics:
     """Quantiles, variance, contrasts and tests of a design (mixed into ``Design``)."""
 
+    @overload
+    def quantile(
+        self,
+        col: str,
+        p: float,
+        *,
+        level: float = ...,
+        method: QuantileMethod = ...,
+        rule: QuantileRule = ...,
+        na: NaPolicy = ...,
+        by: None = None,
+    ) -> Estimate: ...
+
+    @overload
+    def quantile(
+        self,
+        col: str,
+        p: float,
+        *,
+        level: float = ...,
+        method: QuantileMethod = ...,
+        rule: QuantileRule = ...,
+        na: NaPolicy = ...,
+        by: str,
+    ) -> dict[str, Estimate]: ...
+
     def quantile(
         self,
         col: str,
@@ -37,7 +63,8 @@ class SurveyStatistics:
         method: QuantileMethod = "mean",
         rule: QuantileRule = "math",
         na: NaPolicy = "fail",
-    ) -> Estimate:
+        by: str | None = None,
+    ) -> Estimate | dict[str, Estimate]:
         """The ``p`` quantile of ``col`` with a Woodruff interval (R ``svyquantile``, survey 4.1).
 
         Parameters
@@ -56,12 +83,16 @@ class SurveyStatistics:
         na : {"fail", "domain"}
             ``"domain"`` uses the rows with a value (R ``na.rm=TRUE``; the df is then that
             of the rows used, as R's subset design).
+        by : str, optional
+            A column whose categories are domains: one quantile per domain (R
+            ``svyby(~col, ~by, d, svyquantile, ci=TRUE)``; each with its domain's df).
 
         Returns
         -------
-        Estimate
+        Estimate or dict[str, Estimate]
             ``ci.method`` is ``"woodruff-<method>"``; a bound whose share falls outside
-            [0, 1] is NaN, and so is ``se`` (R: the interval width over ``2 t``).
+            [0, 1] is NaN, and so is ``se`` (R: the interval width over ``2 t``). With
+            ``by``, keyed by domain label.
 
         Raises
         ------
@@ -79,11 +110,14 @@ class SurveyStatistics:
         >>> med.value, med.df
         (5.0, 1.0)
         """
-        from servqual.design.quantiles import design_quantile
+        from servqual.design.quantiles import design_quantile, domain_quantiles
 
-        return design_quantile(
-            cast("Design", self), col, p, level=level, method=method, rule=rule, na=na
-        )
+        design = cast("Design", self)
+        if by is not None:
+            return domain_quantiles(
+                design, col, p, by, level=level, method=method, rule=rule, na=na
+            )
+        return design_quantile(design, col, p, level=level, method=method, rule=rule, na=na)
 
     def variance(self, col: str, *, level: float = 0.95, na: NaPolicy = "fail") -> Estimate:
         """Estimated population variance of ``col`` (R ``svyvar``), with its standard error.

@@ -30,12 +30,13 @@ import math
 from typing import TYPE_CHECKING, Literal, get_args
 
 import numpy as np
+import numpy.typing as npt
 from scipy import special
 
-from servqual.design._inputs import NaPolicy, check_choice, numeric_column, present_df
+from servqual.design._inputs import NaPolicy, check_choice, codes_of, numeric_column, present_df
 from servqual.errors import InsufficientDataError, ParameterError
 from servqual.models.results import Estimate, Interval
-from servqual.stats.design_arrays import linearized_variance
+from servqual.stats.design_arrays import linearized_variance, linearized_variance_groups
 from servqual.stats.quantiles import check_level, critical_value
 from servqual.stats.variance import standard_error
 from servqual.stats.weighted_quantile import QUANTILE_RULES, QuantileRule, weighted_quantile
@@ -43,7 +44,7 @@ from servqual.stats.weighted_quantile import QUANTILE_RULES, QuantileRule, weigh
 if TYPE_CHECKING:
     from servqual.design.design import Design
 
-__all__ = ["QuantileMethod", "design_quantile"]
+__all__ = ["QuantileMethod", "design_quantile", "domain_quantiles"]
 
 QuantileMethod = Literal["mean", "beta", "xlogit", "asin"]
 _METHODS: tuple[str, ...] = get_args(QuantileMethod)
@@ -73,6 +74,44 @@ def _share_interval(
         return low, high
 
 
+def _woodruff(
+    y: npt.NDArray[np.float64],
+    w: npt.NDArray[np.float64],
+    member: npt.NDArray[np.bool_],
+    qhat: float,
+    f: float,
+    se_f: float,
+    df: float,
+    level: float,
+    method: str,
+    rule: str,
+) -> Estimate:
+    """The Estimate of one quantile from the share below it and that share's SE."""
+    t = critical_value(level, df)
+    n_rows = int(np.count_nonzero(member))
+    lo, hi = _share_interval(f, se_f, t, level, method, n_rows, df)
+    rows = member & (w > 0)
+    yr, wr = y[rows], w[rows]
+    low = math.nan if math.isnan(lo) or lo < 0 else float(weighted_quantile(yr, wr, lo, rule)[0])
+    high = math.nan if math.isnan(hi) or hi > 1 else float(weighted_quantile(yr, wr, hi, rule)[0])
+    return Estimate(
+        value=qhat,
+        se=(high - low) / (2.0 * t),
+        ci=Interval(low=low, high=high, level=level, method=f"woodruff-{method}"),
+        n=n_rows,
+        df=df,
+    )
+
+
+def _check(p: object, method: str, rule: str, level: float) -> float:
+    check_level(level)
+    check_choice(method, "method", _METHODS)
+    check_choice(rule, "rule", QUANTILE_RULES)
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= float(p) <= 1.0:
+        raise ParameterError(f"p must be a probability in [0, 1], got {p!r}")
+    return float(p)
+
+
 def design_quantile(
     design: Design,
     col: str,
@@ -84,11 +123,7 @@ def design_quantile(
     na: NaPolicy = "fail",
 ) -> Estimate:
     """The ``p`` quantile of ``col`` with its Woodruff interval; see :meth:`Design.quantile`."""
-    level = check_level(level)
-    check_choice(method, "method", _METHODS)
-    check_choice(rule, "rule", QUANTILE_RULES)
-    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= float(p) <= 1.0:
-        raise ParameterError(f"p must be a probability in [0, 1], got {p!r}")
+    prob = _check(p, method, rule, level)
     y, present = numeric_column(design, col, na)
     a = design.arrays
     w = np.where(present, a.weights, 0.0)
@@ -96,30 +131,65 @@ def design_quantile(
     if size <= 0:
         raise InsufficientDataError(f"column {col!r} has no row with a value and a positive weight")
     rows = np.flatnonzero(w > 0)
-    qhat = float(weighted_quantile(y[rows], w[rows], float(p), rule)[0])
+    qhat = float(weighted_quantile(y[rows], w[rows], prob, rule)[0])
     below = (y <= qhat) & present
     f = float(np.dot(w, below)) / size
     z = np.where(present, (below - f) / size, 0.0)
     se_f = float(standard_error(f, linearized_variance(z, a))[0])
     df = present_df(a, present) if na == "domain" else a.df
-    t = critical_value(level, df)
-    n_rows = int(np.count_nonzero(present))
-    lo, hi = _share_interval(f, se_f, t, level, method, n_rows, df)
-    low = (
-        math.nan
-        if math.isnan(lo) or lo < 0
-        else float(weighted_quantile(y[rows], w[rows], lo, rule)[0])
-    )
-    high = (
-        math.nan
-        if math.isnan(hi) or hi > 1
-        else float(weighted_quantile(y[rows], w[rows], hi, rule)[0])
-    )
-    se = (high - low) / (2.0 * t)
-    return Estimate(
-        value=qhat,
-        se=se,
-        ci=Interval(low=low, high=high, level=level, method=f"woodruff-{method}"),
-        n=n_rows,
-        df=df,
-    )
+    return _woodruff(y, w, present, qhat, f, se_f, df, float(level), method, rule)
+
+
+def domain_quantiles(
+    design: Design,
+    col: str,
+    p: float,
+    by: str,
+    *,
+    level: float = 0.95,
+    method: QuantileMethod = "mean",
+    rule: QuantileRule = "math",
+    na: NaPolicy = "fail",
+) -> dict[str, Estimate]:
+    """Quantiles per domain of ``by`` (R ``svyby(~col, ~by, d, svyquantile, ci=TRUE)``).
+
+    Each domain's quantile uses its rows; the share below it is a domain mean on the full
+    design (one reduce for every domain), and its interval the df of the domain's subset
+    design, as ``svyquantile`` inside ``svyby``.
+    """
+    prob = _check(p, method, rule, level)
+    y, present = numeric_column(design, col, na)
+    codes, labels, _ = codes_of(design, by, "fail")
+    a = design.arrays
+    w = np.where(present, a.weights, 0.0)
+    sizes = np.bincount(codes, weights=w, minlength=len(labels))
+    qhat, share = np.zeros(len(labels)), np.zeros(len(labels))
+    for k, label in enumerate(labels):  # loop over domains (few); each is vectorized
+        member = present & (codes == k) & (w > 0)
+        if sizes[k] <= 0:
+            raise InsufficientDataError(
+                f"domain {label!r} of {by!r} has no row with a value of {col!r} and a "
+                "positive weight"
+            )
+        qhat[k] = weighted_quantile(y[member], w[member], prob, rule)[0]
+    below = present & (y <= qhat[codes])
+    share = np.bincount(codes, weights=w * below, minlength=len(labels)) / sizes
+    z = np.where(present, (below - share[codes]) / sizes[codes], 0.0)
+    se = standard_error(share, linearized_variance_groups(z, codes, len(labels), a))
+    out = {}
+    for k, label in enumerate(labels):
+        member = present & (codes == k)
+        df = present_df(a, member)
+        out[str(label)] = _woodruff(
+            y,
+            w,
+            member,
+            float(qhat[k]),
+            float(share[k]),
+            float(se[k]),
+            df,
+            float(level),
+            method,
+            rule,
+        )
+    return out
