@@ -127,7 +127,8 @@ def design_quantile(
     y, present = numeric_column(design, col, na)
     a = design.arrays
     w = np.where(present, a.weights, 0.0)
-    size = float(w.sum())
+    # the same dot product as the share's numerator: a share of 1 is exactly 1
+    size = float(np.dot(w, present))
     if size <= 0:
         raise InsufficientDataError(f"column {col!r} has no row with a value and a positive weight")
     rows = np.flatnonzero(w > 0)
