@@ -290,6 +290,17 @@ add("lonely_adjust_total", "options(survey.lonely.psu = 'adjust'); svytotal(~enr
 add("lonely_adjust_mean", "options(survey.lonely.psu = 'adjust'); svymean(~api00, dlone)",
     design = "dlone", kind = "mean", column = "api00", c(stat(svymean(~api00, dlone), degf(dlone))))
 options(survey.lonely.psu = "fail")
+# a PSU with a single sampled unit at stage 2, under each policy
+lone2 <- data.frame(a = c(1, 1, 2, 3, 3), b = c(1, 2, 1, 1, 2), y = c(1, 2, 4, 3, 5), N = 10,
+                    M = c(3, 3, 3, 4, 4))
+for (policy in c("adjust", "remove", "certainty", "average")) {
+  options(survey.lonely.psu = policy)
+  dl2 <- svydesign(id = ~a + b, fpc = ~N + M, data = lone2)
+  add(sprintf("lonely_stage2_%s", policy), sprintf("options(survey.lonely.psu = '%s'); svytotal(~y, dl2)", policy),
+      design = "dl2", kind = "total", column = "y", policy = policy,
+      estimate = num(coef(svytotal(~y, dl2))), se = num(SE(svytotal(~y, dl2))))
+}
+options(survey.lonely.psu = "fail")
 
 # ---- GREG calibration, bounds, trimming, replicate designs ------------------------------
 pop <- c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018, api99 = 3914069)
@@ -346,6 +357,7 @@ out <- list(
                               "nps", "nps_score")),
     election_psum = sum(election$p^2) / 40,
     dlone = keep(lone, c("stype", "pw", "enroll", "api00")),
+    lone2 = as.list(lone2),
     population = as.list(pop)
   ),
   records = records

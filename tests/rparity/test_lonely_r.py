@@ -48,3 +48,24 @@ def test_adjust_conventions_differ_for_totals_only(
         assert grand.total("enroll").se < zero.total("enroll").se
     with pytest.warns(DegenerateDataWarning):
         assert grand.mean("api00").se == pytest.approx(zero.mean("api00").se, rel=1e-12)
+
+
+@pytest.mark.parametrize("policy", ["adjust", "remove", "certainty", "average"])
+def test_lonely_second_stage_unit_matches_r(
+    policy: str, records: Records, data_set: Callable[[str], dict[str, np.ndarray]]
+) -> None:
+    # R: options(survey.lonely.psu = policy); svytotal(~y, svydesign(id=~a+b, fpc=~N+M))
+    # PSU 2 has one sampled unit at stage 2; under "average" R's variance is NaN (no
+    # other stage-2 stratum in that PSU to average over), and so is servqual's SE.
+    r = records[f"lonely_stage2_{policy}"]
+    d = sq.Design(data_set("lone2"), clusters=["a", "b"], fpc=["N", "M"], lonely_psu=policy)  # type: ignore[arg-type]
+    if policy == "certainty":
+        est = d.total("y")
+    else:
+        with pytest.warns(DegenerateDataWarning, match="single unit at stage 2"):
+            est = d.total("y")
+    assert est.value == pytest.approx(r["estimate"], rel=1e-12)
+    if r["se"] is None:
+        assert np.isnan(est.se)
+    else:
+        assert est.se == pytest.approx(r["se"], rel=1e-12)

@@ -210,7 +210,10 @@ def _average_scale(
     ok = np.bincount(stage.parent, weights=~lonely_group, minlength=n_parents)
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(ok > 0, groups / ok, np.nan)
-    per_group = np.where(lonely_group, 0.0, factor[stage.parent])
+    # a parent whose groups are all lonely has no average: NaN, as R (0 * nstrat / 0)
+    per_group = np.where(
+        lonely_group, np.where(ok[stage.parent] > 0, 0.0, np.nan), factor[stage.parent]
+    )
     del census  # census groups already have scale 0
     return np.asarray(scale * per_group[stage.group], dtype=np.float64)
 
