@@ -232,8 +232,9 @@ def design_chisq(
         if k < 2:
             raise ValidationError(f"column {name!r} needs at least two categories; it has {k}")
     a = design.arrays
-    cell = np.where(present, r_codes + nr * c_codes, -1)
-    ind = (cell[:, None] == np.arange(nr * nc)[None, :]).astype(np.float64)
+    rows_used = np.flatnonzero(present)
+    ind = np.zeros((design.n_rows, nr * nc))  # cell indicators, rows × cells (few)
+    ind[rows_used, (r_codes + nr * c_codes)[rows_used]] = 1.0
     w = a.weights * present
     size = float(w.sum())
     n_all = design.n_rows  # R: N = nrow(model.matrix(..., na.pass)), every row
@@ -243,7 +244,9 @@ def design_chisq(
     if statistic in ("Wald", "adjWald"):
         return _wald(a, ind, present, nr, nc, pearson, nu, statistic)
     shares = counts.T.reshape(-1) / size
-    z = np.where(present[:, None], (ind - shares[None, :]) / size, 0.0)
+    z = ind - shares[None, :]  # in place: one rows × cells array
+    z /= size
+    z[~present] = 0.0
     v = linearized_covariance(z, a)
     delta = _design_effects(shares, v, nr, nc, n_all)
     trace = float(np.trace(delta))

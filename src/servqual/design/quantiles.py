@@ -30,7 +30,6 @@ import math
 from typing import TYPE_CHECKING, Literal, get_args
 
 import numpy as np
-import numpy.typing as npt
 from scipy import special
 
 from servqual.design._inputs import NaPolicy, check_choice, codes_of, numeric_column, present_df
@@ -39,7 +38,7 @@ from servqual.models.results import Estimate, Interval
 from servqual.stats.design_arrays import linearized_variance, linearized_variance_groups
 from servqual.stats.quantiles import check_level, critical_value
 from servqual.stats.variance import standard_error
-from servqual.stats.weighted_quantile import QUANTILE_RULES, QuantileRule, weighted_quantile
+from servqual.stats.weighted_quantile import QUANTILE_RULES, QuantileRule, SortedSample
 
 if TYPE_CHECKING:
     from servqual.design.design import Design
@@ -75,9 +74,8 @@ def _share_interval(
 
 
 def _woodruff(
-    y: npt.NDArray[np.float64],
-    w: npt.NDArray[np.float64],
-    member: npt.NDArray[np.bool_],
+    sample: SortedSample,
+    n_rows: int,
     qhat: float,
     f: float,
     se_f: float,
@@ -88,12 +86,9 @@ def _woodruff(
 ) -> Estimate:
     """The Estimate of one quantile from the share below it and that share's SE."""
     t = critical_value(level, df)
-    n_rows = int(np.count_nonzero(member))
     lo, hi = _share_interval(f, se_f, t, level, method, n_rows, df)
-    rows = member & (w > 0)
-    yr, wr = y[rows], w[rows]
-    low = math.nan if math.isnan(lo) or lo < 0 else float(weighted_quantile(yr, wr, lo, rule)[0])
-    high = math.nan if math.isnan(hi) or hi > 1 else float(weighted_quantile(yr, wr, hi, rule)[0])
+    low = math.nan if math.isnan(lo) or lo < 0 else float(sample.quantile(lo, rule)[0])
+    high = math.nan if math.isnan(hi) or hi > 1 else float(sample.quantile(hi, rule)[0])
     return Estimate(
         value=qhat,
         se=(high - low) / (2.0 * t),
@@ -132,13 +127,15 @@ def design_quantile(
     if size <= 0:
         raise InsufficientDataError(f"column {col!r} has no row with a value and a positive weight")
     rows = np.flatnonzero(w > 0)
-    qhat = float(weighted_quantile(y[rows], w[rows], prob, rule)[0])
+    sample = SortedSample(y[rows], w[rows])
+    qhat = float(sample.quantile(prob, rule)[0])
     below = (y <= qhat) & present
     f = float(np.dot(w, below)) / size
     z = np.where(present, (below - f) / size, 0.0)
     se_f = float(standard_error(f, linearized_variance(z, a))[0])
     df = present_df(a, present) if na == "domain" else a.df
-    return _woodruff(y, w, present, qhat, f, se_f, df, float(level), method, rule)
+    n_rows = int(np.count_nonzero(present))
+    return _woodruff(sample, n_rows, qhat, f, se_f, df, float(level), method, rule)
 
 
 def domain_quantiles(
@@ -164,7 +161,8 @@ def domain_quantiles(
     a = design.arrays
     w = np.where(present, a.weights, 0.0)
     sizes = np.bincount(codes, weights=w, minlength=len(labels))
-    qhat, share = np.zeros(len(labels)), np.zeros(len(labels))
+    qhat = np.zeros(len(labels))
+    samples = []
     for k, label in enumerate(labels):  # loop over domains (few); each is vectorized
         member = present & (codes == k) & (w > 0)
         if sizes[k] <= 0:
@@ -172,7 +170,8 @@ def domain_quantiles(
                 f"domain {label!r} of {by!r} has no row with a value of {col!r} and a "
                 "positive weight"
             )
-        qhat[k] = weighted_quantile(y[member], w[member], prob, rule)[0]
+        samples.append(SortedSample(y[member], w[member]))
+        qhat[k] = samples[-1].quantile(prob, rule)[0]
     below = present & (y <= qhat[codes])
     share = np.bincount(codes, weights=w * below, minlength=len(labels)) / sizes
     z = np.where(present, (below - share[codes]) / sizes[codes], 0.0)
@@ -182,9 +181,8 @@ def domain_quantiles(
         member = present & (codes == k)
         df = present_df(a, member)
         out[str(label)] = _woodruff(
-            y,
-            w,
-            member,
+            samples[k],
+            int(np.count_nonzero(member)),
             float(qhat[k]),
             float(share[k]),
             float(se[k]),

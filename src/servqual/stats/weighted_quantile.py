@@ -45,7 +45,7 @@ import numpy.typing as npt
 
 from servqual.errors import InsufficientDataError, ParameterError
 
-__all__ = ["QUANTILE_RULES", "QuantileRule", "weighted_quantile"]
+__all__ = ["QUANTILE_RULES", "QuantileRule", "SortedSample", "weighted_quantile"]
 
 FloatArray = npt.NDArray[np.float64]
 QuantileRule = Literal["math", "school", "hf7", "shahvaish"]
@@ -97,37 +97,59 @@ def weighted_quantile(
     >>> weighted_quantile(days, wts, 0.5, rule="school").tolist()  # R: qrule="school"
     [5.0]
     """
-    if rule not in QUANTILE_RULES:
-        raise ParameterError(f"rule must be one of {list(QUANTILE_RULES)}, got {rule!r}")
-    xs = np.asarray(x, dtype=np.float64).reshape(-1)
-    ws = np.asarray(w, dtype=np.float64).reshape(-1)
-    keep = ws != 0
-    if not keep.all():
-        xs, ws = xs[keep], ws[keep]
-    n = xs.shape[0]
-    if n == 0 or (rule == "hf7" and n < 2):
-        raise InsufficientDataError(
-            f"rule {rule!r} needs {'two rows' if rule == 'hf7' else 'a row'} with a positive "
-            f"weight; the data has {n}"
-        )
-    order = np.argsort(xs, kind="stable")
-    xs, ws = xs[order], ws[order]
-    probs = np.atleast_1d(np.asarray(p, dtype=np.float64))
-    if rule in ("math", "school"):
-        return _step_rule(xs, ws, probs, midpoint=rule == "school")
-    if rule == "hf7":
-        cum = _cumulative(ws)
-        pk = np.concatenate(([0.0], cum[:-1])) / cum[n - 2]
-        return np.asarray(np.interp(probs, pk, xs), dtype=np.float64)
-    wbar = ws / float(np.mean(ws.astype(np.longdouble)))
-    pk = (_cumulative(wbar) + 0.5 - wbar / 2.0) / (n + 1)
-    pos = np.clip(np.searchsorted(pk, probs, side="right") - 1, 0, n - 1)
-    return xs[pos]
+    return SortedSample(x, w).quantile(p, rule)
 
 
-def _step_rule(xs: FloatArray, ws: FloatArray, probs: FloatArray, *, midpoint: bool) -> FloatArray:
+class SortedSample:
+    """Values sorted once (with their weights and cumulative weights) for several quantiles.
+
+    ``SortedSample(x, w).quantile(p, rule)`` is :func:`weighted_quantile`; the Woodruff
+    interval asks for three quantiles of the same data and sorts it only once.
+    """
+
+    def __init__(self, x: npt.ArrayLike, w: npt.ArrayLike) -> None:
+        xs = np.asarray(x, dtype=np.float64).reshape(-1)
+        ws = np.asarray(w, dtype=np.float64).reshape(-1)
+        keep = ws != 0
+        if not keep.all():
+            xs, ws = xs[keep], ws[keep]
+        order = np.argsort(xs, kind="stable")
+        self.x, self.w = xs[order], ws[order]
+        self._cum: FloatArray | None = None
+
+    @property
+    def cumulative(self) -> FloatArray:
+        """Cumulative weights in extended precision (R's ``cumsum``), computed once."""
+        if self._cum is None:
+            self._cum = _cumulative(self.w)
+        return self._cum
+
+    def quantile(self, p: npt.ArrayLike, rule: str = "math") -> FloatArray:
+        """Quantiles at ``p`` with ``rule`` (see :func:`weighted_quantile`)."""
+        if rule not in QUANTILE_RULES:
+            raise ParameterError(f"rule must be one of {list(QUANTILE_RULES)}, got {rule!r}")
+        xs, ws = self.x, self.w
+        n = xs.shape[0]
+        if n == 0 or (rule == "hf7" and n < 2):
+            raise InsufficientDataError(
+                f"rule {rule!r} needs {'two rows' if rule == 'hf7' else 'a row'} with a "
+                f"positive weight; the data has {n}"
+            )
+        probs = np.atleast_1d(np.asarray(p, dtype=np.float64))
+        if rule in ("math", "school"):
+            return _step_rule(xs, self.cumulative, probs, midpoint=rule == "school")
+        if rule == "hf7":
+            cum = self.cumulative
+            pk = np.concatenate(([0.0], cum[:-1])) / cum[n - 2]
+            return np.asarray(np.interp(probs, pk, xs), dtype=np.float64)
+        wbar = ws / float(np.mean(ws.astype(np.longdouble)))
+        pk = (_cumulative(wbar) + 0.5 - wbar / 2.0) / (n + 1)
+        pos = np.clip(np.searchsorted(pk, probs, side="right") - 1, 0, n - 1)
+        return xs[pos]
+
+
+def _step_rule(xs: FloatArray, cum: FloatArray, probs: FloatArray, *, midpoint: bool) -> FloatArray:
     """R's ``qs``: the last position with ``W_k <= p W``, then ``math`` or ``school``."""
-    cum = _cumulative(ws)
     total = cum[-1]
     n = xs.shape[0]
     # last k (0-based) with cum[k] <= p * total; R's `last` returns 1 when there is none
