@@ -155,7 +155,7 @@ def test_pps_needs_probabilities() -> None:
 def test_fpc_must_be_constant_within_a_unit() -> None:
     data = {"a": [1, 1, 2, 2], "b": [1, 1, 1, 2], "M": [5, 6, 4, 4], "N": [10] * 4}
     with pytest.raises(
-        DesignError, match=r"fpc column 'M' must be constant within a sampling unit"
+        DesignError, match=r"fpc column 'M' must be constant within a sampling unit; row \d has"
     ):
         sq.Design(data, clusters=["a", "b"], fpc=["N", "M"])
 

@@ -62,18 +62,16 @@ def _names(value: str | Sequence[str] | None, field: str) -> list[str]:
 
 def _per_unit(values: FloatArray, units: IntArray, n_units: int, what: str) -> FloatArray:
     """The value of each unit; it must be the same on every row of the unit."""
-    lo = np.full(n_units, np.inf)
-    hi = np.full(n_units, -np.inf)
-    np.minimum.at(lo, units, values)
-    np.maximum.at(hi, units, values)
-    bad = np.flatnonzero(lo != hi)
+    ref = np.empty(n_units)
+    ref[units] = values  # one row's value per unit (the last written)
+    bad = np.flatnonzero(values != ref[units])
     if bad.size:
-        row = int(np.flatnonzero(units == bad[0])[0])
+        row = int(bad[0])
         raise DesignError(
-            f"{what} must be constant within a sampling unit; the unit of row {row} has "
-            f"values from {lo[bad[0]]!r} to {hi[bad[0]]!r}"
+            f"{what} must be constant within a sampling unit; row {row} has {values[row]!r} "
+            f"where another row of its unit has {ref[units[row]]!r}"
         )
-    return lo
+    return ref
 
 
 def _popsize(
@@ -122,7 +120,8 @@ def _units(
             if name is None
             else category_codes(columns[name], f"clusters column {name!r}")[0]
         )
-        units, first = factorize(key * n + codes)
+        # a compact combined code, so that factorize can count instead of sorting
+        units, first = factorize(key * (int(codes.max()) + 1) + codes)
         units = units.astype(np.intp)
         parent = np.zeros(first.shape[0], dtype=np.intp)
         parent[units] = parent_codes
