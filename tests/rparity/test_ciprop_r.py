@@ -113,3 +113,16 @@ def test_fmm_spline_reproduces_r_spline() -> None:
     np.testing.assert_allclose(
         values[1:4], [0.219532422387466, -0.174513698799524, -0.247274199747761], rtol=1e-13
     )
+
+
+def test_likelihood_at_a_share_of_zero_keeps_the_boundary_interval() -> None:
+    # no success in 20 rows: the design variance is 0, so every method (likelihood too)
+    # reports Clopper-Pearson's [0, 1 - 0.025^(1/20)] with a warning
+    from servqual.errors import DegenerateDataWarning
+
+    d = sq.Design({"ok": [0] * 20})
+    with pytest.warns(DegenerateDataWarning, match="0 or 1"):
+        est = d.proportion("ok", 1, method="likelihood")
+    assert est.ci.low == 0.0
+    assert est.ci.high == pytest.approx(1 - 0.025 ** (1 / 20), rel=1e-12)
+    assert est.ci.method == "likelihood"

@@ -49,6 +49,13 @@ def finish_proportions(
     for j, est in enumerate(ests):
         rows = domains[:, j] > 0
         df = present_df(arrays, rows) if domain_df else est.df
+        if not 0.0 < est.value < 1.0 or not est.se > 0:
+            # a share of 0 or 1, or no variance: the boundary rule of svy_proportion_interval
+            # (Clopper-Pearson on the rows, or [p, p]) already made the interval, whatever
+            # the df
+            ci = est.ci.model_copy(update={"method": method})
+            out.append(est.model_copy(update={"ci": ci, "df": df}))
+            continue
         if method == "likelihood":
             low, high = likelihood_interval(
                 y[rows], arrays.weights[rows], est.value, est.se**2, df, level
