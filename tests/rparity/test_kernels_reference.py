@@ -203,3 +203,40 @@ def test_pps_variance_matches_dense_dcheck(seed: int, method: str, yg: bool, hal
     # the backend's raw variance (an HT estimate can be negative; the estimators clip at 0)
     got = float(linearized_variance(y, design.arrays)[0])
     assert np.isclose(got, expected, rtol=1e-9, atol=1e-9)
+
+
+# --- cell shares: unit sums against the rows × cells influence matrix ---------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), clustered=st.booleans(), fpc=st.booleans())
+def test_share_covariance_matches_row_level(seed: int, clustered: bool, fpc: bool) -> None:
+    from servqual.stats.categorical import share_covariance
+    from servqual.stats.design_arrays import linearized_covariance
+
+    rng = np.random.default_rng(seed)
+    n, k = 40, 5
+    cols = {
+        "h": rng.integers(0, 3, n),
+        "c": rng.integers(0, 12, n),
+        "w": rng.uniform(0.5, 3, n),
+        "N": np.full(n, 60.0),
+    }
+    d = sq.Design(
+        cols,
+        weights="w",
+        strata="h",
+        clusters="c" if clustered else None,
+        fpc="N" if fpc else None,
+        lonely_psu="certainty",
+    )
+    cells = rng.integers(0, k, n)
+    present = rng.uniform(size=n) > 0.2
+    got = share_covariance(d.arrays, cells, present, k)
+    assert got is not None
+    w = d.weights * present
+    shares = np.bincount(cells[present], weights=w[present], minlength=k) / w.sum()
+    ind = (cells[:, None] == np.arange(k)[None, :]).astype(float)
+    z = np.where(present[:, None], (ind - shares) / w.sum(), 0.0)
+    np.testing.assert_allclose(got[0], shares, rtol=1e-12)
+    np.testing.assert_allclose(got[1], linearized_covariance(z, d.arrays), rtol=1e-9, atol=1e-15)

@@ -54,6 +54,7 @@ from servqual.design.design import estimate_from_variance
 from servqual.errors import InsufficientDataError, ValidationError
 from servqual.models._base import FrozenModel
 from servqual.models.results import Estimate
+from servqual.stats.categorical import share_covariance
 from servqual.stats.design_arrays import (
     DesignArrays,
     linearized_covariance,
@@ -186,6 +187,16 @@ def design_ttest(
     )
 
 
+def _cell_indicators(
+    present: npt.NDArray[np.bool_], cells: npt.NDArray[np.intp], n_cells: int
+) -> FloatArray:
+    """0/1 cell indicators (rows × cells) of the rows with a value: the row-level path."""
+    rows = np.flatnonzero(present)
+    ind = np.zeros((present.shape[0], n_cells))
+    ind[rows, cells[rows]] = 1.0
+    return ind
+
+
 def _pearson(counts: FloatArray) -> float:
     """Pearson's X² of a table (R ``chisq.test(correct=FALSE)``)."""
     n = counts.sum()
@@ -232,22 +243,26 @@ def design_chisq(
         if k < 2:
             raise ValidationError(f"column {name!r} needs at least two categories; it has {k}")
     a = design.arrays
-    rows_used = np.flatnonzero(present)
-    ind = np.zeros((design.n_rows, nr * nc))  # cell indicators, rows × cells (few)
-    ind[rows_used, (r_codes + nr * c_codes)[rows_used]] = 1.0
     w = a.weights * present
     size = float(w.sum())
     n_all = design.n_rows  # R: N = nrow(model.matrix(..., na.pass)), every row
-    counts = (w @ ind).reshape(nc, nr).T
+    cell_of = np.where(present, r_codes + nr * c_codes, 0)
+    counts = np.bincount(cell_of, weights=w, minlength=nr * nc).reshape(nc, nr).T
     pearson = _pearson(counts / size * n_all)
     nu = a.df
     if statistic in ("Wald", "adjWald"):
+        ind = _cell_indicators(present, r_codes + nr * c_codes, nr * nc)
         return _wald(a, ind, present, nr, nc, pearson, nu, statistic)
-    shares = counts.T.reshape(-1) / size
-    z = ind - shares[None, :]  # in place: one rows × cells array
-    z /= size
-    z[~present] = 0.0
-    v = linearized_covariance(z, a)
+    cells = r_codes + nr * c_codes
+    fast = share_covariance(a, cells, present, nr * nc)
+    if fast is not None:  # one-stage, uncalibrated: from (unit, cell) sums
+        shares, v = fast
+    else:  # calibrated or multistage: the row-level influence values
+        shares = counts.T.reshape(-1) / size
+        z = _cell_indicators(present, cells, nr * nc) - shares[None, :]
+        z /= size
+        z[~present] = 0.0
+        v = linearized_covariance(z, a)
     delta = _design_effects(shares, v, nr, nc, n_all)
     trace = float(np.trace(delta))
     if statistic == "F":
