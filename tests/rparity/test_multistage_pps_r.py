@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 import servqual as sq
-from servqual.errors import DegenerateDataWarning, DesignError, ParameterError
+from servqual.errors import DegenerateDataWarning, DesignError, ParameterError, ValidationError
 
 _PATH = Path(__file__).resolve().parents[1] / "data" / "rparity.json"
 _FILE = json.loads(_PATH.read_text(encoding="utf-8"))
@@ -180,3 +180,9 @@ def test_lonely_second_stage_unit() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert certain.mean("y").se == removed
+
+
+@pytest.mark.parametrize("bad", [5, ["a", 3], ("zz",)])
+def test_cluster_names_must_be_columns(bad: Any) -> None:
+    with pytest.raises(ValidationError, match=r"clusters column .* is not in the data"):
+        sq.Design({"a": [1, 2], "y": [1.0, 2.0]}, clusters=bad)

@@ -125,8 +125,8 @@ class Design(SurveyStatistics):
             ("clusters", clusters),
             ("fpc", fpc),
         ):
-            for one in [name] if name is None or isinstance(name, str) else name:
-                if one is not None and one not in self._columns:
+            for one in name if isinstance(name, list | tuple) else [name]:
+                if one is not None and (not isinstance(one, str) or one not in self._columns):
                     raise ValidationError(
                         f"{field} column {one!r} is not in the data; "
                         f"columns: {sorted(self._columns)}"
