@@ -314,6 +314,16 @@ dgb <- calibrate(dclus1, ~stype + api99, pop, bounds = c(0.7, 1.7))
 add("greg_bounded_mean", "svymean(~api00, calibrate(dclus1, ~stype + api99, pop, bounds = c(0.7, 1.7)))",
     design = "dclus1", kind = "mean", column = "api00", c(stat(svymean(~api00, dgb), degf(dgb))),
     weights = num(weights(dgb)))
+for (cf in c("raking", "logit")) {
+  dgc <- calibrate(dclus1, ~stype + api99, pop, calfun = cf, bounds = c(0.5, 2.5))
+  add(sprintf("greg_%s_mean", cf), sprintf("svymean(~api00, calibrate(dclus1, ~stype + api99, pop, calfun = '%s', bounds = c(0.5, 2.5)))", cf),
+      design = "dclus1", kind = "mean", column = "api00", calfun = cf, bounds = c(0.5, 2.5),
+      c(stat(svymean(~api00, dgc), degf(dgc))), weights = num(weights(dgc)))
+}
+dgr <- calibrate(dclus1, ~stype + api99, pop, calfun = "raking")
+add("greg_raking_unbounded_mean", "svymean(~api00, calibrate(dclus1, ~stype + api99, pop, calfun = 'raking'))",
+    design = "dclus1", kind = "mean", column = "api00", calfun = "raking",
+    c(stat(svymean(~api00, dgr), degf(dgr))), weights = num(weights(dgr)))
 dgt <- trimWeights(dg, upper = 40, lower = 28)
 add("greg_trimmed_total", "svytotal(~enroll, trimWeights(dg, upper = 40, lower = 28))",
     design = "dclus1", kind = "total", column = "enroll", c(stat(svytotal(~enroll, dgt), degf(dgt))),

@@ -54,6 +54,25 @@ def test_calibrated_mean_matches_r(
         np.testing.assert_allclose(cal.weights, r["weights"], rtol=1e-12)
 
 
+@pytest.mark.parametrize(
+    ("rid", "calfun", "bounds"),
+    [
+        ("greg_raking_mean", "raking", (0.5, 2.5)),
+        ("greg_logit_mean", "logit", (0.5, 2.5)),
+        ("greg_raking_unbounded_mean", "raking", None),
+    ],
+)
+def test_raking_and_logit_calfun_match_r(
+    rid: str, calfun: str, bounds: Any, records: Records, design: DesignOf
+) -> None:
+    # R: calibrate(dclus1, ~stype + api99, pop, calfun = calfun[, bounds = c(0.5, 2.5)]);
+    # grake stops at a relative misfit below 1e-7, so the weights agree to ~1e-7
+    r = records[rid]
+    cal = design("dclus1").calibrate(POP, calfun=calfun, bounds=bounds)  # type: ignore[arg-type]
+    np.testing.assert_allclose(cal.weights, r["weights"], rtol=1e-9)
+    _check(cal.mean("api00"), r)
+
+
 def test_calibrated_total_and_trimming_match_r(records: Records, design: DesignOf) -> None:
     cal = design("dclus1").calibrate(POP)
     _check(cal.total("enroll"), records["greg_linear_total"])
@@ -130,3 +149,15 @@ def test_calibrated_weights_meet_the_totals(seed: int, bounded: bool) -> None:
     for k, count in shares.items():
         assert float(np.sum(cal.weights[data["g"] == k])) == pytest.approx(count, rel=1e-6)
     assert float(np.sum(cal.weights * data["x"])) == pytest.approx(pop["x"], rel=1e-6)
+
+
+def test_calfun_errors(design: DesignOf) -> None:
+    d = design("dclus1")
+    with pytest.raises(
+        ParameterError, match=r"calfun='logit' needs finite bounds with lower < 1 < upper"
+    ):
+        d.calibrate(POP, calfun="logit")
+    with pytest.raises(
+        ParameterError, match=r"calfun must be one of \['linear', 'raking', 'logit'\], got 'probit'"
+    ):
+        d.calibrate(POP, calfun="probit")  # type: ignore[arg-type]

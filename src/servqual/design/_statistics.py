@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from servqual.design.contrasts import ContrastStatistic
     from servqual.design.design import Design
     from servqual.design.quantiles import QuantileMethod
+    from servqual.stats.greg import CalFun
     from servqual.stats.weighted_quantile import QuantileRule
 
 __all__ = ["SurveyStatistics"]
@@ -192,6 +193,7 @@ class SurveyStatistics:
         *,
         size: float | None = None,
         bounds: tuple[float, float] | None = None,
+        calfun: CalFun = "linear",
         max_iter: int = 50,
         tol: float = 1e-7,
     ) -> Design:
@@ -207,7 +209,9 @@ class SurveyStatistics:
             margin is given, checked against the margins' sums otherwise.
         bounds : (lower, upper), optional
             Bounds on the g-weights (R ``bounds=c(lower, upper)``), met by R's Newton
-            iteration; ``None``: unbounded (R's closed form).
+            iteration; ``None``: unbounded (R's closed form for ``"linear"``).
+        calfun : {"linear", "raking", "logit"}
+            R's calibration function (``calfun=``); ``"logit"`` needs finite bounds.
         max_iter, tol
             Iterations and relative misfit of the bounded iteration (R ``maxit``,
             ``epsilon``).
@@ -238,7 +242,13 @@ class SurveyStatistics:
         from servqual.design.greg import calibrate
 
         return calibrate(
-            cast("Design", self), population, size=size, bounds=bounds, max_iter=max_iter, tol=tol
+            cast("Design", self),
+            population,
+            size=size,
+            bounds=bounds,
+            calfun=calfun,
+            max_iter=max_iter,
+            tol=tol,
         )
 
     def trim_weights(

@@ -19,7 +19,7 @@ import numpy.typing as npt
 from servqual.design._build import missing_mask
 from servqual.design._inputs import codes_of
 from servqual.errors import ParameterError, ValidationError
-from servqual.stats.greg import GregStep, greg_g
+from servqual.stats.greg import CalFun, GregStep, greg_g
 
 if TYPE_CHECKING:
     from servqual.design.design import Design
@@ -109,6 +109,12 @@ def model_matrix(
     return np.column_stack(cols), np.asarray(totals, dtype=np.float64)
 
 
+def _calfun(calfun: object) -> CalFun:
+    if calfun not in ("linear", "raking", "logit"):
+        raise ParameterError(f"calfun must be one of ['linear', 'raking', 'logit'], got {calfun!r}")
+    return calfun
+
+
 def _bounds(bounds: tuple[float, float] | None) -> tuple[float, float]:
     if bounds is None:
         return (-math.inf, math.inf)
@@ -126,6 +132,7 @@ def calibrate(
     *,
     size: float | None = None,
     bounds: tuple[float, float] | None = None,
+    calfun: CalFun = "linear",
     max_iter: int = 50,
     tol: float = 1e-7,
 ) -> Design:
@@ -134,7 +141,15 @@ def calibrate(
 
     model, totals = model_matrix(design, population, size)
     w0 = design.arrays.weights
-    g = greg_g(model, w0, totals, bounds=_bounds(bounds), max_iter=max_iter, tol=tol)
+    g = greg_g(
+        model,
+        w0,
+        totals,
+        bounds=_bounds(bounds),
+        calfun=_calfun(calfun),
+        max_iter=max_iter,
+        tol=tol,
+    )
     step = GregStep(model, w0, g)
     arrays = design.arrays.with_weights(w0 * g, calibration=(*design.arrays.calibration, step))
     columns = {name: design.column(name) for name in design.columns}
@@ -181,6 +196,7 @@ def calibrate_replicates(
     *,
     size: float | None = None,
     bounds: tuple[float, float] | None = None,
+    calfun: CalFun = "linear",
     max_iter: int = 50,
     tol: float = 1e-7,
 ) -> ReplicateDesign:
@@ -188,14 +204,14 @@ def calibrate_replicates(
     from servqual.design.replicates import ReplicateDesign
 
     model, totals = model_matrix(design, population, size)
-    b = _bounds(bounds)
+    b, cf = _bounds(bounds), _calfun(calfun)
     columns = {name: design.column(name) for name in design.columns}
     columns[design.weights_column] = design.weights * greg_g(
-        model, design.weights, totals, bounds=b, max_iter=max_iter, tol=tol
+        model, design.weights, totals, bounds=b, calfun=cf, max_iter=max_iter, tol=tol
     )
     reps = design.replicate_weights
     for j, name in enumerate(design.replicate_columns):
-        g = greg_g(model, reps[:, j], totals, bounds=b, max_iter=max_iter, tol=tol)
+        g = greg_g(model, reps[:, j], totals, bounds=b, calfun=cf, max_iter=max_iter, tol=tol)
         columns[name] = reps[:, j] * g
     fixed_scale = design.type not in ("BRR", "Fay")
     return ReplicateDesign(

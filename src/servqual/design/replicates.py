@@ -33,6 +33,7 @@ from servqual.errors import (
     ValidationError,
 )
 from servqual.models.results import Estimate
+from servqual.stats.greg import CalFun
 from servqual.stats.replicate_variance import (
     ReplicateType,
     replicate_df,
@@ -364,6 +365,7 @@ class ReplicateDesign:
         *,
         size: float | None = None,
         bounds: tuple[float, float] | None = None,
+        calfun: CalFun = "linear",
         max_iter: int = 50,
         tol: float = 1e-7,
     ) -> ReplicateDesign:
@@ -375,7 +377,7 @@ class ReplicateDesign:
         from servqual.design.greg import calibrate_replicates
 
         return calibrate_replicates(
-            self, population, size=size, bounds=bounds, max_iter=max_iter, tol=tol
+            self, population, size=size, bounds=bounds, calfun=calfun, max_iter=max_iter, tol=tol
         )
 
     def by(self, col: str) -> ReplicateDomainEstimator:

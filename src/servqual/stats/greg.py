@@ -9,6 +9,9 @@ bounds :math:`L \le g \le U` the linear function is truncated, :math:`g_i = 1 +
 Newton iteration (``grake`` with ``cal.linear``: at most ``max_iter`` steps, stopping when
 every :math:`|T_x - \sum w g x|/(1 + |T_x|) <` ``tol``; weights first rescaled by the mean
 ratio of population to sample totals when every ratio exceeds 20, as R does).
+``calfun="raking"`` (:math:`g = \operatorname{clip}(e^{x^\top\eta}, L, U)`) and
+``"logit"`` (R's bounded logistic form, finite bounds required) use the same iteration
+with R's ``cal.raking`` / ``cal.logit`` functions.
 
 Variance. A GREG-calibrated estimator's linearized values are replaced by their
 residuals from the weighted regression on :math:`x` with the weights *before*
@@ -21,13 +24,14 @@ with :math:`\hat\beta` the least-squares fit of :math:`u` on :math:`X\sqrt w`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from servqual.errors import ConvergenceError
+from servqual.errors import ConvergenceError, ParameterError
 
-__all__ = ["GregStep", "greg_g", "greg_residual"]
+__all__ = ["CalFun", "GregStep", "greg_g", "greg_residual"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -51,9 +55,38 @@ class GregStep:
     g: FloatArray
 
 
-def _clip(u: FloatArray, lower: float, upper: float) -> FloatArray:
-    """R ``cal.linear$Fm1``: ``clip(u + 1, lower, upper) - 1``."""
-    return np.asarray(np.clip(u + 1.0, lower, upper) - 1.0, dtype=np.float64)
+CalFun = Literal["linear", "raking", "logit"]
+
+
+def _fm1(u: FloatArray, lower: float, upper: float, calfun: str) -> FloatArray:
+    """R ``cal.<calfun>$Fm1``: ``g - 1`` as a function of ``u = x'eta``."""
+    if calfun == "linear":
+        return np.asarray(np.clip(u + 1.0, lower, upper) - 1.0, dtype=np.float64)
+    if calfun == "raking":
+        with np.errstate(over="ignore"):
+            return np.asarray(np.clip(np.exp(u), lower, upper) - 1.0, dtype=np.float64)
+    a = (upper - lower) / ((upper - 1.0) * (1.0 - lower))
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp(a * u)
+        g = (lower * (upper - 1.0) + upper * (1.0 - lower) * e) / (upper - 1.0 + (1.0 - lower) * e)
+    return np.asarray(g - 1.0, dtype=np.float64)
+
+
+def _df(u: FloatArray, lower: float, upper: float, calfun: str) -> FloatArray:
+    """R ``cal.<calfun>$dF`` (the raking one compares ``u``, not ``exp(u)``, with the bounds)."""
+    inside = (u < upper - 1.0) & (u > lower - 1.0)
+    if calfun == "linear":
+        return inside.astype(np.float64)
+    if calfun == "raking":
+        with np.errstate(over="ignore"):
+            return np.asarray(np.where(inside, np.exp(u), 0.0), dtype=np.float64)
+    a = (upper - lower) / ((upper - 1.0) * (1.0 - lower))
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp(a * u)
+        den = upper - 1.0 + (1.0 - lower) * e
+        num = lower * (upper - 1.0) + upper * (1.0 - lower) * e
+        out = upper * (1.0 - lower) * e * a / den - num * ((1.0 - lower) * e * a) / den**2
+    return np.asarray(out, dtype=np.float64)
 
 
 def greg_g(
@@ -62,22 +95,45 @@ def greg_g(
     population: FloatArray,
     *,
     bounds: tuple[float, float] = (-np.inf, np.inf),
+    calfun: CalFun = "linear",
     max_iter: int = 50,
     tol: float = 1e-7,
 ) -> FloatArray:
-    """The g-weights of linear calibration (R ``regcalibrate``, or ``grake`` with bounds).
+    """The g-weights of calibration (R ``regcalibrate``, or ``grake`` with ``calfun``/bounds).
 
     Raises
     ------
     servqual.errors.ConvergenceError
-        If the bounded iteration does not meet the totals within ``max_iter`` steps.
+        If the iteration does not meet the totals within ``max_iter`` steps.
+    servqual.errors.ParameterError
+        For ``calfun="logit"`` without finite bounds (R: "Logit calibration requires
+        finite bounds").
     """
     lower, upper = bounds
     sample_total = model.T @ weights
-    if np.isinf(lower) and np.isinf(upper) and lower < 0 < upper:
+    if calfun == "linear" and np.isinf(lower) and np.isinf(upper) and lower < 0 < upper:
         xtwx = (model * weights[:, None]).T @ model
         lam = np.linalg.solve(xtwx, population - sample_total)
         return np.asarray(1.0 + model @ lam, dtype=np.float64)
+    if calfun == "logit" and not (np.isfinite(lower) and np.isfinite(upper) and lower < 1 < upper):
+        raise ParameterError(
+            f"calfun='logit' needs finite bounds with lower < 1 < upper, got {bounds}"
+        )
+    return _grake(model, weights, population, sample_total, lower, upper, calfun, max_iter, tol)
+
+
+def _grake(
+    model: FloatArray,
+    weights: FloatArray,
+    population: FloatArray,
+    sample_total: FloatArray,
+    lower: float,
+    upper: float,
+    calfun: str,
+    max_iter: int,
+    tol: float,
+) -> FloatArray:
+    """R ``grake``: Newton steps on eta, halving a step that gives non-finite g."""
     w = weights
     scales = population / sample_total
     scale = float(np.mean(scales)) if np.min(scales) > 20 else None
@@ -86,23 +142,32 @@ def greg_g(
         sample_total = sample_total * scale
     eta = np.zeros(model.shape[1])
     xeta = model @ eta
-    deriv = ((xeta < upper - 1) & (xeta > lower - 1)).astype(np.float64)
-    achieved = np.inf
-    for _ in range(max_iter):
+    deriv = _df(xeta, lower, upper, calfun)
+    it, achieved = 1, np.inf
+    while True:
         tmat = (model * (w * deriv)[:, None]).T @ model
-        misfit = population - sample_total - model.T @ (w * _clip(xeta, lower, upper))
-        eta = eta + np.linalg.pinv(tmat, rcond=256 * np.finfo(np.float64).eps) @ misfit
+        misfit = population - sample_total - model.T @ (w * _fm1(xeta, lower, upper, calfun))
+        step = np.linalg.pinv(tmat, rcond=256 * np.finfo(np.float64).eps) @ misfit
+        eta = eta + step
         xeta = model @ eta
-        deriv = ((xeta < upper - 1) & (xeta > lower - 1)).astype(np.float64)
-        misfit = population - sample_total - model.T @ (w * _clip(xeta, lower, upper))
+        g, deriv = 1.0 + _fm1(xeta, lower, upper, calfun), _df(xeta, lower, upper, calfun)
+        while it < max_iter and not (np.isfinite(g).all() and np.isfinite(deriv).all()):
+            it += 1
+            step = step / 2.0
+            eta = eta - step
+            xeta = model @ eta
+            g, deriv = 1.0 + _fm1(xeta, lower, upper, calfun), _df(xeta, lower, upper, calfun)
+        misfit = population - sample_total - model.T @ (w * (g - 1.0))
         achieved = float(np.max(np.abs(misfit) / (1.0 + np.abs(population))))
         if achieved < tol:
-            g = 1.0 + _clip(xeta, lower, upper)
             return np.asarray(g * scale if scale is not None else g, dtype=np.float64)
-    raise ConvergenceError(
-        f"calibration with bounds {bounds} did not meet the population totals in {max_iter} "
-        f"iterations (largest relative misfit {achieved:.3g}); widen the bounds"
-    )
+        it += 1
+        if it > max_iter:
+            raise ConvergenceError(
+                f"calibration (calfun={calfun!r}, bounds {(lower, upper)}) did not meet the "
+                f"population totals in {max_iter} iterations (largest relative misfit "
+                f"{achieved:.3g}); widen the bounds"
+            )
 
 
 def greg_residual(x: FloatArray, step: GregStep) -> FloatArray:
