@@ -336,6 +336,13 @@ add("greg_replicate_mean", "svymean(~api00, calibrate(as.svrepdesign(dclus1, typ
       function(j) num(weights(rclus1, "analysis")[, j]))),
     scale = rclus1$scale, rscales = num(rclus1$rscales), mse = rclus1$mse,
     calibrated_weights = num(weights(rg, "sampling")))
+for (it in c("mean", "xlogit")) {
+  q <- svyquantile(~api00, rclus1, c(0.25, 0.5, 0.9), interval.type = it)$api00
+  add(sprintf("quantile_rclus1_%s", it), sprintf("svyquantile(~api00, as.svrepdesign(dclus1, type = 'JK1'), c(0.25, 0.5, 0.9), interval.type = '%s')", it),
+      design = "rclus1", column = "api00", probs = c(0.25, 0.5, 0.9), interval = it, rule = "math",
+      estimate = num(q[, 1]), ci_low = num(q[, 2]), ci_high = num(q[, 3]), se = num(q[, 4]),
+      df = degf(rclus1))
+}
 rgb <- calibrate(rclus1, ~stype + api99, pop, bounds = c(0.7, 1.7))
 add("greg_replicate_bounded_mean", "svymean(~api00, calibrate(as.svrepdesign(dclus1, type = 'JK1'), ~stype + api99, pop, bounds = c(0.7, 1.7)))",
     design = "rclus1", kind = "mean", column = "api00", c(stat(svymean(~api00, rgb), degf(rgb))))

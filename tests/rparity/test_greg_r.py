@@ -4,7 +4,8 @@ Reference values: tests/data/rparity.json (script tests/data/rparity.R):
 ``calibrate(design, ~stype + api99, pop[, bounds=])`` on apiclus1, apistrat and the
 two-stage apiclus2 design, ``trimWeights(dg, upper=40, lower=28[, strict=TRUE])``, and
 ``calibrate(as.svrepdesign(dclus1, type="JK1"), ~stype + api99, pop)`` (its replicate
-weights, scale and rscales are in the record).
+weights, scale and rscales are in the record), and ``svyquantile`` on that replicate
+design.
 """
 
 from __future__ import annotations
@@ -161,3 +162,31 @@ def test_calfun_errors(design: DesignOf) -> None:
         ParameterError, match=r"calfun must be one of \['linear', 'raking', 'logit'\], got 'probit'"
     ):
         d.calibrate(POP, calfun="probit")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("rid", ["quantile_rclus1_mean", "quantile_rclus1_xlogit"])
+def test_replicate_quantile_matches_r(
+    rid: str, records: Records, data_set: Callable[[str], dict[str, np.ndarray]]
+) -> None:
+    # R: svyquantile(~api00, as.svrepdesign(dclus1, type="JK1"), c(.25, .5, .9),
+    # interval.type = it). survey 4.1.1 ignores interval.type on replicate designs (its
+    # "xlogit" record equals "mean"), so both records are checked with method="mean".
+    r, rep_ref = records[rid], records["greg_replicate_mean"]
+    cols = data_set("apiclus1")
+    reps = {f"r{j}": np.asarray(v) for j, v in enumerate(rep_ref["replicate_weights"])}
+    cols.update(reps)
+    rep = sq.ReplicateDesign(
+        cols,
+        weights="pw",
+        replicate_weights=list(reps),
+        type="JK1",
+        scale=rep_ref["scale"],
+        rscales=rep_ref["rscales"],
+    )
+    for i, p in enumerate(r["probs"]):
+        est = rep.quantile("api00", p)
+        assert est.value == r["estimate"][i]
+        assert est.ci.low == r["ci_low"][i]
+        assert est.ci.high == r["ci_high"][i]
+        assert est.se == pytest.approx(r["se"][i], rel=1e-12)
+        assert est.df == r["df"]

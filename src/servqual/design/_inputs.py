@@ -8,7 +8,7 @@ design's variance backend (:func:`~servqual.stats.linearized_variance`).
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -47,7 +47,15 @@ def _shown(values: npt.NDArray[Any], i: int) -> object:
     return item() if callable(item) else v
 
 
-def numeric_column(design: Design, name: str, na: str) -> tuple[FloatArray, BoolArray]:
+class HasColumns(Protocol):
+    """Anything with named data columns (``Design``, ``ReplicateDesign``)."""
+
+    def column(self, name: str) -> npt.NDArray[Any]:
+        """One data column."""
+        ...
+
+
+def numeric_column(design: HasColumns, name: str, na: str) -> tuple[FloatArray, BoolArray]:
     """A column as float64 (missing → 0) and its mask of present values.
 
     ``na="fail"`` raises on the first missing value, naming the column and row; an

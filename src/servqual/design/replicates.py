@@ -12,7 +12,7 @@ domain-restricted columns the statistic needs; no loop over rows or replicates.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +34,10 @@ from servqual.errors import (
 )
 from servqual.models.results import Estimate
 from servqual.stats.greg import CalFun
+
+if TYPE_CHECKING:
+    from servqual.design.quantiles import QuantileMethod
+    from servqual.stats.weighted_quantile import QuantileRule
 from servqual.stats.replicate_variance import (
     ReplicateType,
     replicate_df,
@@ -358,6 +362,25 @@ class ReplicateDesign:
         (0.07, 0.968)
         """
         return proportion_estimates(self, col, value, None, [None], level, method, na)[0]
+
+    def quantile(
+        self,
+        col: str,
+        p: float,
+        *,
+        level: float = 0.95,
+        method: QuantileMethod = "mean",
+        rule: QuantileRule = "math",
+        na: NaPolicy = "fail",
+    ) -> Estimate:
+        """The ``p`` quantile of ``col`` with a Woodruff interval (R ``svyquantile``).
+
+        As :meth:`servqual.Design.quantile`, with the share's variance from the replicates
+        (see :func:`servqual.design.quantiles.replicate_quantile`).
+        """
+        from servqual.design.quantiles import replicate_quantile
+
+        return replicate_quantile(self, col, p, level=level, method=method, rule=rule, na=na)
 
     def calibrate(
         self,
