@@ -87,7 +87,7 @@ def make_design(name: str) -> sq.Design:
     raise KeyError(name)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def design() -> Callable[[str], sq.Design]:
     """``design("dclus1")`` → the servqual version of an R design of rparity.R."""
     cache: dict[str, sq.Design] = {}
@@ -107,13 +107,13 @@ def close(got: float, expected: float | None, rel: float = REL) -> bool:
     return got == pytest.approx(expected, rel=rel, abs=rel * 1e-3)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def records() -> dict[str, dict[str, Any]]:
     """The reference records of rparity.json, by id."""
     return RECORDS
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def data_set() -> Callable[[str], dict[str, np.ndarray]]:
     """``data_set("apiclus1")`` → that data set of the file, column → array."""
     return frame

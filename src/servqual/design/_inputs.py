@@ -1,7 +1,7 @@
-"""Column parsing and small helpers shared by the R-parity estimators (private).
+"""Column parsing and small functions shared by the R-parity estimators (private).
 
 Quantiles, ``variance``, ``ttest``, ``chisq`` and ``contrast`` read columns of a
-:class:`~servqual.Design` and build influence values; they share these helpers and the
+:class:`~servqual.Design` and build influence values; they share these functions and the
 design's variance backend (:func:`~servqual.stats.linearized_variance`).
 """
 

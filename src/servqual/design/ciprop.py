@@ -1,4 +1,4 @@
-"""R ``svyciprop`` semantics that need more than an estimate and its SE (private helpers).
+"""R ``svyciprop`` semantics that need more than an estimate and its SE (private).
 
 :func:`finish_proportions` is the last step of every design-based proportion
 (``Design.proportion`` and ``design.by(...).proportion``):
