@@ -8,10 +8,12 @@
 from servqual import data, errors, instruments, sample_size, sampling
 from servqual.csv_io import read_csv
 from servqual.design import (
+    ChisqResult,
     Comparison,
     Design,
     DomainEstimator,
     ReplicateDesign,
+    TTestResult,
     compare,
     newcombe_difference,
     poststratify,
@@ -70,6 +72,7 @@ __all__ = [
     "CSATResult",
     "CSIItem",
     "CSIResult",
+    "ChisqResult",
     "Comparison",
     "CompletionTime",
     "Design",
@@ -97,6 +100,7 @@ __all__ = [
     "ServiceStandard",
     "ServperfResult",
     "ServqualResult",
+    "TTestResult",
     "__version__",
     "ces",
     "ces_compare",

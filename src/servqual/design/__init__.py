@@ -25,6 +25,7 @@ import circles):
 3.25
 """
 
+from servqual.design.association import ChisqResult, TTestResult
 from servqual.design.calibration import poststratify, rake
 from servqual.design.comparisons import Comparison, compare, newcombe_difference
 from servqual.design.design import Design, estimate_from_variance
@@ -32,10 +33,12 @@ from servqual.design.domains import DomainEstimator
 from servqual.design.replicates import ReplicateDesign
 
 __all__ = [
+    "ChisqResult",
     "Comparison",
     "Design",
     "DomainEstimator",
     "ReplicateDesign",
+    "TTestResult",
     "compare",
     "estimate_from_variance",
     "newcombe_difference",

@@ -12,13 +12,13 @@ in one function.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-from servqual.design._backends import Backend, Replication, Variances
+from servqual.design._backends import Backend, Linearization, Replication, Variances
 from servqual.design._by import Domains
 from servqual.design._estimators import (
     IntervalKind,
@@ -28,6 +28,7 @@ from servqual.design._estimators import (
     indicator,
     numeric_values,
 )
+from servqual.design.ciprop import likelihood_bounds, subset_df
 from servqual.errors import DegenerateDataWarning, ParameterError
 from servqual.models.results import Estimate, Interval
 from servqual.stats.quantiles import check_level, critical_value
@@ -35,6 +36,7 @@ from servqual.stats.svyciprop import svy_proportion_interval
 from servqual.stats.variance import standard_error
 
 __all__ = [
+    "DfRule",
     "Estimable",
     "domain_estimates",
     "evaluate",
@@ -47,6 +49,7 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 _LOGIT_LABEL = "replicate-logit"
+DfRule = Literal["domain", "design"]
 
 
 class Estimable(Protocol):
@@ -127,16 +130,43 @@ def proportion_estimates(
     method: str,
     methods: tuple[str, ...],
     na: NaPolicy,
+    df: DfRule = "design",
 ) -> list[Estimate]:
-    """The share of ``col == value`` in every domain, R ``svyciprop``'s intervals."""
+    """The share of ``col == value`` in every domain, R ``svyciprop``'s intervals.
+
+    ``df="domain"``: under linearization, each domain's interval uses the df of the
+    domain's subset design (R ``svyby(..., svyciprop)``, :func:`~servqual.design.ciprop.subset_df`);
+    ``"design"``: the backend's df. ``method="likelihood"`` needs each domain's rows
+    (:func:`~servqual.design.ciprop.likelihood_bounds`).
+    """
     level = check_level(level)
     if method not in methods:
         raise ParameterError(f"method must be one of {list(methods)}, got {method!r}")
-    stat = statistic("mean", [indicator(design.column(col), col, value, na)], domains)
+    if df not in ("domain", "design"):
+        raise ParameterError(f"df must be one of ['domain', 'design'], got {df!r}")
+    y, present = indicator(design.column(col), col, value, na)
+    stat = statistic("mean", [(y, present)], domains)
     p, _, var = evaluate(design, stat)
-    return domain_estimates(
-        design.backend, p, var, stat.counts(), design.backend.df, level, proportion=method
-    )
+    backend = design.backend
+    dfs: float | FloatArray = backend.df
+    if df == "domain" and domains is not None and isinstance(backend, Linearization):
+        dfs = subset_df(backend.arrays, stat.groups, stat.n_groups)
+    ests = domain_estimates(backend, p, var, stat.counts(), dfs, level, proportion=method)
+    if method != "likelihood":
+        return ests
+    se = np.array([e.se for e in ests])
+    df_all = np.array([e.df for e in ests], dtype=np.float64)
+    low, high, inner = likelihood_bounds(y, backend.weights, stat.groups, p, se, df_all, level)
+    return [
+        e.model_copy(
+            update={
+                "ci": Interval(low=float(low[j]), high=float(high[j]), level=level, method=method)
+            }
+        )
+        if inner[j]
+        else e
+        for j, e in enumerate(ests)
+    ]
 
 
 def _logit_bounds(
@@ -185,12 +215,36 @@ def _symmetric_bounds(
     return value - half, value + half
 
 
+def _all_proportion_bounds(
+    backend: Backend,
+    p: FloatArray,
+    se: FloatArray,
+    var: Variances,
+    n: IntArray,
+    df: FloatArray,
+    level: float,
+    method: str,
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`_proportion_bounds` of every domain, one call per distinct df (few)."""
+    interval = "logit" if method == "likelihood" else method  # likelihood: from the rows
+    values = np.unique(df)
+    if values.shape[0] == 1:
+        return _proportion_bounds(backend, p, se, var, n, float(values[0]), level, interval)
+    low, high = np.empty_like(p), np.empty_like(p)
+    for u in values.tolist():  # loop over distinct df values, never over rows
+        m = df == u
+        reps = None if var.replicates is None else var.replicates[:, m]
+        sub = Variances(var.var[m], None, reps)
+        low[m], high[m] = _proportion_bounds(backend, p[m], se[m], sub, n[m], u, level, interval)
+    return low, high
+
+
 def domain_estimates(
     backend: Backend,
     value: FloatArray,
     var: Variances,
     n: IntArray,
-    df: float | None,
+    df: float | FloatArray | None,
     level: float,
     *,
     several: bool = False,
@@ -201,15 +255,21 @@ def domain_estimates(
     ``several``: the values are domains of a ``by()`` (a one-row domain then has no
     standard error under linearization). ``proportion`` names a
     :mod:`servqual.stats.svyciprop` method (``"logit"`` on a replicate design: the
-    replicate variance of the logit, ``ci.method="replicate-logit"``).
+    replicate variance of the logit, ``ci.method="replicate-logit"``); proportions may
+    give one ``df`` per domain (R ``svyby(..., svyciprop)``'s subset-design df).
     """
     se = standard_error(value, np.maximum(var.var, 0.0))
+    dfs: FloatArray | None = None
+    one_df: float | None = None
     if proportion is not None:
-        assert df is not None  # internal: proportions always use the design df
-        low, high = _proportion_bounds(backend, value, se, var, n, df, level, proportion)
+        assert df is not None  # internal: proportions always have a df
+        dfs = np.broadcast_to(np.asarray(df, dtype=np.float64), value.shape)
+        low, high = _all_proportion_bounds(backend, value, se, var, n, dfs, level, proportion)
         replicate_logit = proportion == "logit" and isinstance(backend, Replication)
         method = _LOGIT_LABEL if replicate_logit else proportion
     else:
+        assert not isinstance(df, np.ndarray)  # internal: one df for linear estimators
+        one_df = df
         if df is not None and df <= 0:
             warnings.warn(
                 backend.df_message().format(df=df)
@@ -235,7 +295,7 @@ def domain_estimates(
             se=float(se[j]),
             ci=Interval(low=float(low[j]), high=float(high[j]), level=level, method=method),
             n=int(n[j]),
-            df=df,
+            df=float(dfs[j]) if dfs is not None else one_df,
             deff=None if deff is None or np.isnan(deff[j]) else float(deff[j]),
         )
         for j in range(value.shape[0])

@@ -8,7 +8,7 @@ approximation for the first stage).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -26,6 +26,8 @@ from servqual.design._estimators import (
 )
 from servqual.design._front import shares
 from servqual.design._shared import DesignBase, read_only
+from servqual.design._statistics import SurveyStatistics
+from servqual.design.multistage import PPSMethod, PPSVariance, build_staged, check_pps
 from servqual.errors import ValidationError
 from servqual.models.results import Estimate
 from servqual.stats.calibration import CalibrationStep
@@ -36,7 +38,7 @@ from servqual.stats.variance import LonelyPSU, check_lonely_psu
 __all__ = ["Design", "estimate_from_variance"]
 
 
-class Design(DesignBase):
+class Design(SurveyStatistics, DesignBase):
     """Columns of survey data with their sampling design.
 
     Parameters
@@ -48,20 +50,32 @@ class Design(DesignBase):
         get equal weight 1, or ``N_h / n_h`` when ``fpc`` is given (as R's ``svydesign``).
     strata : str, optional
         Column of stratum labels.
-    clusters : str, optional
+    clusters : str or list of str, optional
         Column of first-stage unit (cluster) labels, nested within strata. Without it,
-        each row is its own sampling unit.
-    fpc : str, optional
+        each row is its own sampling unit. A list names one column per stage of a
+        multistage design (R ``ids=~psu+ssu``; see :mod:`servqual.design.multistage`).
+    fpc : str or list of str, optional
         Column with the population count of first-stage units in the row's stratum
         (clusters when there are clusters, otherwise people), or in the whole population
-        when unstratified. Values in (0, 1] are read as sampling fractions instead.
-    lonely_psu : {"fail", "adjust", "remove", "certainty", "average"}
+        when unstratified. Values in (0, 1] are read as sampling fractions instead. A
+        list gives one column per stage (R ``fpc=~fpc1+fpc2``); for ``pps``, each unit's
+        inclusion probability.
+    pps : {"brewer", "overton", "hartley_rao"}, optional
+        PPS sampling without replacement (R ``svydesign(pps="brewer")``, ``"overton"``,
+        ``HR()``), with the inclusion probabilities in ``fpc``.
+    pps_variance : {"HT", "YG"}
+        Horvitz–Thompson or Yates–Grundy form for ``"overton"`` and ``"hartley_rao"``.
+    pps_p2bar : float, optional
+        Hartley–Rao's mean squared inclusion probability ``sum(pi**2) / n`` (R
+        ``HR(psum)``); by default, as R's ``HR()``, the stratum's mean probability.
+    lonely_psu : {"fail", "adjust", "adjust_zero", "remove", "certainty", "average"}
         What to do with a stratum holding a single PSU, with R's meanings
         (``options(survey.lonely.psu=)``): ``"fail"`` raises
         :class:`~servqual.errors.DesignError`; ``"remove"`` gives the stratum no variance
         contribution and warns; ``"certainty"`` does the same silently (the PSU was
         sampled with certainty); ``"adjust"`` centres the lonely PSU at the grand mean of
-        all PSU totals; ``"average"`` gives it the average contribution of the other
+        all PSU totals (``"adjust_zero"``: at zero, R survey 4.1.1's ``"adjust"``);
+        ``"average"`` gives it the average contribution of the other
         strata. A stratum whose ``fpc`` equals its sampled PSUs is a certainty stratum
         under every policy (no variance, no error). See :func:`servqual.stats.covariance`.
 
@@ -94,9 +108,12 @@ class Design(DesignBase):
         *,
         weights: str | None = None,
         strata: str | None = None,
-        clusters: str | None = None,
-        fpc: str | None = None,
+        clusters: str | Sequence[str] | None = None,
+        fpc: str | Sequence[str] | None = None,
         lonely_psu: LonelyPSU = "fail",
+        pps: PPSMethod | None = None,
+        pps_variance: PPSVariance = "HT",
+        pps_p2bar: float | None = None,
     ) -> None:
         self._columns: dict[str, npt.NDArray[Any]] = to_columns(data)
         self.weights_column = weights
@@ -109,10 +126,29 @@ class Design(DesignBase):
             ("clusters", clusters),
             ("fpc", fpc),
         ):
-            if name is not None and name not in self._columns:
-                raise ValidationError(
-                    f"{field} column {name!r} is not in the data; columns: {sorted(self._columns)}"
-                )
+            for one in name if isinstance(name, list | tuple) else [name]:
+                if one is not None and (not isinstance(one, str) or one not in self._columns):
+                    raise ValidationError(
+                        f"{field} column {one!r} is not in the data; "
+                        f"columns: {sorted(self._columns)}"
+                    )
+        if (
+            pps is not None
+            or not isinstance(clusters, str | None)
+            or not isinstance(fpc, str | None)
+        ):
+            self._arrays = build_staged(
+                self._columns,
+                weights=weights,
+                strata=strata,
+                clusters=clusters,
+                fpc=fpc,
+                pps=check_pps(pps),
+                pps_variance=pps_variance,
+                pps_p2bar=pps_p2bar,
+                lonely_psu=check_lonely_psu(lonely_psu),
+            )
+            return
         self._arrays = build_arrays(
             self._columns,
             weights=weights,

@@ -22,7 +22,7 @@ per column, for the combinations that occur, sorted column by column.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -145,11 +145,17 @@ class DomainEstimator(Generic[K]):
         level: float = 0.95,
         method: SvyProportionMethod = "logit",
         na: NaPolicy = "fail",
+        df: Literal["domain", "design"] = "domain",
     ) -> dict[K, Estimate]:
         """Domain shares of ``col == value`` (R ``svyby(~I(col == value), ~by, d, svyciprop)``).
 
         ``method`` as in the design's ``proportion`` (``Design.proportion``;
-        ``ReplicateDesign.proportion`` has no ``"wilson"``).
+        ``ReplicateDesign.proportion`` has no ``"wilson"``). ``df="domain"`` (the
+        default, R survey 4.1.1's semantics): on a :class:`~servqual.Design`, each
+        domain's interval uses the df of the domain's subset design (its PSUs minus its
+        strata), as ``svyciprop`` inside ``svyby`` does; ``df="design"`` uses the full
+        design's df (R's ``confint(svyby(...), df=degf(design))``). A replicate design
+        keeps its own df (rank of the replicate weights minus 1) either way.
         """
         ests = proportion_estimates(
             self.design,
@@ -160,6 +166,7 @@ class DomainEstimator(Generic[K]):
             method=method,
             methods=self.design.proportion_methods,
             na=na,
+            df=df,
         )
         return self._keyed(ests)
 

@@ -11,8 +11,8 @@ domain-restricted columns the statistic needs; no loop over rows or replicates.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Literal, get_args
+from collections.abc import Hashable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -29,11 +29,16 @@ from servqual.errors import (
     ValidationError,
 )
 from servqual.models.results import Estimate
+from servqual.stats.greg import CalFun
 from servqual.stats.replicate_variance import (
     ReplicateType,
     replicate_df,
     replicate_scales,
 )
+
+if TYPE_CHECKING:
+    from servqual.design.quantiles import QuantileMethod
+    from servqual.stats.weighted_quantile import QuantileRule
 
 __all__ = ["ReplicateDesign", "ReplicateProportionMethod"]
 
@@ -286,3 +291,43 @@ class ReplicateDesign(DesignBase):
         (0.07, 0.968)
         """
         return self._proportion(col, value, level, method, na)
+
+    def quantile(
+        self,
+        col: str,
+        p: float,
+        *,
+        level: float = 0.95,
+        method: QuantileMethod = "mean",
+        rule: QuantileRule = "math",
+        na: NaPolicy = "fail",
+    ) -> Estimate:
+        """The ``p`` quantile of ``col`` with a Woodruff interval (R ``svyquantile``).
+
+        As :meth:`servqual.Design.quantile`, with the share's variance from the replicates
+        (see :func:`servqual.design.quantiles.replicate_quantile`).
+        """
+        from servqual.design.quantiles import replicate_quantile
+
+        return replicate_quantile(self, col, p, level=level, method=method, rule=rule, na=na)
+
+    def calibrate(
+        self,
+        population: Mapping[str, float | Mapping[Hashable, float]],
+        *,
+        size: float | None = None,
+        bounds: tuple[float, float] | None = None,
+        calfun: CalFun = "linear",
+        max_iter: int = 50,
+        tol: float = 1e-7,
+    ) -> ReplicateDesign:
+        """A new replicate design, full-sample and replicate weights GREG-calibrated.
+
+        R ``calibrate(svrepdesign, ...)``; arguments as :meth:`servqual.Design.calibrate`
+        (see :func:`servqual.design.greg.calibrate_replicates`).
+        """
+        from servqual.design.greg import calibrate_replicates
+
+        return calibrate_replicates(
+            self, population, size=size, bounds=bounds, calfun=calfun, max_iter=max_iter, tol=tol
+        )

@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from servqual.stats.calibration import CalibrationStep, calibration_residuals
+from servqual.stats.multistage import StagedVariance
 from servqual.stats.reduce import (
     FloatArray,
     IntArray,
@@ -52,6 +53,10 @@ class DesignArrays:
         Calibration steps applied to the weights (post-stratification, raking), in
         order; :func:`linearized_variance` replaces the linearized values by their
         residuals after these steps, as R ``survey`` does for calibrated designs.
+    stages : StagedVariance or None
+        The variance backend of a multistage or PPS-without-replacement design
+        (:mod:`servqual.stats.multistage`); ``None``: the one-stage formula of
+        :func:`~servqual.stats.covariance` on the first-stage units.
     """
 
     weights: FloatArray
@@ -62,6 +67,7 @@ class DesignArrays:
     psu_keys: tuple[Hashable, ...] | None = None
     lonely_psu: LonelyPSU = "fail"
     calibration: tuple[CalibrationStep, ...] = ()
+    stages: StagedVariance | None = None
 
     @property
     def n(self) -> int:
@@ -153,6 +159,7 @@ class DesignArrays:
             self.psu_keys,
             self.lonely_psu,
             self.calibration if calibration is None else calibration,
+            self.stages,
         )
 
     def residuals(self, z: npt.ArrayLike) -> FloatArray:
@@ -180,6 +187,10 @@ def linearized_variance(z: npt.ArrayLike, design: DesignArrays) -> FloatArray:
     (``design.calibration``), ``z`` is first replaced by its residuals after the
     calibration steps (:meth:`DesignArrays.residuals`), as R ``survey``'s ``svyrecvar``.
     """
+    if design.stages is not None:
+        wz = design.residuals(z) * design.weights[:, None]
+        cov = design.stages.covariance(wz, lonely_psu=design.lonely_psu, diagonal=True)
+        return np.asarray(np.diagonal(cov).copy(), dtype=np.float64)
     m = design.moments(design.residuals(z), diagonal=True)
     cov = covariance(m, lonely_psu=design.lonely_psu)
     return np.asarray(np.diagonal(cov).copy(), dtype=np.float64)
@@ -197,8 +208,8 @@ def weighted_moments(wz: FloatArray, design: DesignArrays) -> Moments:
     ValueError
         If the design has calibration steps (``z`` would need its residuals first).
     """
-    if design.calibration:
-        raise ValueError("weighted_moments needs a design without calibration steps")
+    if design.calibration or design.stages is not None:
+        raise ValueError("weighted_moments needs a one-stage design without calibration steps")
     return design.moments(wz, diagonal=True, weighted=True)
 
 
@@ -208,5 +219,8 @@ def linearized_covariance(z: npt.ArrayLike, design: DesignArrays) -> FloatArray:
     The full-matrix counterpart of :func:`linearized_variance` (same calibration
     handling), for estimators that combine several totals.
     """
+    if design.stages is not None:
+        wz = design.residuals(z) * design.weights[:, None]
+        return design.stages.covariance(wz, lonely_psu=design.lonely_psu)
     m = design.moments(design.residuals(z))
     return covariance(m, lonely_psu=design.lonely_psu)

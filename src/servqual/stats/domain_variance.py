@@ -22,7 +22,9 @@ difference of their influence values, one column).
 A calibrated design first replaces the influence values by their residuals after the
 calibration steps; a residual is non-zero outside its domain, so that path works on
 blocks of domains (dense residuals of a few domains at a time): memory stays bounded,
-time grows with rows × domains.
+time grows with rows × domains. Multistage and PPS designs (``design.stages``, R
+``svyrecvar``'s later stages and ``ppsvar``) take the same blocked path through their
+:class:`~servqual.stats.multistage.StagedVariance`.
 """
 
 from __future__ import annotations
@@ -122,8 +124,8 @@ def domain_variances(
     >>> domain_variances(np.array([1.0, -1.0, 2.0, -2.0]), np.array([0, 0, 1, 1]), 2, d)
     array([ 2.66666667, 10.66666667])
     """
-    if design.calibration:
-        return _calibrated_variances(z, groups, n_groups, design)
+    if design.calibration or design.stages is not None:
+        return _blocked_variances(z, groups, n_groups, design)
     inside = groups < n_groups
     wz = np.where(inside, z * design.weights, 0.0)
     h, g, s, q = _stratum_domain_sums(wz, groups, n_groups + 1, design)
@@ -137,9 +139,12 @@ def domain_variances(
     # rounding residue of Q - S²/n when every PSU total is equal: exactly 0 (as covariance)
     centred[centred <= 8.0 * np.finfo(np.float64).eps * n_h * q] = 0.0
     var = _sums(g, centred * scale[h], n_groups)
-    if lonely.size and design.lonely_psu == "adjust":
-        # the lonely PSU total is centred at the grand mean c_g = Σ t / (number of PSUs)
+    if lonely.size and design.lonely_psu in ("adjust", "adjust_zero"):
+        # the lonely PSU total is centred at the grand mean c_g = Σ t / (number of PSUs),
+        # or at zero ("adjust_zero", R survey 4.1.1's "adjust")
         c = _sums(g, s, n_groups) / max(float(n.sum()), 1.0)
+        if design.lonely_psu == "adjust_zero":
+            c = np.zeros(n_groups)
         keep_f = np.zeros(len(design.strata))
         keep_f[lonely] = 1.0 - f[lonely]
         is_lonely = np.zeros(len(design.strata), dtype=bool)
@@ -159,10 +164,15 @@ def domain_variances(
     return np.asarray(var, dtype=np.float64)
 
 
-def _calibrated_variances(
+def _blocked_variances(
     z: FloatArray, groups: IntArray, n_groups: int, design: DesignArrays
 ) -> FloatArray:
-    """Calibrated design: dense residuals of a block of domains at a time (bounded memory)."""
+    """Calibrated, multistage or PPS design: a block of domains at a time (bounded memory).
+
+    Each block is a dense (rows × block) matrix of influence values (calibration residuals
+    first), handed to :func:`~servqual.stats.linearized_variance`, which delegates a
+    multistage or PPS design to its :class:`~servqual.stats.multistage.StagedVariance`.
+    """
     n = z.shape[0]
     block = max(1, min(n_groups, _BLOCK_VALUES // max(n, 1)))
     out = np.empty(n_groups)

@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 BoolArray = npt.NDArray[np.bool_]
-LonelyPSU = Literal["fail", "adjust", "remove", "certainty", "average"]
+LonelyPSU = Literal["fail", "adjust", "adjust_zero", "remove", "certainty", "average"]
 _LONELY = get_args(LonelyPSU)
 
 
@@ -54,7 +54,7 @@ def covariance(m: Moments, *, lonely_psu: LonelyPSU = "fail") -> FloatArray:
     ----------
     m : Moments
         Per-stratum moments of the PSU totals (from :func:`~servqual.stats.finalize`).
-    lonely_psu : {"fail", "adjust", "remove", "certainty", "average"}
+    lonely_psu : {"fail", "adjust", "adjust_zero", "remove", "certainty", "average"}
         What to do with a stratum holding a single PSU, with R ``survey``'s meanings
         (``options(survey.lonely.psu=...)``):
 
@@ -67,6 +67,9 @@ def covariance(m: Moments, *, lonely_psu: LonelyPSU = "fail") -> FloatArray:
           (total over the number of PSUs) instead of its stratum mean, times its
           ``1 - f_h`` (conservative; R ``survey`` >= 4.2; for means, ratios and
           proportions the grand mean of the linearized totals is 0, as in older R);
+        - ``"adjust_zero"``: R survey 4.1.1's ``"adjust"``: the lonely PSU total centred at
+          zero, :math:`(1 - f_h) t^2` (the same as ``"adjust"`` for means, ratios and
+          proportions; larger for totals). For reproducing analyses made with survey <= 4.1;
         - ``"average"``: drop the lonely strata and scale the sum of the others by
           (strata) / (strata with two or more PSUs).
 
@@ -98,9 +101,12 @@ def covariance(m: Moments, *, lonely_psu: LonelyPSU = "fail") -> FloatArray:
     lonely = lonely_strata(n, census, m.strata, lonely_psu)
     if lonely.size == 0:
         return np.asarray(per_stratum.sum(axis=0), dtype=np.float64)
-    if lonely_psu == "adjust":
-        # Centre the lonely PSU total t at the grand mean c = Σ t / (number of PSUs).
+    if lonely_psu in ("adjust", "adjust_zero"):
+        # Centre the lonely PSU total t at the grand mean c = Σ t / (number of PSUs), or at
+        # zero as survey 4.1.1 does ("adjust_zero").
         c = m.sums.sum(axis=0) / max(float(n.sum()), 1.0)
+        if lonely_psu == "adjust_zero":
+            c = np.zeros_like(c)
         t = m.sums[lonely] - c
         per_stratum[lonely] = np.einsum("hi,hj->hij", t, t) * (1.0 - f[lonely])[:, None, None]
     elif lonely_psu == "average":
