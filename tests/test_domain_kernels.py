@@ -148,7 +148,7 @@ def designs(draw: st.DrawFn) -> dict[str, Any]:
     return {"data": data, "kind": kind, "lonely": draw(st.sampled_from(LONELY))}
 
 
-LONELY = ["adjust", "remove", "certainty", "average"]
+LONELY = ["adjust", "adjust_zero", "remove", "certainty", "average"]
 
 
 def _design(case: dict[str, Any]) -> sq.Design:

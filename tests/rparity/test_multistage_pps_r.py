@@ -186,3 +186,34 @@ def test_lonely_second_stage_unit() -> None:
 def test_cluster_names_must_be_columns(bad: Any) -> None:
     with pytest.raises(ValidationError, match=r"clusters column .* is not in the data"):
         sq.Design({"a": [1, 2], "y": [1.0, 2.0]}, clusters=bad)
+
+
+@pytest.mark.parametrize("name", list(_INDEX_DESIGNS))
+def test_index_domains_on_two_stage_and_pps_designs(
+    name: str, records: Records, design: DesignOf
+) -> None:
+    # one domain holding every row: by= goes through the domain kernels and must give R's
+    # whole-design values (the same records as above)
+    base, data = design(name), _INDEX_DESIGNS[name]
+    d = base.with_columns({"all": np.array(["x"] * base.n_rows, dtype=object)})
+    skm = sq.Responses(sq.instruments.SKM_2017, d, _codes(data, [f"u{j}" for j in range(1, 10)], 1))
+    res = sq.skm_index(skm, by="all")["x"]
+    assert res.index.value == pytest.approx(records[f"skm_{name}"]["estimate"], rel=REL)
+    assert res.index.se == pytest.approx(records[f"skm_{name}"]["se"], rel=REL)
+    five = sq.Instrument(
+        id="five",
+        name="Five items",
+        scale=sq.Scale(min=1, max=5),
+        items=tuple(sq.Item(id=f"U{j}", text=f"Item {j}") for j in range(1, 6)),
+    )
+    perf = sq.Responses(five, d, _codes(data, [f"perf{j}" for j in range(1, 6)], 1))
+    imp = sq.Responses(five, d, _codes(data, [f"imp{j}" for j in range(1, 6)], 1))
+    csi = sq.csi(perf, imp, by="all")["x"]
+    assert csi.index.value == pytest.approx(records[f"csi_{name}"]["estimate"], rel=REL)
+    assert csi.index.se == pytest.approx(records[f"csi_{name}"]["se"], rel=REL)
+    nps_r = sq.Responses(sq.instruments.NPS, d, _codes(data, ["nps"], 0))
+    nps = sq.nps(nps_r, method="wald", by="all")["x"]
+    n = d.n_rows
+    assert nps.nps.value == pytest.approx(100 * records[f"nps_{name}"]["estimate"], rel=REL)
+    factor = math.sqrt((n - 1) / n)
+    assert nps.nps.se == pytest.approx(100 * records[f"nps_{name}"]["se"] * factor, rel=REL)

@@ -6,8 +6,10 @@ only step where design kinds differ (R ``survey``: ``svyrecvar`` vs ``svrVar``):
 
 - :class:`Linearization` (:class:`~servqual.Design`): the design variance of the influence
   values from per (stratum, PSU, domain) sums
-  (:func:`~servqual.stats.domain_variance.domain_variances`; calibration residuals first),
-  and the design effect;
+  (:func:`~servqual.stats.domain_variance.domain_variances`; calibration residuals first;
+  a multistage or PPS design's later stages and joint inclusion through its
+  :class:`~servqual.stats.multistage.StagedVariance`, in bounded blocks of domains), and
+  the design effect;
 - :class:`Replication` (:class:`~servqual.ReplicateDesign`): the estimator's totals
   re-evaluated with each replicate weight column, one sparse product
   :math:`W^\top S` of the (n × R) replicate weights with the (n × domains) sparse matrix of

@@ -236,9 +236,11 @@ class Design(SurveyStatistics, DesignBase):
             The category counted as a success.
         level : float
             Confidence level of the interval.
-        method : {"logit", "xlogit", "asin", "beta", "wilson", "mean"}
+        method : {"logit", "xlogit", "asin", "beta", "wilson", "mean", "asin_unclipped", \
+"mean_unclipped", "likelihood"}
             The interval (R ``svyciprop(..., method=)``; ``"wilson"`` is the Wilson score
-            interval with the effective sample size). Formulas in
+            interval with the effective sample size; ``"likelihood"`` R's profile
+            likelihood; ``*_unclipped`` R's numbers, which may leave [0, 1]). Formulas in
             :mod:`servqual.stats.svyciprop`; all use the design degrees of freedom.
         na : {"fail", "domain"}
             As in :meth:`total`.
