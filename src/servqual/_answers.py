@@ -17,7 +17,15 @@ import numpy.typing as npt
 from servqual.errors import RespondentError, ScaleError
 from servqual.models.instrument import Scale
 
-__all__ = ["Where", "check_unique", "design_column", "encode_columns", "encode_matrix", "show"]
+__all__ = [
+    "Where",
+    "check_unique",
+    "design_column",
+    "encode_columns",
+    "encode_matrix",
+    "error_message",
+    "show",
+]
 
 Where = Callable[[int], str]
 """Maps a 0-based data row to a place in the user's terms ("row 17", "a.csv line 19")."""
@@ -107,7 +115,7 @@ def encode_columns(
         codes[:, j] = np.where(missing, -1, x - scale.min)
     if first is not None:
         i, j = first
-        raise ScaleError(_message(columns[j][i], item_ids[j], where(i), scale, n_bad))
+        raise ScaleError(error_message(columns[j][i], item_ids[j], where(i), scale, n_bad))
     return codes
 
 
@@ -124,13 +132,13 @@ def encode_matrix(
     bad = ~missing & ((x < scale.min) | (x > scale.max) | (x != np.floor(x)))
     if bad.any():
         i, j = divmod(int(np.argmax(bad)), x.shape[1])  # first in row order
-        raise ScaleError(_message(scores[i, j], item_ids[j], where(i), scale, int(bad.sum())))
+        raise ScaleError(error_message(scores[i, j], item_ids[j], where(i), scale, int(bad.sum())))
     x -= scale.min
     x[missing] = -1
     return x.astype(np.int8)
 
 
-def _message(raw: object, item_id: str, place: str, scale: Scale, n_bad: int) -> str:
+def error_message(raw: object, item_id: str, place: str, scale: Scale, n_bad: int) -> str:
     x = _classify(raw.item() if isinstance(raw, np.generic) else raw)
     if isinstance(raw, (bool, np.bool_)):
         problem = "not an integer (a boolean is not a rating)"
@@ -152,6 +160,8 @@ def check_unique(ids: npt.NDArray[Any], where: Where) -> None:
     """
     if ids.size < 2:
         return
+    if ids.dtype.kind in "iu" and bool(np.all(ids[1:] > ids[:-1])):
+        return  # increasing integers (the default 0 … n-1) are distinct: no sort
     keys = ids
     try:
         order = np.argsort(keys, kind="stable")
