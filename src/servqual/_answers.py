@@ -127,6 +127,8 @@ def encode_matrix(
         return encode_columns(
             [scores[:, j] for j in range(scores.shape[1])], item_ids, scale, where
         )
+    if scores.dtype.kind in "iu":
+        return _encode_integers(scores, item_ids, scale, where)
     x = scores.astype(np.float64)
     missing = np.isnan(x)
     bad = ~missing & ((x < scale.min) | (x > scale.max) | (x != np.floor(x)))
@@ -136,6 +138,26 @@ def encode_matrix(
     x -= scale.min
     x[missing] = -1
     return x.astype(np.int8)
+
+
+def _encode_integers(
+    scores: npt.NDArray[Any], item_ids: Sequence[str], scale: Scale, where: Where
+) -> npt.NDArray[np.int8]:
+    """Integer answers: range-checked in their own type, coded without a float copy.
+
+    ``int8`` input (already one byte a cell) costs one byte-sized copy and a mask.
+    """
+    bad = (scores < scale.min) | (scores > scale.max)
+    if bad.any():
+        i, j = divmod(int(np.argmax(bad)), scores.shape[1])  # first in row order
+        raise ScaleError(
+            error_message(scores[i, j], item_ids[j], where(i), scale, int(np.count_nonzero(bad)))
+        )
+    if scale.min >= -128 and scale.max <= 127:
+        codes = scores.astype(np.int8)  # every value is within the scale, so it fits
+        codes -= np.int8(scale.min)
+        return codes
+    return np.asarray(scores - scale.min, dtype=np.int8)  # a scale such as 100–110
 
 
 def error_message(raw: object, item_id: str, place: str, scale: Scale, n_bad: int) -> str:
