@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from servqual.stats._threads import single_threaded_blas
+
 __all__ = ["element_sums", "influence"]
 
 FloatArray = npt.NDArray[np.float64]
@@ -22,6 +24,7 @@ _BLOCK = 8192
 """Rows per block: 8192 × k float64 stays within a core's cache for k up to ~30."""
 
 
+@single_threaded_blas()
 def element_sums(
     codes: CodeArray, weights: FloatArray, groups: GroupArray | None, n_groups: int
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -73,6 +76,7 @@ def element_sums(
     return code_tot[:n_groups], answered_tot[:n_groups], answered_tot[n_groups:]
 
 
+@single_threaded_blas()
 def influence(
     codes: CodeArray, mean_codes: FloatArray, coef: FloatArray, groups: GroupArray | None
 ) -> FloatArray:
