@@ -51,6 +51,8 @@ def element_sums(
         ``Σ_i δ_ig a_ij``: how many respondents of the domain answered (exact integers).
     """
     n, k = codes.shape
+    if groups is None and n and weights[0] == weights.min() == weights.max():
+        return _counted_sums(codes, float(weights[0]))
     code_tot = np.zeros((2 * n_groups, k))
     answered_tot = np.zeros((2 * n_groups, k))
     # Left factor of the block products: row g holds w·δ_g, row G + g holds δ_g.
@@ -74,6 +76,21 @@ def element_sums(
         code_tot += lhs[:, :rows] @ x[:rows]
         answered_tot += lhs[:, :rows] @ answered[:rows]
     return code_tot[:n_groups], answered_tot[:n_groups], answered_tot[n_groups:]
+
+
+def _counted_sums(codes: CodeArray, w: float) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """:func:`element_sums` of one domain with equal weights, by integer column sums.
+
+    The codes are made column-major once; then each element needs two one-byte passes:
+    its integer sum (a missing ``-1`` is added back) and its count of missing answers.
+    The sums are exact integers; the totals are ``w`` times them.
+    """
+    columns = np.ascontiguousarray(codes.T)
+    sums = columns.sum(axis=1, dtype=np.int64)
+    missing = np.array([np.count_nonzero(col < 0) for col in columns], dtype=np.int64)
+    answered = (codes.shape[0] - missing).astype(np.float64)
+    code_sum = (sums + missing).astype(np.float64)
+    return (w * code_sum)[None, :], (w * answered)[None, :], answered[None, :]
 
 
 @single_threaded_blas()
