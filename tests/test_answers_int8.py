@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import servqual as sq
-from servqual._answers import encode_matrix
+from servqual._answers import encode_columns, encode_matrix
 from servqual.errors import ScaleError
 
 DTYPES = [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16]
@@ -49,10 +49,14 @@ def test_integer_path_equals_float_path(
     except ScaleError as exc:
         with pytest.raises(ScaleError, match=re.escape(str(exc))):
             encode_matrix(scores, items, scale, _row)
+        with pytest.raises(ScaleError, match=re.escape(str(exc))):
+            encode_columns(list(scores.T), items, scale, _row)
         return
     got = encode_matrix(scores, items, scale, _row)
     assert got.dtype == np.int8
     np.testing.assert_array_equal(got, expected)
+    by_column = encode_columns(list(scores.T), items, scale, _row)  # frames give columns
+    np.testing.assert_array_equal(by_column, expected)
 
 
 def test_wide_valued_scale_codes_from_zero() -> None:

@@ -103,8 +103,14 @@ def encode_columns(
     first: tuple[int, int] | None = None
     n_bad = 0
     for j, column in enumerate(columns):
-        x = _as_float(column)
-        missing = np.isnan(x)
+        if column.dtype.kind in "iu":  # no float copy: checked and coded in its own type
+            x = column
+            if not ((x < scale.min) | (x > scale.max)).any():
+                codes[:, j] = _integer_codes(x, scale)
+                continue
+        else:
+            x = _as_float(column)
+        missing = np.isnan(x) if x.dtype.kind == "f" else np.zeros(x.shape, dtype=np.bool_)
         bad = ~missing & ((x < scale.min) | (x > scale.max) | (x != np.floor(x)))
         if bad.any():
             i = int(np.argmax(bad))
@@ -153,11 +159,16 @@ def _encode_integers(
         raise ScaleError(
             error_message(scores[i, j], item_ids[j], where(i), scale, int(np.count_nonzero(bad)))
         )
+    return _integer_codes(scores, scale)
+
+
+def _integer_codes(values: npt.NDArray[Any], scale: Scale) -> npt.NDArray[np.int8]:
+    """Integers already checked to lie on the scale, as codes ``value - scale.min``."""
     if scale.min >= -128 and scale.max <= 127:
-        codes = scores.astype(np.int8)  # every value is within the scale, so it fits
+        codes = values.astype(np.int8)  # every value is within the scale, so it fits
         codes -= np.int8(scale.min)
         return codes
-    return np.asarray(scores - scale.min, dtype=np.int8)  # a scale such as 100–110
+    return np.asarray(values - scale.min, dtype=np.int8)  # a scale such as 100–110
 
 
 def error_message(raw: object, item_id: str, place: str, scale: Scale, n_bad: int) -> str:
