@@ -182,3 +182,14 @@ def test_progress_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert r.n == 50
     assert out.out == ""
     assert "reading p.csv: 50 rows, 100%" in out.err
+
+
+def test_pyarrow_engine_decodes_the_given_encoding(tmp_path: Path) -> None:
+    # cp1252 "Ã©" is the bytes of UTF-8 "é": read as UTF-8 it would silently change
+    path = tmp_path / "cp.csv"
+    path.write_bytes(
+        ("unit," + ",".join(ITEMS) + "\nDÃ©sa," + ",".join("2" * 9) + "\n").encode("cp1252")
+    )
+    for engine in ("python", "pyarrow"):
+        r = sq.read_csv(path, SKM, encoding="cp1252", engine=engine)  # type: ignore[arg-type]
+        assert r.attribute("unit").tolist() == ["DÃ©sa"]

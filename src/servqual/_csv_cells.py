@@ -236,14 +236,16 @@ def line_of_row(path: str, encoding: str, sep: str, i: int) -> int:
 
 def arrow_chunks(
     path: str,
+    encoding: str,
     sep: str,
     keep: list[int],
     width: int,
-    header_lines: int,
     block_bytes: int,
     on_bytes: OnBytes | None,
 ) -> Iterator[Chunk]:
-    """The same chunks from pyarrow's streaming reader (UTF-8 files only).
+    """The same chunks from pyarrow's streaming reader (the header is one line).
+
+    pyarrow decodes other encodings than UTF-8 itself; a UTF-8 byte-order mark is skipped.
 
     Any pyarrow error (a ragged row, invalid UTF-8, a row longer than a block) propagates
     as a pyarrow exception; :func:`servqual.read_csv` then reads the file again with the
@@ -257,7 +259,10 @@ def arrow_chunks(
         reader = pacsv.open_csv(
             f,
             read_options=pacsv.ReadOptions(
-                column_names=names, skip_rows=header_lines, block_size=block_bytes
+                column_names=names,
+                skip_rows=1,
+                block_size=block_bytes,
+                encoding="utf8" if is_utf8(encoding) else encoding,
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=sep, newlines_in_values=True, ignore_empty_lines=True

@@ -156,12 +156,12 @@ def read_csv(
     wanted = {*instrument.item_ids, *design.values(), id_column}
     wanted.update(header if attributes is None else attributes)
     keep = [j for j, col in enumerate(header) if col in wanted]
-    read = Read(name, encoding, sep, header, header_lines, chunk_rows, instrument, design)
+    read = Read(name, encoding, sep, header, chunk_rows, instrument, design)
     bar = Progress(f"reading {os.path.basename(name)}", "rows") if progress else None
     table = None
-    if engine == "pyarrow" or (
-        engine == "auto" and is_utf8(encoding) and header_lines == 1 and _has_pyarrow()
-    ):
+    if header_lines == 1 and (
+        engine == "pyarrow" or (engine == "auto" and is_utf8(encoding) and _has_pyarrow())
+    ):  # a header spanning lines (a quoted newline in a name) is left to the csv module
         table = _arrow_table(read, keep, bar)
     if table is None:
         table = read.table(keep)
@@ -179,15 +179,14 @@ class Read(NamedTuple):
     encoding: str
     sep: str
     header: list[str]
-    header_lines: int
     chunk_rows: int
     instrument: Instrument
     design: dict[str, str | None]
 
     def table(self, keep: list[int]) -> Table:
-        numeric = {self.design["weights"], self.design["fpc"]} - {None}
+        numeric = {c for c in (self.design["weights"], self.design["fpc"]) if c is not None}
         names = [self.header[j] for j in keep]
-        return Table(names, self.instrument, numeric, self.sep == ";")  # type: ignore[arg-type]
+        return Table(names, self.instrument, numeric, self.sep == ";")
 
 
 def _responses(
@@ -289,7 +288,7 @@ def _arrow_table(read: Read, keep: list[int], bar: Progress | None) -> Table | N
     width = len(read.header)
     for columns in (keep, list(range(width))):
         table = read.table(columns)
-        chunks = arrow_chunks(read.name, read.sep, columns, width, read.header_lines, block,
+        chunks = arrow_chunks(read.name, read.encoding, read.sep, columns, width, block,
                               _on_bytes(bar, read.name))  # fmt: skip
         try:
             _fill(table, chunks)
