@@ -193,3 +193,16 @@ def test_pyarrow_engine_decodes_the_given_encoding(tmp_path: Path) -> None:
     for engine in ("python", "pyarrow"):
         r = sq.read_csv(path, SKM, encoding="cp1252", engine=engine)  # type: ignore[arg-type]
         assert r.attribute("unit").tolist() == ["DÃ©sa"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [('a"b', 'a"b'), ('"a"b', "ab"), (' "a"', '"a"'), ('"a" ', "a"), ('"a""b"', 'a"b')],
+)
+def test_odd_quoting_reads_alike_in_both_engines(tmp_path: Path, cell: str, expected: str) -> None:
+    # the csv module's reading of quotes inside and around unquoted fields is the reference
+    path = tmp_path / "q.csv"
+    path.write_text(f"note,{','.join(ITEMS)}\n{cell},{','.join('1' * 9)}\n", encoding="utf-8")
+    for engine in ("python", "pyarrow"):
+        r = sq.read_csv(path, SKM, engine=engine)  # type: ignore[arg-type]
+        assert r.attribute("note").tolist() == [expected]

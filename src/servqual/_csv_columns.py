@@ -2,9 +2,9 @@
 
 A :class:`Table` takes the chunks of :mod:`servqual._csv_cells` one at a time and keeps
 only compact columns: answers as ``int8`` codes, text as references into a table of the
-distinct labels of each chunk, weights and fpc as float64. Every conversion is decided once per
-distinct cell text (a few per column and chunk) and gathered by code, so the work per row
-is a handful of numpy gathers. Chunks are independent, so the result does not depend on
+distinct labels of each chunk, weights and fpc as float64. Every conversion is decided
+once per distinct cell text (a few per column and chunk) and gathered by code, so the
+work per row is a handful of numpy gathers. Chunks are independent, so the result does not depend on
 how the file was cut (tests check every chunk size).
 
 Answer texts parse as the rest of servqual does (``float`` of the stripped text, which
