@@ -147,7 +147,7 @@ def _design_setup(p: dict[str, Any]) -> dict[str, Any]:
 def _design_floor(d: dict[str, Any]) -> tuple[float, float]:
     y, s, w, h = d["y"], d["s"], d["w"], d["H"]
     total_w = w.sum()
-    mean = float(np.dot(w, y) / total_w)
+    mean = float((w * y).sum() / total_w)  # not np.dot: a BLAS call stalls on a busy machine
     z = w * (y - mean) / total_w
     if d["psu"] is not None:  # PSU totals first, then strata of PSUs
         psu_codes, psu_of = np.unique(d["psu"], return_inverse=True)
