@@ -149,10 +149,10 @@ def _design_floor(d: dict[str, Any]) -> tuple[float, float]:
     total_w = w.sum()
     mean = float((w * y).sum() / total_w)  # not np.dot: a BLAS call stalls on a busy machine
     z = w * (y - mean) / total_w
-    if d["psu"] is not None:  # PSU totals first, then strata of PSUs
-        psu_codes, psu_of = np.unique(d["psu"], return_inverse=True)
-        z = np.bincount(psu_of, weights=z)
-        s = psu_codes // 100
+    if d["psu"] is not None:  # PSU totals first (the labels are codes 100 h + k), then strata
+        z = np.bincount(d["psu"], weights=z)
+        occupied = np.bincount(d["psu"], minlength=z.size) > 0
+        z, s = z[occupied], np.flatnonzero(occupied) // 100
     n_h = np.bincount(s, minlength=h).astype(np.float64)
     s1 = np.bincount(s, weights=z, minlength=h)
     s2 = np.bincount(s, weights=z * z, minlength=h)
