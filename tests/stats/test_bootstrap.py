@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from collections import Counter
 
 import numpy as np
@@ -408,3 +409,32 @@ def test_threads_do_not_change_the_result(monkeypatch: pytest.MonkeyPatch) -> No
     assert np.array_equal(one.replicates, three.replicates)
     with pytest.raises(ParameterError, match=r"workers must be an integer >= 1, got 0"):
         bt.bootstrap_totals(v, workers=0, statistic=_ratio)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(2, 300),
+    low=st.integers(-3, 3),
+    span=st.integers(0, 6),
+    method=st.sampled_from(["percentile", "bca"]),
+)
+def test_mean_of_answers_by_counts_equals_row_resampling(
+    seed: int, n: int, low: int, span: int, method: str
+) -> None:
+    # reference: the general path, every row a row of the (n, 2) totals array
+    y = np.random.default_rng(seed).integers(low, low + span, size=n, endpoint=True).astype(float)
+    fast = bt.bootstrap_mean(y, seed=seed, n_resamples=200, method=method)  # type: ignore[arg-type]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        rows = bt.bootstrap_totals(
+            np.column_stack([y, np.ones_like(y)]),
+            statistic=_ratio,
+            seed=seed,
+            n_resamples=200,
+            method=method,  # type: ignore[arg-type]
+        )
+    np.testing.assert_array_equal(fast.replicates, rows.replicates)
+    assert (fast.value, fast.low, fast.high) == (rows.value, rows.low, rows.high) or (
+        math.isnan(fast.low) and math.isnan(rows.low)
+    )

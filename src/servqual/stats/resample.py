@@ -81,9 +81,6 @@ class Patterns:
     cell_vectors : (n_common + r, m) float array
         The vector of each resampling cell: the common vectors, then one row per rare row
         (a rare row's draws are counted per row, which saves regrouping them by vector).
-    row_cells : (n,) int32 array
-        For each row (grouped by vector), its cell: the index of its common vector, or
-        ``n_common`` for a rare row.
     """
 
     n: int
@@ -91,7 +88,6 @@ class Patterns:
     counts: IntArray
     n_common: int
     cell_vectors: FloatArray
-    row_cells: npt.NDArray[np.int32]
 
     @property
     def n_rare_rows(self) -> int:
@@ -210,10 +206,8 @@ def _patterns(rows: FloatArray, freq: IntArray | None) -> Patterns:
     patterns, counts = patterns[order], counts[order]
     n_common = int(common.sum())
     rare = counts[n_common:]
-    cells = np.append(counts[:n_common], rare.sum())
-    row_cells = np.repeat(np.arange(n_common + 1, dtype=np.int32), cells)
     cell_vectors = np.concatenate([patterns[:n_common], np.repeat(patterns[n_common:], rare, 0)])
-    return Patterns(int(counts.sum()), patterns, counts, n_common, cell_vectors, row_cells)
+    return Patterns(int(counts.sum()), patterns, counts, n_common, cell_vectors)
 
 
 def patterns_by_stratum(
