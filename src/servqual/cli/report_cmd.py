@@ -84,6 +84,12 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     out.add_argument("--target", type=_cli.positive_int, metavar="N", help="planned respondents")
     out.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     out.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress display on stderr (shown only when stderr is a terminal)",
+    )
+    out.add_argument(
         "--plot",
         metavar="FILE.png",
         help=(
@@ -147,7 +153,8 @@ def _build(args: argparse.Namespace, path: Path, demo: dict[str, str | int] | No
             "delimiter": "\t" if args.delimiter == "tab" else args.delimiter,
         }
         by = args.by
-    responses = _read(path, instrument, design, args.population)
+    design["progress"] = not args.quiet and sys.stderr.isatty()
+    responses = _read(path, instrument, design, args.population, by)
     return skm_report(
         responses,
         level=args.level,
@@ -161,20 +168,38 @@ def _build(args: argparse.Namespace, path: Path, demo: dict[str, str | int] | No
     )
 
 
+def _attributes(
+    path: Path, instrument: Instrument, design: dict[str, Any], by: str | None
+) -> list[str]:
+    """The columns the report uses besides items and design: ``by`` and importance answers.
+
+    The others are not converted, which keeps a wide national file quick to read.
+    """
+    from servqual._csv_cells import read_header
+
+    header, _, _ = read_header(str(path), design.get("encoding", "utf-8"), design.get("delimiter"))
+    wanted = [f"imp_{i}" for i in instrument.item_ids]  # importance_responses' prefix
+    found = [c for c in header if c in wanted and c != by]
+    return found if by is None else [by, *found]  # a ``by`` not in the file: read_csv says so
+
+
 def _read(
-    path: Path, instrument: Instrument, design: dict[str, Any], population: int | None
+    path: Path,
+    instrument: Instrument,
+    design: dict[str, Any],
+    population: int | None,
+    by: str | None,
 ) -> Responses:
     from servqual.csv_io import read_csv
 
-    if population is None:
-        return read_csv(path, instrument, **design)
-    if design["strata"] or design["fpc"] or design["clusters"]:
+    if population is not None and (design["strata"] or design["fpc"] or design["clusters"]):
         raise ParameterError(
             "--population is for an unstratified, unclustered survey; otherwise give the "
             "population of each stratum (in people, or in clusters) as a column with --fpc"
         )
+    design["attributes"] = _attributes(path, instrument, design, by)
     responses = read_csv(path, instrument, **design)
-    return _with_population(responses, population)
+    return responses if population is None else _with_population(responses, population)
 
 
 def _with_population(responses: Responses, population: int) -> Responses:

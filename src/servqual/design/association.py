@@ -36,12 +36,12 @@ tables with cell proportions estimated from survey data. *Annals of Statistics* 
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import TYPE_CHECKING, Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import Field
-from scipy import stats as sstats
 
 from servqual.design._inputs import (
     NaPolicy,
@@ -65,6 +65,14 @@ if TYPE_CHECKING:
     from servqual.design.design import Design
 
 __all__ = ["ChisqResult", "ChisqStatistic", "TTestResult", "design_chisq", "design_ttest"]
+
+
+def _scipy_stats() -> ModuleType:
+    """``scipy.stats``, imported where used so that ``import servqual`` stays cheap."""
+    from scipy import stats
+
+    return stats
+
 
 FloatArray = npt.NDArray[np.float64]
 ChisqStatistic = Literal["F", "Chisq", "Wald", "adjWald"]
@@ -177,7 +185,7 @@ def design_ttest(
     diff = estimate_from_variance(m2 - m1, var, n=int(present.sum()), df=df, level=level)
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.float64(diff.value) / np.float64(diff.se)
-    p = float(2.0 * sstats.t.sf(abs(t), df)) if df > 0 else float("nan")
+    p = float(2.0 * _scipy_stats().t.sf(abs(t), df)) if df > 0 else float("nan")
     return TTestResult(
         difference=diff,
         statistic=float(t),
@@ -268,13 +276,13 @@ def design_chisq(
     if statistic == "F":
         d0 = trace**2 / float(np.trace(delta @ delta))
         f = pearson / trace
-        p = float(sstats.f.sf(f, d0, d0 * nu))
+        p = float(_scipy_stats().f.sf(f, d0, d0 * nu))
         return ChisqResult(
             statistic=f, df=d0, df_denominator=d0 * nu, p_value=p, pearson=pearson, method="F"
         )
     k = delta.shape[0]
     adjusted = pearson / float(np.mean(np.diagonal(delta)))
-    p = float(sstats.chi2.sf(adjusted, k))
+    p = float(_scipy_stats().chi2.sf(adjusted, k))
     return ChisqResult(statistic=adjusted, df=float(k), p_value=p, pearson=pearson, method="Chisq")
 
 
@@ -314,7 +322,7 @@ def _wald(
     else:
         dendf = nu - numdf + 1.0
         stat = wald * dendf / (numdf * nu)
-    p = float(sstats.f.sf(stat, numdf, dendf))
+    p = float(_scipy_stats().f.sf(stat, numdf, dendf))
     return ChisqResult(
         statistic=stat, df=numdf, df_denominator=dendf, p_value=p, pearson=pearson, method=statistic
     )

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from servqual.stats._threads import single_threaded_blas
+
 __all__ = ["element_sums", "influence"]
 
 FloatArray = npt.NDArray[np.float64]
@@ -22,6 +24,7 @@ _BLOCK = 8192
 """Rows per block: 8192 × k float64 stays within a core's cache for k up to ~30."""
 
 
+@single_threaded_blas()
 def element_sums(
     codes: CodeArray, weights: FloatArray, groups: GroupArray | None, n_groups: int
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -50,6 +53,8 @@ def element_sums(
     if groups is not None:
         return _element_sums_by_group(codes, weights, groups, n_groups)
     n, k = codes.shape
+    if groups is None and n and weights[0] == weights.min() == weights.max():
+        return _counted_sums(codes, float(weights[0]))
     code_tot = np.zeros((2 * n_groups, k))
     answered_tot = np.zeros((2 * n_groups, k))
     # Left factor of the block products: row 0 holds w, row 1 holds 1 (one domain).
@@ -95,6 +100,22 @@ def _element_sums_by_group(
     return code_tot, answered_tot, counts
 
 
+def _counted_sums(codes: CodeArray, w: float) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """:func:`element_sums` of one domain with equal weights, by integer column sums.
+
+    The codes are made column-major once; then each element needs two one-byte passes:
+    its integer sum (a missing ``-1`` is added back) and its count of missing answers.
+    The sums are exact integers; the totals are ``w`` times them.
+    """
+    columns = np.ascontiguousarray(codes.T)
+    sums = columns.sum(axis=1, dtype=np.int64)
+    missing = np.array([np.count_nonzero(col < 0) for col in columns], dtype=np.int64)
+    answered = (codes.shape[0] - missing).astype(np.float64)
+    code_sum = (sums + missing).astype(np.float64)
+    return (w * code_sum)[None, :], (w * answered)[None, :], answered[None, :]
+
+
+@single_threaded_blas()
 def influence(
     codes: CodeArray, mean_codes: FloatArray, coef: FloatArray, groups: GroupArray | None
 ) -> FloatArray:

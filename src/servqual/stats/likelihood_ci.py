@@ -26,15 +26,23 @@ about 1e-10), so the interval matches R to the precision of that fit.
 from __future__ import annotations
 
 import math
+from types import ModuleType
 
 import numpy as np
 import numpy.typing as npt
 from scipy import special
-from scipy import stats as sstats
 
 from servqual.errors import EstimationError
 
 __all__ = ["fmm_spline", "likelihood_interval"]
+
+
+def _scipy_stats() -> ModuleType:
+    """``scipy.stats``, imported where used so that ``import servqual`` stays cheap."""
+    from scipy import stats
+
+    return stats
+
 
 FloatArray = npt.NDArray[np.float64]
 _MAX_STEPS = 10  # R MASSprofile_glm's maxsteps
@@ -134,9 +142,9 @@ def likelihood_interval(
     se = math.sqrt(variance) / (p * (1.0 - p))
     lam = variance * m / (p * (1.0 - p))
     tail = (1.0 - level) / 2.0
-    q = float(sstats.norm.ppf(tail) if df is None else sstats.t.ppf(tail, df))
-    alpha = float(sstats.norm.cdf(q * math.sqrt(lam))) / 2.0
-    zmax = math.sqrt(float(sstats.f.isf(alpha, 1, m - 1)))
+    q = float(_scipy_stats().norm.ppf(tail) if df is None else _scipy_stats().t.ppf(tail, df))
+    alpha = float(_scipy_stats().norm.cdf(q * math.sqrt(lam))) / 2.0
+    zmax = math.sqrt(float(_scipy_stats().f.isf(alpha, 1, m - 1)))
     step_size = zmax / 5.0
     # R residuals.svyglm: Pearson residuals without the prior weights, (y - mu)/sqrt(V(mu))
     resid = (y - p) / math.sqrt(p * (1.0 - p))
@@ -160,7 +168,7 @@ def likelihood_interval(
     order = np.argsort(zs, kind="stable")
     bx, zy = np.asarray(bs)[order], np.asarray(zs)[order]
     sx, sy = fmm_spline(bx, zy, 3 * bx.shape[0])
-    cutoff = float(sstats.norm.ppf(2.0 * alpha))
+    cutoff = float(_scipy_stats().norm.ppf(2.0 * alpha))
     inv = np.argsort(sy, kind="stable")
     low, high = (
         float(np.interp(c, sy[inv], sx[inv], left=math.nan, right=math.nan))

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from servqual.stats._threads import single_threaded_blas
+
 __all__ = ["Moments", "Summary", "finalize", "merge", "reduce"]
 
 FloatArray = npt.NDArray[np.float64]
@@ -101,6 +103,7 @@ def _group_sums(codes: IntArray, n_groups: int, values: FloatArray) -> FloatArra
     return out
 
 
+@single_threaded_blas()
 def _stratum_cross(
     codes: IntArray, n_groups: int, values: FloatArray, diagonal: bool = False
 ) -> FloatArray:
