@@ -8,10 +8,12 @@
 from servqual import data, errors, forms, instruments, sample_size, sampling, screening
 from servqual.csv_io import read_csv
 from servqual.design import (
+    ChisqResult,
     Comparison,
     Design,
     DomainEstimator,
     ReplicateDesign,
+    TTestResult,
     compare,
     newcombe_difference,
     poststratify,
@@ -89,6 +91,7 @@ __all__ = [
     "CSATResult",
     "CSIItem",
     "CSIResult",
+    "ChisqResult",
     "Comparison",
     "CompletionTime",
     "Design",
@@ -121,6 +124,7 @@ __all__ = [
     "ServiceStandard",
     "ServperfResult",
     "ServqualResult",
+    "TTestResult",
     "TimeCompliance",
     "WorkCalendar",
     "__version__",

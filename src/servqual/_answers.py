@@ -17,7 +17,15 @@ import numpy.typing as npt
 from servqual.errors import RespondentError, ScaleError
 from servqual.models.instrument import Scale
 
-__all__ = ["Where", "check_unique", "design_column", "encode_columns", "encode_matrix", "show"]
+__all__ = [
+    "Where",
+    "check_unique",
+    "design_column",
+    "encode_columns",
+    "encode_matrix",
+    "error_message",
+    "show",
+]
 
 Where = Callable[[int], str]
 """Maps a 0-based data row to a place in the user's terms ("row 17", "a.csv line 19")."""
@@ -95,8 +103,14 @@ def encode_columns(
     first: tuple[int, int] | None = None
     n_bad = 0
     for j, column in enumerate(columns):
-        x = _as_float(column)
-        missing = np.isnan(x)
+        if column.dtype.kind in "iu":  # no float copy: checked and coded in its own type
+            x = column
+            if not ((x < scale.min) | (x > scale.max)).any():
+                codes[:, j] = _integer_codes(x, scale)
+                continue
+        else:
+            x = _as_float(column)
+        missing = np.isnan(x) if x.dtype.kind == "f" else np.zeros(x.shape, dtype=np.bool_)
         bad = ~missing & ((x < scale.min) | (x > scale.max) | (x != np.floor(x)))
         if bad.any():
             i = int(np.argmax(bad))
@@ -107,7 +121,7 @@ def encode_columns(
         codes[:, j] = np.where(missing, -1, x - scale.min)
     if first is not None:
         i, j = first
-        raise ScaleError(_message(columns[j][i], item_ids[j], where(i), scale, n_bad))
+        raise ScaleError(error_message(columns[j][i], item_ids[j], where(i), scale, n_bad))
     return codes
 
 
@@ -119,18 +133,45 @@ def encode_matrix(
         return encode_columns(
             [scores[:, j] for j in range(scores.shape[1])], item_ids, scale, where
         )
+    if scores.dtype.kind in "iu":
+        return _encode_integers(scores, item_ids, scale, where)
     x = scores.astype(np.float64)
     missing = np.isnan(x)
     bad = ~missing & ((x < scale.min) | (x > scale.max) | (x != np.floor(x)))
     if bad.any():
         i, j = divmod(int(np.argmax(bad)), x.shape[1])  # first in row order
-        raise ScaleError(_message(scores[i, j], item_ids[j], where(i), scale, int(bad.sum())))
+        raise ScaleError(error_message(scores[i, j], item_ids[j], where(i), scale, int(bad.sum())))
     x -= scale.min
     x[missing] = -1
     return x.astype(np.int8)
 
 
-def _message(raw: object, item_id: str, place: str, scale: Scale, n_bad: int) -> str:
+def _encode_integers(
+    scores: npt.NDArray[Any], item_ids: Sequence[str], scale: Scale, where: Where
+) -> npt.NDArray[np.int8]:
+    """Integer answers: range-checked in their own type, coded without a float copy.
+
+    ``int8`` input (already one byte a cell) costs one byte-sized copy and a mask.
+    """
+    bad = (scores < scale.min) | (scores > scale.max)
+    if bad.any():
+        i, j = divmod(int(np.argmax(bad)), scores.shape[1])  # first in row order
+        raise ScaleError(
+            error_message(scores[i, j], item_ids[j], where(i), scale, int(np.count_nonzero(bad)))
+        )
+    return _integer_codes(scores, scale)
+
+
+def _integer_codes(values: npt.NDArray[Any], scale: Scale) -> npt.NDArray[np.int8]:
+    """Integers already checked to lie on the scale, as codes ``value - scale.min``."""
+    if scale.min >= -128 and scale.max <= 127:
+        codes = values.astype(np.int8)  # every value is within the scale, so it fits
+        codes -= np.int8(scale.min)
+        return codes
+    return np.asarray(values - scale.min, dtype=np.int8)  # a scale such as 100–110
+
+
+def error_message(raw: object, item_id: str, place: str, scale: Scale, n_bad: int) -> str:
     x = _classify(raw.item() if isinstance(raw, np.generic) else raw)
     if isinstance(raw, (bool, np.bool_)):
         problem = "not an integer (a boolean is not a rating)"
@@ -152,6 +193,8 @@ def check_unique(ids: npt.NDArray[Any], where: Where) -> None:
     """
     if ids.size < 2:
         return
+    if ids.dtype.kind in "iu" and bool(np.all(ids[1:] > ids[:-1])):
+        return  # increasing integers (the default 0 … n-1) are distinct: no sort
     keys = ids
     try:
         order = np.argsort(keys, kind="stable")

@@ -36,7 +36,7 @@ def drop_respondents(responses: Responses, ids: Iterable[Any]) -> Responses:
     d = responses.design
     columns = {c: d.column(c)[keep] for c in d.columns}
     ids_kept = columns.pop(ID_COLUMN)
-    names = {
+    names: dict[str, Any] = {  # a column name, or one per stage of a multistage design
         "weights": d.weights_column,
         "strata": d.strata_column,
         "clusters": d.clusters_column,

@@ -1,146 +1,58 @@
-"""Read survey answers from a CSV file (standard library ``csv`` + numpy, no pandas).
+"""Read survey answers from a CSV file in chunks, into compact columns.
 
 Spreadsheet exports differ: UTF-8 with or without a byte-order mark, ``,`` or ``;`` as
 the separator (Indonesian-locale spreadsheets write ``;`` and a decimal comma).
 :func:`read_csv` accepts both and maps item columns by the header, never by position.
+
+The file is read a chunk at a time (:mod:`servqual._csv_cells`) and each chunk is reduced
+to compact columns (:mod:`servqual._csv_columns`): answers as one byte per cell, text as
+codes into a label table. Memory is the size of those columns plus one chunk, whatever
+the length of the file or of its cells.
 """
 
 from __future__ import annotations
 
-import codecs
-import contextlib
-import csv
 import os
-import re
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
-import numpy.typing as npt
 
-from servqual._answers import encode_columns
+from servqual._answers import error_message
 from servqual._build import RESERVED, Parts
+from servqual._csv_cells import (
+    Chunk,
+    NeedAllColumns,
+    arrow_chunks,
+    is_utf8,
+    line_of_row,
+    python_chunks,
+    read_header,
+)
+from servqual._csv_columns import Table
+from servqual._progress import Progress
 from servqual.errors import (
     DataFormatError,
     DesignError,
     ParameterError,
     RespondentError,
+    ScaleError,
+    ServqualTypeError,
     ValidationError,
 )
 from servqual.instruments import resolve
 from servqual.models.instrument import Instrument
 from servqual.responses import Responses
 
-__all__ = ["read_csv"]
+__all__ = ["CsvEngine", "read_csv"]
 
-_DELIMITERS = (",", ";", "\t")
+CsvEngine = Literal["auto", "pyarrow", "python"]
+"""Tokenizer of :func:`read_csv`: pyarrow's streaming reader, the ``csv`` module, or
+pyarrow when it is installed and the file is UTF-8 (``"auto"``)."""
 
-
-def _read_text(path: str, encoding: str) -> str:
-    if codecs.lookup(encoding).name == "utf-8":
-        encoding = "utf-8-sig"  # strips a byte-order mark when there is one
-    try:
-        with open(path, encoding=encoding, newline="") as f:
-            return f.read()
-    except UnicodeDecodeError as exc:
-        raise DataFormatError(
-            f"{path} is not valid {exc.encoding}: byte {exc.object[exc.start]:#04x} at "
-            f"position {exc.start}; give the file's encoding, e.g. 'cp1252' or 'latin-1' "
-            "(encoding= in Python, --encoding on the command line)"
-        ) from None
-
-
-def _sniff(header: str) -> str:
-    """The separator used most often in the header line (``,`` on a tie)."""
-    counts = {d: header.count(d) for d in _DELIMITERS}
-    best = max(_DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] > 0 else ","
-
-
-def _rows(text: str, path: str, delimiter: str) -> tuple[list[str], list[list[str]], list[int]]:
-    """Header, data rows and their first line numbers; all-blank rows are skipped."""
-    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise DataFormatError(f"{path} is empty: no header line") from None
-    header = [h.strip() for h in header]
-    seen: dict[str, int] = {}
-    for j, name in enumerate(header):
-        if name in seen:
-            raise DataFormatError(
-                f"{path} line 1: column {name!r} appears twice (columns {seen[name] + 1} "
-                f"and {j + 1})"
-            )
-        seen[name] = j
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    last = reader.line_num
-    for row in reader:
-        start, last = last + 1, reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue  # a blank line or a row of empty cells holds no respondent
-        if len(row) != len(header):
-            raise DataFormatError(
-                f"{path} line {start} has {len(row)} fields but the header has {len(header)}"
-            )
-        rows.append(row)
-        lines.append(start)
-    return header, rows, lines
-
-
-def _numbers(cells: npt.NDArray[np.str_], decimal_comma: bool) -> npt.NDArray[Any]:
-    """Text cells as float64 (blank → NaN); unparsable cells stay text in an object array."""
-    stripped = np.char.strip(cells)
-    if decimal_comma:
-        stripped = np.char.replace(stripped, ",", ".")
-    filled = np.where(stripped == "", "nan", stripped)
-    try:
-        return filled.astype(np.float64)
-    except ValueError:
-        out = np.empty(cells.shape, dtype=object)
-        out[:] = cells.tolist()
-        ok = stripped == ""
-        out[ok] = None
-        for i in np.flatnonzero(~ok):  # only on a bad column: find the cells that parse
-            with contextlib.suppress(ValueError):
-                out[i] = float(filled[i])
-        return out
-
-
-_GROUPED = re.compile(r"\d{1,3}(\.\d{3})+")
-
-
-def _refuse_grouped(raw: npt.NDArray[np.str_], column: str, where: Any) -> None:
-    """Refuse ``4.210`` in a count column: a thousands dot (4210) or a decimal point (4.21).
-
-    Counts repeat (one per stratum), so the distinct values with a dot are few.
-    """
-    stripped = np.char.strip(raw)
-    dotted = np.unique(stripped[np.char.count(stripped, ".") > 0])
-    for value in dotted.tolist():
-        if _GROUPED.fullmatch(value):
-            i = int(np.flatnonzero(stripped == value)[0])
-            raise DesignError(
-                f"fpc column {column!r} in {where(i)} holds {value!r}: a population count "
-                "with a thousands separator? Give thousands='.' (--thousands . on the "
-                f"command line) to read it as {value.replace('.', '')}"
-            )
-
-
-def _whole_counts(
-    values: npt.NDArray[Any], raw: npt.NDArray[np.str_], column: str, where: Any
-) -> None:
-    """A population count above 1 must be whole (at most 1 it is a sampling fraction)."""
-    if values.dtype != np.float64:
-        return  # text cells: the design refuses them, naming the row
-    bad = np.flatnonzero((values > 1) & (values != np.floor(values)))
-    if bad.size:
-        i = int(bad[0])
-        raise DesignError(
-            f"fpc column {column!r} in {where(i)} holds {str(raw[i]).strip()!r}: a "
-            "population count must be a whole number (a sampling fraction at most 1); "
-            "if the file writes thousands with a dot, give thousands='.'"
-        )
+_ROWS_PER_CHUNK = 65_536
+_BYTES_PER_ROW = 64  # to size pyarrow's blocks from ``chunk_rows``
+_MIN_BLOCK = 1 << 16
 
 
 def read_csv(
@@ -152,9 +64,13 @@ def read_csv(
     clusters: str | None = None,
     fpc: str | None = None,
     id_column: str | None = None,
+    attributes: Sequence[str] | None = None,
     delimiter: str | None = None,
     encoding: str = "utf-8",
     thousands: str | None = None,
+    chunk_rows: int = _ROWS_PER_CHUNK,
+    engine: CsvEngine = "auto",
+    progress: bool = False,
 ) -> Responses:
     r"""Read one respondent per row from a CSV file.
 
@@ -163,12 +79,17 @@ def read_csv(
     path : str or path-like
         The file. Its first line is the header.
     instrument : Instrument or str
-        The instrument answered; each item's column is the one whose header is the item
-        id (``U1`` … ``U9``), in any order.
+        The instrument answered, or its name (see :func:`servqual.instruments.resolve`);
+        each item's column is the one whose header is the item id (``U1`` … ``U9``), in
+        any order.
     weights, strata, clusters, fpc : str, optional
         Header names of the design columns (see :class:`~servqual.Design`).
     id_column : str, optional
         Header name of a column of unique respondent ids (default ``0 … n-1``).
+    attributes : list of str, optional
+        The other columns to keep as respondent attributes (default: every column).
+        Columns not kept are not converted, which saves time and memory on wide files;
+        the design columns are always kept.
     delimiter : str, optional
         The separator; by default the one of ``,`` ``;`` or tab used most in the header.
     encoding : str
@@ -178,12 +99,23 @@ def read_csv(
         they are read (Indonesian spreadsheets write ``4.210`` for 4210). Without it, an
         ``fpc`` cell grouped like ``4.210`` or ``125.000`` is refused rather than read as
         4.21 or 125.
+    chunk_rows : int
+        Rows read and reduced at a time (about; pyarrow cuts blocks of bytes). The result
+        does not depend on it; memory holds one chunk besides the compact columns.
+    engine : {"auto", "pyarrow", "python"}
+        The tokenizer: pyarrow's streaming CSV reader (``pip install
+        "servqual[fast]"``), the standard library's ``csv`` module, or pyarrow when it is
+        installed and the encoding is UTF-8. Both give the same result; a file pyarrow
+        refuses is read again with ``csv``, whose error names the line.
+    progress : bool
+        Draw rows read, elapsed time and rate on stderr while reading.
 
     Returns
     -------
     Responses
         Blank answer cells are missing answers, and the respondent stays. Every other
-        column is an attribute, kept as text (stripped of surrounding spaces).
+        column (or each named in ``attributes``) is an attribute, kept as text (stripped
+        of surrounding spaces).
 
     Raises
     ------
@@ -199,13 +131,19 @@ def read_csv(
         above 1 that is not a whole number, or written with dots between groups of three
         digits while ``thousands`` is not given (names the line and the value).
     servqual.errors.ParameterError
-        A ``thousands`` other than ``"."`` or ``","``, or equal to the separator.
+        A ``thousands`` other than ``"."`` or ``","``, or equal to the separator;
+        ``chunk_rows`` not a positive integer, an unknown ``engine``, or
+        ``engine="pyarrow"`` without pyarrow installed.
 
     Notes
     -----
-    Lines whose cells are all empty (``;;;;`` rows left by spreadsheets) hold no
-    respondent and are skipped; every other row is kept. With ``;`` as the separator,
-    a decimal comma is accepted in ``weights`` and ``fpc``.
+    Answers are kept as one ``int8`` code per cell and every other text column as codes
+    into a table of its distinct (stripped) values, so a long free-text cell is stored
+    once. Lines whose cells are all empty (``;;;;`` rows left by spreadsheets) hold no
+    respondent and are skipped; every other row is kept. With ``;`` as the separator (or
+    ``thousands="."``), a decimal comma is accepted in ``weights`` and ``fpc``. The
+    ``thousands`` and population-count checks are made per distinct cell of each chunk,
+    so they do not depend on how the file is cut.
 
     Examples
     --------
@@ -225,73 +163,181 @@ def read_csv(
     """
     instrument = resolve(instrument)
     name = os.fspath(path)
-    text = _read_text(name, encoding)
-    first = text.split("\n", 1)[0]
-    sep = delimiter if delimiter is not None else _sniff(first)
+    _check_options(chunk_rows, engine)
+    header, sep, header_lines = read_header(name, encoding, delimiter)
     if thousands not in (None, ".", ",") or thousands == sep:
         raise ParameterError(
             f"thousands must be '.' or ',' and differ from the separator {sep!r}, got {thousands!r}"
         )
-    header, rows, lines = _rows(text, name, sep)
+    design = {"weights": weights, "strata": strata, "clusters": clusters, "fpc": fpc}
+    _check_columns(name, header, instrument, {**design, "id_column": id_column}, attributes)
+    wanted = {*instrument.item_ids, *design.values(), id_column}
+    wanted.update(header if attributes is None else attributes)
+    keep = [j for j, col in enumerate(header) if col in wanted]
+    read = Read(name, encoding, sep, header, chunk_rows, instrument, design, thousands)
+    bar = Progress(f"reading {os.path.basename(name)}", "rows") if progress else None
+    table = None
+    if header_lines == 1 and (
+        engine == "pyarrow" or (engine == "auto" and is_utf8(encoding) and _has_pyarrow())
+    ):  # a header spanning lines (a quoted newline in a name) is left to the csv module
+        table = _arrow_table(read, keep, bar)
+    if table is None:
+        table = read.table(keep)
+        _fill(table, python_chunks(name, encoding, sep, keep, len(header), chunk_rows,
+                                   _on_bytes(bar, name)))  # fmt: skip
+    if bar is not None:
+        bar.close()
+    return _responses(read, table, id_column, wanted)
+
+
+class Read(NamedTuple):
+    """What :func:`read_csv` was asked to read, as its helpers need it."""
+
+    name: str
+    encoding: str
+    sep: str
+    header: list[str]
+    chunk_rows: int
+    instrument: Instrument
+    design: dict[str, str | None]
+    thousands: str | None = None
+
+    def table(self, keep: list[int]) -> Table:
+        numeric = {c for c in (self.design["weights"], self.design["fpc"]) if c is not None}
+        names = [self.header[j] for j in keep]
+        decimal_comma = self.sep == ";" or self.thousands == "."
+        counts = self.design["fpc"]
+        return Table(names, self.instrument, numeric, decimal_comma, self.thousands, counts)
+
+
+def _responses(
+    read: Read, table: Table, id_column: str | None, wanted: set[str | None]
+) -> Responses:
+    name, instrument = read.name, read.instrument
+
+    def where(i: int) -> str:
+        return f"{name} line {line_of_row(name, read.encoding, read.sep, i)}"
+
+    bad = table.bad_answer()
+    if bad is not None:
+        row, j, value, n_bad = bad
+        item = instrument.item_ids[j]
+        raise ScaleError(error_message(value, item, where(row), instrument.scale, n_bad))
+    if table.n == 0:
+        raise RespondentError(f"{name} has a header but no data rows")
+    _check_counts(table, read.design["fpc"], where)
+    for col in read.header:
+        if col in RESERVED and col in wanted:
+            raise ValidationError(f"{name}: column name {col!r} is reserved by servqual")
+    columns = {k: v for k, v in table.columns().items() if k in wanted}
+    ids: Any = np.arange(table.n) if id_column is None else columns.pop(id_column)
+    parts = Parts(table.answers.codes(), ids, columns, read.design, where)
+    return Responses._from_parts(instrument, parts)
+
+
+def _check_counts(table: Table, fpc: str | None, where: Callable[[int], str]) -> None:
+    """Refuse population counts written with a thousands dot, or fractional above 1."""
+    if fpc is None:
+        return
+    grouped, fraction = table.count_problems()
+    if grouped is not None:
+        row, value = grouped
+        raise DesignError(
+            f"fpc column {fpc!r} in {where(row)} holds {value!r}: a population count "
+            "with a thousands separator? Give thousands='.' (--thousands . on the "
+            f"command line) to read it as {value.replace('.', '')}"
+        )
+    if fraction is not None:
+        row, value = fraction
+        raise DesignError(
+            f"fpc column {fpc!r} in {where(row)} holds {value!r}: a "
+            "population count must be a whole number (a sampling fraction at most 1); "
+            "if the file writes thousands with a dot, give thousands='.'"
+        )
+
+
+def _check_options(chunk_rows: int, engine: str) -> None:
+    if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
+        raise ParameterError(f"chunk_rows must be a positive integer, got {chunk_rows!r}")
+    if engine not in ("auto", "pyarrow", "python"):
+        raise ParameterError(f"engine must be one of ['auto', 'pyarrow', 'python'], got {engine!r}")
+    if engine == "pyarrow" and not _has_pyarrow():
+        raise ParameterError(
+            'engine="pyarrow" needs pyarrow: pip install "servqual[fast]" (or engine="python")'
+        )
+
+
+def _has_pyarrow() -> bool:
+    try:
+        import pyarrow.csv  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _check_columns(
+    name: str,
+    header: list[str],
+    instrument: Instrument,
+    design: dict[str, str | None],
+    attributes: Sequence[str] | None,
+) -> None:
     missing = [i for i in instrument.item_ids if i not in header]
     if missing:
         raise DataFormatError(
             f"{name} has no column for item {missing[0]!r} of {instrument.id!r} "
             f"(missing: {missing}); header: {header}"
         )
-    for field, col in (("weights", weights), ("strata", strata), ("clusters", clusters),
-                       ("fpc", fpc), ("id_column", id_column)):  # fmt: skip
+    for field, col in design.items():
         if col is not None and col not in header:
             raise DataFormatError(f"{name} has no {field} column {col!r}; header: {header}")
-    if not rows:
-        raise RespondentError(f"{name} has a header but no data rows")
-    for col in header:
-        if col in RESERVED:
-            raise ValidationError(f"{name}: column name {col!r} is reserved by servqual")
-    return _responses(name, instrument, header, rows, lines, sep, weights, strata, clusters,
-                      fpc, id_column, thousands)  # fmt: skip
+    if attributes is not None and (
+        isinstance(attributes, str) or not all(isinstance(a, str) for a in attributes)
+    ):
+        raise ServqualTypeError(f"attributes must be a list of column names, got {attributes!r}")
+    absent = [a for a in attributes or () if a not in header]
+    if absent:
+        raise DataFormatError(f"{name} has no attribute column {absent[0]!r}; header: {header}")
 
 
-def _responses(
-    name: str,
-    instrument: Instrument,
-    header: list[str],
-    rows: list[list[str]],
-    lines: list[int],
-    sep: str,
-    weights: str | None,
-    strata: str | None,
-    clusters: str | None,
-    fpc: str | None,
-    id_column: str | None,
-    thousands: str | None = None,
-) -> Responses:
-    cells = np.array(rows, dtype=np.str_)
-    pos = {h: j for j, h in enumerate(header)}
-    line_of = np.asarray(lines)
+def _on_bytes(bar: Progress | None, name: str) -> Callable[[int, int], None] | None:
+    if bar is None:
+        return None
+    size = max(os.path.getsize(name), 1)
+    rows = 0
 
-    def where(i: int) -> str:
-        return f"{name} line {int(line_of[i])}"
+    def update(n: int, read: int) -> None:
+        nonlocal rows
+        rows += n
+        bar.update(rows, fraction=read / size if read else None)
 
-    answers = [_numbers(cells[:, pos[i]], False) for i in instrument.item_ids]
-    codes = encode_columns(answers, instrument.item_ids, instrument.scale, where)
-    design = {"weights": weights, "strata": strata, "clusters": clusters, "fpc": fpc}
-    used = {*instrument.item_ids, id_column}
-    columns: dict[str, npt.NDArray[Any]] = {}
-    for col in header:
-        if col not in used:
-            columns[col] = np.char.strip(cells[:, pos[col]])
-    for field in ("weights", "fpc"):
-        numeric = design[field]
-        if numeric is not None:
-            raw = cells[:, pos[numeric]]
-            if thousands is not None:
-                raw = np.char.replace(np.char.strip(raw), thousands, "")
-            elif field == "fpc":
-                _refuse_grouped(raw, numeric, where)
-            columns[numeric] = _numbers(raw, sep == ";" or thousands == ".")
-            if field == "fpc":
-                _whole_counts(columns[numeric], raw, numeric, where)
-    ids = np.arange(len(rows)) if id_column is None else np.char.strip(cells[:, pos[id_column]])
-    parts = Parts(codes, ids, columns, design, where)
-    return Responses._from_parts(instrument, parts)
+    return update
+
+
+def _fill(table: Table, chunks: Iterator[Chunk]) -> None:
+    for chunk in chunks:
+        table.add(chunk)
+
+
+def _arrow_table(read: Read, keep: list[int], bar: Progress | None) -> Table | None:
+    """The table read by pyarrow; ``None`` when pyarrow refuses the file (read it again).
+
+    With a subset of the columns, a row blank in all of them may still hold a value in
+    another: that file is read again with every column.
+    """
+    import pyarrow as pa
+
+    block = max(_MIN_BLOCK, read.chunk_rows * _BYTES_PER_ROW)
+    width = len(read.header)
+    for columns in (keep, list(range(width))):
+        table = read.table(columns)
+        chunks = arrow_chunks(read.name, read.encoding, read.sep, columns, width, block,
+                              _on_bytes(bar, read.name))  # fmt: skip
+        try:
+            _fill(table, chunks)
+        except NeedAllColumns:
+            continue
+        except pa.ArrowException:
+            return None  # the csv module reads it again and names the line at fault
+        return table
+    return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from collections import Counter
 
 import numpy as np
@@ -49,22 +50,19 @@ def _exact_pmf(rows: list[float]) -> dict[float, float]:
 
 
 @pytest.mark.parametrize(
-    ("common", "slack"),
+    "common",
     [
-        (8, 6.0),  # defaults: tiny stratum, every draw a top-up draw of rare rows
-        (1, 6.0),  # every vector common; μ ≤ 0 so all counts come from top-up draws
-        (1, 0.0),  # every vector common, Poisson counts with frequent S > n redraws
-        (1, -1.0),  # Poisson mean above n: most resamples redrawn at least once
-        (2, 0.0),  # common [1] and [3], rare [2], [4], [5]: both paths in one stratum
-        (10**9, 0.0),  # every vector rare: pure index resampling through bincount
+        8,  # default: tiny stratum, every vector rare (index resampling of rare rows)
+        1,  # every vector common: all counts from one multinomial draw per resample
+        2,  # common [1] and [3], rare [2], [4], [5]: both paths in one stratum
+        10**9,  # every vector rare: pure index resampling through bincount
     ],
 )
 def test_resampled_totals_have_the_exact_distribution(
-    monkeypatch: pytest.MonkeyPatch, common: int, slack: float
+    monkeypatch: pytest.MonkeyPatch, common: int
 ) -> None:
     # exact pmf of Σ of 6 draws from the rows, enumerated over all 6⁶ index tuples
     monkeypatch.setattr(rs, "_COMMON", common)
-    monkeypatch.setattr(rs, "_SLACK", slack)
     rows = [1.0, 1.0, 3.0, 3.0, 4.0, 2.0]
     b = 30_000
     parts = rs.patterns_by_stratum(np.array(rows)[:, None], np.zeros(6, dtype=np.intp))
@@ -121,9 +119,36 @@ def test_distinct_rows_reconstructs_the_rows(rows: list[tuple[int, int, int]]) -
 def test_distinct_rows_falls_back_on_a_key_collision(monkeypatch: pytest.MonkeyPatch) -> None:
     # coefficients (1, 1): rows (1, 2) and (2, 1) share a key but differ
     monkeypatch.setattr(rs, "_HASH_COEF", np.ones(2))
+    monkeypatch.setattr(rs, "_small_integer_rows", lambda v, counts: None)  # the hash path
     patterns, counts = rs.distinct_rows([[1, 2], [2, 1], [1, 2]])
     assert patterns.tolist() == [[1.0, 2.0], [2.0, 1.0]]
     assert counts.tolist() == [2, 1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(1, 300),
+    m=st.integers(1, 4),
+    spread=st.sampled_from([1.0, 3.0, 1e6]),
+    fraction=st.booleans(),
+    weighted=st.booleans(),
+)
+def test_counting_and_hashing_paths_equal_numpy_unique(
+    seed: int, n: int, m: int, spread: float, fraction: bool, weighted: bool
+) -> None:
+    # the slow, obvious reference: numpy.unique(axis=0) and a bincount of its inverse
+    rng = np.random.default_rng(seed)
+    v = np.floor(rng.uniform(-spread, spread, size=(n, m)))
+    if fraction:
+        v[rng.integers(0, n)] += 0.5  # one non-integer value: the hashing path
+    counts = rng.integers(1, 4, size=n) if weighted else None
+    ref, inverse = np.unique(v, axis=0, return_inverse=True)
+    ref_counts = np.bincount(inverse.reshape(-1), weights=counts).astype(int)
+    patterns, got = rs.distinct_rows(v, counts)
+    order = np.lexsort(patterns.T[::-1])
+    np.testing.assert_array_equal(patterns[order], ref)
+    np.testing.assert_array_equal(got[order], ref_counts)
 
 
 def test_every_resample_keeps_the_stratum_sizes() -> None:
@@ -384,3 +409,32 @@ def test_threads_do_not_change_the_result(monkeypatch: pytest.MonkeyPatch) -> No
     assert np.array_equal(one.replicates, three.replicates)
     with pytest.raises(ParameterError, match=r"workers must be an integer >= 1, got 0"):
         bt.bootstrap_totals(v, workers=0, statistic=_ratio)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(2, 300),
+    low=st.integers(-3, 3),
+    span=st.integers(0, 6),
+    method=st.sampled_from(["percentile", "bca"]),
+)
+def test_mean_of_answers_by_counts_equals_row_resampling(
+    seed: int, n: int, low: int, span: int, method: str
+) -> None:
+    # reference: the general path, every row a row of the (n, 2) totals array
+    y = np.random.default_rng(seed).integers(low, low + span, size=n, endpoint=True).astype(float)
+    fast = bt.bootstrap_mean(y, seed=seed, n_resamples=200, method=method)  # type: ignore[arg-type]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        rows = bt.bootstrap_totals(
+            np.column_stack([y, np.ones_like(y)]),
+            statistic=_ratio,
+            seed=seed,
+            n_resamples=200,
+            method=method,  # type: ignore[arg-type]
+        )
+    np.testing.assert_array_equal(fast.replicates, rows.replicates)
+    assert (fast.value, fast.low, fast.high) == (rows.value, rows.low, rows.high) or (
+        math.isnan(fast.low) and math.isnan(rows.low)
+    )

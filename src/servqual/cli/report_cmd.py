@@ -138,6 +138,12 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     out.add_argument("--catalog", metavar="FILE", help="service standards for --records")
     out.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress display on stderr (shown only when stderr is a terminal)",
+    )
+    out.add_argument(
         "--plot",
         metavar="FILE.png",
         help=(
@@ -218,9 +224,8 @@ def _build(
             "thousands": args.thousands,
         }
         by = args.by
-    responses = _read(path, instrument, design, args.population)
-    if by is not None:
-        _check_by(by, responses)
+    design["progress"] = not args.quiet and sys.stderr.isatty()
+    responses = _read(path, instrument, design, args.population, by)
     return skm_report(
         responses,
         level=args.level,
@@ -252,20 +257,40 @@ def _compliance_inputs(args: argparse.Namespace, demo: bool) -> dict[str, Any]:
     return {"records": ServiceRecords.read_csv(args.records, catalog), "catalog": catalog}
 
 
+def _attributes(
+    path: Path, instrument: Instrument, design: dict[str, Any], by: str | None
+) -> list[str]:
+    """The columns the report uses besides items and design: ``by`` and importance answers.
+
+    The others are not converted, which keeps a wide national file quick to read.
+    """
+    from servqual._csv_cells import read_header
+
+    header, _, _ = read_header(str(path), design.get("encoding", "utf-8"), design.get("delimiter"))
+    if by is not None:
+        _check_by(by, instrument, header, design.get("id_column"))
+    wanted = [f"imp_{i}" for i in instrument.item_ids]  # importance_responses' prefix
+    found = [c for c in header if c in wanted and c != by]
+    return found if by is None else [by, *found]
+
+
 def _read(
-    path: Path, instrument: Instrument, design: dict[str, Any], population: int | None
+    path: Path,
+    instrument: Instrument,
+    design: dict[str, Any],
+    population: int | None,
+    by: str | None,
 ) -> Responses:
     from servqual.csv_io import read_csv
 
-    if population is None:
-        return read_csv(path, instrument, **design)
-    if design["strata"] or design["fpc"] or design["clusters"]:
+    if population is not None and (design["strata"] or design["fpc"] or design["clusters"]):
         raise ParameterError(
             "--population is for an unstratified, unclustered survey; otherwise give the "
             "population of each stratum (in people, or in clusters) as a column with --fpc"
         )
+    design["attributes"] = _attributes(path, instrument, design, by)
     responses = read_csv(path, instrument, **design)
-    return _with_population(responses, population)
+    return responses if population is None else _with_population(responses, population)
 
 
 def _with_population(responses: Responses, population: int) -> Responses:
@@ -282,16 +307,17 @@ def _with_population(responses: Responses, population: int) -> Responses:
     )
 
 
-def _check_by(by: str, responses: Responses) -> None:
+def _check_by(by: str, instrument: Instrument, header: list[str], id_column: str | None) -> None:
     """``--by`` names a respondent attribute column; say why not, in the user's terms."""
     from servqual._build import RESERVED
 
-    if by in responses.instrument.item_ids:
+    if by in instrument.item_ids:
         raise ParameterError(
             f"--by {by}: {by!r} is an answer to the instrument, not a respondent attribute; "
             "group by a column such as the service or the desk"
         )
-    columns = [c for c in responses.design.columns if c not in RESERVED]
+    skip = {*instrument.item_ids, *RESERVED, id_column}
+    columns = [c for c in header if c not in skip]
     if by not in columns:
         raise ParameterError(f"--by {by}: no column {by!r}; the respondent columns are {columns}")
 

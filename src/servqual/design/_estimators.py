@@ -1,53 +1,48 @@
-"""Linearized estimators over one or several domains at once (private).
+"""The estimators, written once for every design kind (private).
 
-Every estimator here takes a domain matrix ``D`` (n × m, 1 where a row belongs to domain
-``j`` and its value is present, else 0) and returns, per domain, the point value and the
-influence values ``z`` (n × m) whose weighted sums have the estimate's variance. The
-whole design is one column of ones. Rows outside a domain get ``z = 0`` but stay in the
-design, so the variance is computed on the full design (R ``svyby``, ``na.rm=TRUE``).
-One call of :func:`~servqual.stats.linearized_variance` reduces all columns in one pass.
+Every estimator of a design (mean, total, ratio, share) is a ratio of two weighted
+domain totals, ``Σ_{g_i = g} w_i y_i / Σ_{g_i = g} w_i x_i`` (``x = 1`` for a mean, no
+denominator for a total), for each domain ``g`` of a partition of the rows. A
+:class:`RatioStatistic` holds its per-row variables and the domain code of each row, and
+gives the point value from any weights and the influence values ``z`` of each row for its
+own domain. How the variance is computed from there is the design's business (a backend
+in :mod:`servqual.design._backends`): linearization reduces ``z`` over strata and PSUs,
+replicate weights re-evaluate the totals with each replicate's weights. Rows outside
+every domain (a missing value with ``na="domain"``) carry the code ``n_groups``: they add
+nothing to any total but stay in the design.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from servqual.design._build import missing_mask
-from servqual.errors import DegenerateDataWarning, InsufficientDataError, ValidationError
+from servqual.errors import InsufficientDataError, ValidationError
 from servqual.models.results import Estimate, Interval
-from servqual.stats.design_arrays import DesignArrays, linearized_variance, weighted_moments
 from servqual.stats.intervals import symmetric_interval
 from servqual.stats.quantiles import check_level
-from servqual.stats.svyciprop import svy_proportion_interval
-from servqual.stats.variance import (
-    covariance,
-    srs_variance,
-    srs_variance_from_sums,
-    standard_error,
-)
+from servqual.stats.variance import standard_error
 
 __all__ = [
     "IntervalKind",
+    "Kind",
     "NaPolicy",
-    "domain_totals",
+    "RatioStatistic",
     "estimate_from_variance",
-    "estimates",
     "indicator",
-    "mean_kernel",
     "numeric_values",
-    "ratio_kernel",
-    "shares_kernel",
-    "total_kernel",
 ]
 
 FloatArray = npt.NDArray[np.float64]
 NaPolicy = Literal["fail", "domain"]
 IntervalKind = Literal["t", "normal"]
+Kind = Literal["mean", "total", "ratio"]
+IntArray = npt.NDArray[np.intp]
 _NA = ("fail", "domain")
 _HINT = " (pass na='domain' to estimate over the rows that have a value)"
 
@@ -132,165 +127,86 @@ def indicator(
     return hit.astype(np.float64), ~missing
 
 
-def domain_totals(a: DesignArrays, d: FloatArray, x: FloatArray) -> FloatArray:
-    """Weighted totals ``Σ w d_j x`` per domain column ``j``."""
-    return np.asarray((a.weights * x) @ d, dtype=np.float64)
+def group_totals(groups: IntArray, n_groups: int, values: FloatArray) -> FloatArray:
+    """``Σ values`` per domain code (the last code, "outside every domain", dropped)."""
+    sums = np.bincount(groups, weights=values, minlength=n_groups + 1)
+    return np.asarray(sums[:n_groups], dtype=np.float64)
 
 
-def _check_sizes(size: FloatArray, labels: Sequence[Hashable], what: str) -> None:
-    empty = np.flatnonzero(size <= 0)
-    if empty.size:
-        label = labels[int(empty[0])]
+@dataclass(frozen=True)
+class RatioStatistic:
+    """Per-domain ``Σ w y / Σ w x`` (``kind="mean"``: ``x = 1``; ``"total"``: ``Σ w y``).
+
+    Attributes
+    ----------
+    kind : {"mean", "total", "ratio"}
+        The estimator.
+    y, x : (n,) float arrays
+        The numerator variable and, for a ratio, the denominator (``None`` otherwise);
+        0 on rows outside every domain.
+    groups : (n,) int array
+        Domain of each row, ``n_groups`` for a row outside every domain.
+    n_groups : int
+        Number of domains.
+    labels : sequence
+        Domain labels for messages (``[None]``: the whole design).
+    """
+
+    kind: Kind
+    y: FloatArray
+    x: FloatArray | None
+    groups: IntArray
+    n_groups: int
+    labels: Sequence[Hashable]
+
+    def denominator(self, weights: FloatArray) -> FloatArray:
+        """Per-row denominator variable times ``weights`` (the weights for a mean)."""
+        inside = self.groups < self.n_groups
+        if self.x is not None:
+            return weights * self.x
+        return np.where(inside, weights, 0.0)
+
+    def totals(self, weights: FloatArray) -> tuple[FloatArray, FloatArray | None]:
+        """Numerator and denominator totals per domain (denominator ``None`` for a total)."""
+        ty = group_totals(self.groups, self.n_groups, weights * self.y)
+        if self.kind == "total":
+            return ty, None
+        return ty, group_totals(self.groups, self.n_groups, self.denominator(weights))
+
+    def check(self, tx: FloatArray | None) -> None:
+        """Refuse a domain whose denominator total is zero (no mean, no ratio)."""
+        if tx is None:
+            return
+        zero = np.flatnonzero(tx <= 0) if self.kind == "mean" else np.flatnonzero(tx == 0)
+        if zero.size == 0:
+            return
+        label = self.labels[int(zero[0])]
         where = "the design" if label is None else f"domain {label!r}"
+        if self.kind == "ratio":
+            raise InsufficientDataError(
+                f"the estimated denominator total is zero in {where}: no ratio"
+            )
         raise InsufficientDataError(
-            f"{where} has no rows with a value and a positive weight: no {what} can be estimated"
+            f"{where} has no rows with a value and a positive weight: no mean can be estimated"
         )
 
+    def value(self, ty: FloatArray, tx: FloatArray | None) -> FloatArray:
+        """The point value of every domain from its totals."""
+        return ty if tx is None else ty / tx
 
-def mean_kernel(
-    a: DesignArrays, y: FloatArray, d: FloatArray, labels: Sequence[Hashable]
-) -> tuple[FloatArray, FloatArray]:
-    """Domain means and their influence values ``d (y - ȳ_d) / N_d``."""
-    size = np.asarray(a.weights @ d, dtype=np.float64)
-    _check_sizes(size, labels, "mean")
-    value = domain_totals(a, d, y) / size
-    z = np.subtract(y[:, None], value[None, :])  # one n × m allocation, then in place
-    z /= size[None, :]
-    z *= d
-    return value, z
+    def influence(self, value: FloatArray, tx: FloatArray | None) -> FloatArray:
+        """Each row's influence value for its own domain (0 outside every domain).
 
+        Total: ``y``; mean: ``(y - ȳ_g) / N_g``; ratio: ``(y - R_g x) / X_g``.
+        """
+        inside = self.groups < self.n_groups
+        if tx is None:
+            return np.where(inside, self.y, 0.0)
+        g = np.where(inside, self.groups, 0)
+        x = 1.0 if self.x is None else self.x
+        z = (self.y - value[g] * x) / tx[g]
+        return np.where(inside, z, 0.0)
 
-def total_kernel(
-    a: DesignArrays, y: FloatArray, d: FloatArray, labels: Sequence[Hashable]
-) -> tuple[FloatArray, FloatArray]:
-    """Domain totals and their influence values ``d y``."""
-    return domain_totals(a, d, y), d * y[:, None]
-
-
-def ratio_kernel(
-    a: DesignArrays, y: FloatArray, x: FloatArray, d: FloatArray, labels: Sequence[Hashable]
-) -> tuple[FloatArray, FloatArray]:
-    """Domain ratios ``Y_d / X_d`` and their influence values ``d (y - R_d x) / X_d``."""
-    tx = domain_totals(a, d, x)
-    zero = np.flatnonzero(tx == 0)
-    if zero.size:
-        label = labels[int(zero[0])]
-        where = "" if label is None else f" in domain {label!r}"
-        raise InsufficientDataError(f"the estimated denominator total is zero{where}: no ratio")
-    value = domain_totals(a, d, y) / tx
-    z = np.multiply(x[:, None], -value[None, :])
-    z += y[:, None]
-    z /= tx[None, :]
-    z *= d
-    return value, z
-
-
-def _variances(
-    a: DesignArrays, z: FloatArray, d: FloatArray, n: npt.NDArray[np.intp]
-) -> tuple[FloatArray, FloatArray]:
-    """Design variance of ``Σ w z`` per column and its simple-random-sampling variance.
-
-    Without calibration, ``w z`` is formed once and serves both: the design moments,
-    and the sums behind :func:`~servqual.stats.srs_variance` (which needs ``Σ w_d``,
-    ``Σ w_d z`` and ``Σ w_d z²`` with ``w_d = w d``; the kernels set ``z = 0`` outside
-    each domain, so ``Σ w_d z = Σ w z``, and ``Σ w z`` is the moments' total). ``n``
-    counts the rows of each domain; the rows of non-zero ``w_d`` are those rows when
-    every weight is positive.
-    """
-    if a.calibration:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return linearized_variance(z, a), srs_variance(z, a.weights[:, None] * d)
-    wz = z * a.weights[:, None]
-    m = weighted_moments(wz, a)
-    var = np.diagonal(covariance(m, lonely_psu=a.lonely_psu)).copy()
-    total = np.asarray(a.weights @ d, dtype=np.float64)
-    if a.all_weights_positive:
-        count = n.astype(np.float64)
-    else:
-        count = np.asarray((a.weights > 0).astype(np.float64) @ d, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        vsrs = srs_variance_from_sums(count, total, m.totals, np.einsum("ij,ij->j", wz, z))
-    return np.asarray(var, dtype=np.float64), vsrs
-
-
-def estimates(
-    a: DesignArrays,
-    value: FloatArray,
-    z: FloatArray,
-    d: FloatArray,
-    *,
-    level: float,
-    interval: str = "t",
-    proportion: str | None = None,
-) -> list[Estimate]:
-    """Variances (one reduce for all columns), design effects and intervals → Estimates.
-
-    ``interval`` is ``"t"`` (design df) or ``"normal"``; ``proportion`` names a
-    :mod:`servqual.stats.svyciprop` method and overrides it.
-    """
-    level = check_level(level)
-    if interval not in ("t", "normal"):
-        raise ValidationError(f"interval must be one of ['t', 'normal'], got {interval!r}")
-    n = np.count_nonzero(d, axis=0)
-    var, vsrs = _variances(a, z, d, n)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        deff = np.where(vsrs > 0, var / np.where(vsrs > 0, vsrs, 1.0), np.nan)
-    se = standard_error(value, np.maximum(var, 0.0))
-    df = a.df if interval == "t" else None
-    if proportion is not None:
-        low, high = svy_proportion_interval(value, se, df, n, level, proportion)
-    else:
-        if df is not None and df <= 0:
-            warnings.warn(
-                f"the design has {df:g} degrees of freedom (PSUs minus strata), so no t "
-                "quantile exists: the interval is NaN",
-                DegenerateDataWarning,
-                stacklevel=3,
-            )
-        single = n < 2
-        if single.any() and value.shape[0] > 1:
-            # A domain with one row has influence 0 everywhere: its "SE 0" means nothing.
-            warnings.warn(
-                f"{int(single.sum())} domain(s) rest on a single row: no standard error can "
-                "be estimated there, so their standard error and interval are NaN",
-                DegenerateDataWarning,
-                stacklevel=3,
-            )
-            se = np.where(single, np.nan, se)
-        bounds = [
-            symmetric_interval(float(v), float(s), df, level)
-            for v, s in zip(value, se, strict=True)
-        ]
-        low = np.array([b[0] for b in bounds])
-        high = np.array([b[1] for b in bounds])
-    method = proportion or ("t" if df is not None else "normal")
-    return [
-        Estimate(
-            value=float(value[j]),
-            se=float(se[j]),
-            ci=Interval(low=float(low[j]), high=float(high[j]), level=level, method=method),
-            n=int(n[j]),
-            df=df,
-            deff=None if np.isnan(deff[j]) else float(deff[j]),
-        )
-        for j in range(value.shape[0])
-    ]
-
-
-def shares_kernel(
-    a: DesignArrays, raw: npt.NDArray[Any], present: npt.NDArray[np.bool_], name: str
-) -> tuple[list[Hashable], FloatArray, FloatArray, FloatArray]:
-    """Shares of every category of ``raw`` (R ``svymean`` of a factor): one column each.
-
-    Returns the labels, the shares, their influence values and the domain matrix.
-    """
-    rows = np.flatnonzero(present)
-    uniq, codes = np.unique(raw[rows], return_inverse=True)
-    labels: list[Hashable] = [u.item() if hasattr(u, "item") else u for u in uniq]
-    y = np.zeros((raw.shape[0], len(labels)))
-    y[rows, codes.reshape(-1)] = 1.0
-    d = np.repeat(present.astype(np.float64)[:, None], len(labels), axis=1)
-    size = float(np.dot(a.weights, present))
-    _check_sizes(np.array([size]), [None], "share")
-    shares = np.asarray((a.weights * present) @ y / size, dtype=np.float64)
-    return labels, shares, d * (y - shares[None, :]) / size, d
+    def counts(self) -> IntArray:
+        """Rows of each domain."""
+        return np.bincount(self.groups, minlength=self.n_groups + 1)[: self.n_groups]

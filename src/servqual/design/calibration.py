@@ -94,11 +94,7 @@ def _check_weight_in_cells(
 
 
 def _calibrated(design: Design, weights: FloatArray, steps: tuple[Any, ...]) -> Design:
-    from servqual.design.design import Design
-
-    arrays = design.arrays.with_weights(weights, calibration=design.arrays.calibration + steps)
-    columns = {name: design.column(name) for name in design.columns}
-    return Design._from_arrays(columns, arrays, design)
+    return design.calibrated(weights=weights, steps=steps)
 
 
 def poststratify(design: Design, col: str, population: Mapping[Any, float]) -> Design:

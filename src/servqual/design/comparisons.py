@@ -56,7 +56,7 @@ class Comparison(FrozenModel):
     first, second : Estimate
         The two estimates compared.
     method : str
-        ``"linearization"`` (two domains of one design), ``"independent"`` (two
+        ``"linearization"`` or ``"replicate"`` (two domains of one design), ``"independent"`` (two
         independent estimates) or ``"newcombe"`` (two independent binomial proportions).
 
     Examples
@@ -133,9 +133,21 @@ def comparison_from_influence(
     level: float,
 ) -> Comparison:
     """Difference of two estimates of one design whose difference has influence ``z``."""
-    level = check_level(level)
     var = float(linearized_variance(z, design)[0])
-    return _symmetric(pair, math.sqrt(max(var, 0.0)), design.df, level, "linearization")
+    return comparison_from_variance(pair, var, design.df, level=level)
+
+
+def comparison_from_variance(
+    pair: list[Estimate],
+    variance: float,
+    df: float | None,
+    *,
+    level: float,
+    method: str = "linearization",
+) -> Comparison:
+    """Difference of two estimates of one design, given the variance of the difference."""
+    level = check_level(level)
+    return _symmetric(pair, math.sqrt(max(variance, 0.0)), df, level, method)
 
 
 def _welch_df(v1: float, df1: float | None, v2: float, df2: float | None) -> float | None:

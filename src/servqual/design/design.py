@@ -8,38 +8,38 @@ approximation for the first stage).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, overload
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from servqual._frames import to_columns
-from servqual.design._build import attach_arrays, build_arrays
+from servqual.design import calibration
+from servqual.design._backends import Linearization
+from servqual.design._build import build_arrays
 from servqual.design._estimators import (
-    IntervalKind,
     NaPolicy,
     estimate_from_variance,
-    estimates,
     indicator,
     numeric_values,
-    shares_kernel,
 )
-from servqual.design.domains import linearized_estimates, proportion_estimates
-from servqual.errors import ParameterError, ValidationError
+from servqual.design._front import shares
+from servqual.design._shared import DesignBase, design_names, read_only
+from servqual.design._statistics import SurveyStatistics
+from servqual.design.multistage import PPSMethod, PPSVariance, build_staged, check_pps
+from servqual.errors import ValidationError
 from servqual.models.frames import DomainResults
 from servqual.models.results import Estimate
+from servqual.stats.calibration import CalibrationStep
 from servqual.stats.design_arrays import DesignArrays
-from servqual.stats.svyciprop import SvyProportionMethod
+from servqual.stats.svyciprop import SVY_PROPORTION_METHODS, SvyProportionMethod
 from servqual.stats.variance import LonelyPSU, check_lonely_psu
-
-if TYPE_CHECKING:
-    from servqual.design.domains import DomainEstimator
 
 __all__ = ["Design", "estimate_from_variance"]
 
 
-class Design:
+class Design(SurveyStatistics, DesignBase):
     """Columns of survey data with their sampling design.
 
     Parameters
@@ -53,20 +53,32 @@ class Design:
         as the column ``_weight``, ``_stratum``, ``_cluster`` or ``_fpc``).
     strata : str or 1-D array-like, optional
         Column of stratum labels.
-    clusters : str or 1-D array-like, optional
+    clusters : str, list of str or 1-D array-like, optional
         Column of first-stage unit (cluster) labels, nested within strata. Without it,
-        each row is its own sampling unit.
-    fpc : str or 1-D array-like, optional
+        each row is its own sampling unit. A list names one column per stage of a
+        multistage design (R ``ids=~psu+ssu``; see :mod:`servqual.design.multistage`).
+    fpc : str, list of str or 1-D array-like, optional
         Column with the population count of first-stage units in the row's stratum
         (clusters when there are clusters, otherwise people), or in the whole population
-        when unstratified. Values in (0, 1] are read as sampling fractions instead.
-    lonely_psu : {"fail", "adjust", "remove", "certainty", "average"}
+        when unstratified. Values in (0, 1] are read as sampling fractions instead. A
+        list gives one column per stage (R ``fpc=~fpc1+fpc2``); for ``pps``, each unit's
+        inclusion probability.
+    pps : {"brewer", "overton", "hartley_rao"}, optional
+        PPS sampling without replacement (R ``svydesign(pps="brewer")``, ``"overton"``,
+        ``HR()``), with the inclusion probabilities in ``fpc``.
+    pps_variance : {"HT", "YG"}
+        Horvitz–Thompson or Yates–Grundy form for ``"overton"`` and ``"hartley_rao"``.
+    pps_p2bar : float, optional
+        Hartley–Rao's mean squared inclusion probability ``sum(pi**2) / n`` (R
+        ``HR(psum)``); by default, as R's ``HR()``, the stratum's mean probability.
+    lonely_psu : {"fail", "adjust", "adjust_zero", "remove", "certainty", "average"}
         What to do with a stratum holding a single PSU, with R's meanings
         (``options(survey.lonely.psu=)``): ``"fail"`` raises
         :class:`~servqual.errors.DesignError`; ``"remove"`` gives the stratum no variance
         contribution and warns; ``"certainty"`` does the same silently (the PSU was
         sampled with certainty); ``"adjust"`` centres the lonely PSU at the grand mean of
-        all PSU totals; ``"average"`` gives it the average contribution of the other
+        all PSU totals (``"adjust_zero"``: at zero, R survey 4.1.1's ``"adjust"``);
+        ``"average"`` gives it the average contribution of the other
         strata. A stratum whose ``fpc`` equals its sampled PSUs is a certainty stratum
         under every policy (no variance, no error). See :func:`servqual.stats.covariance`.
 
@@ -90,40 +102,62 @@ class Design:
     (3.1, 0.213, 9.0)
     """
 
+    proportion_methods: tuple[str, ...] = SVY_PROPORTION_METHODS
+    """The interval methods of :meth:`proportion`."""
+
     def __init__(
         self,
         data: Any,
         *,
         weights: str | npt.ArrayLike | None = None,
         strata: str | npt.ArrayLike | None = None,
-        clusters: str | npt.ArrayLike | None = None,
-        fpc: str | npt.ArrayLike | None = None,
+        clusters: str | Sequence[str] | npt.ArrayLike | None = None,
+        fpc: str | Sequence[str] | npt.ArrayLike | None = None,
         lonely_psu: LonelyPSU = "fail",
+        pps: PPSMethod | None = None,
+        pps_variance: PPSVariance = "HT",
+        pps_p2bar: float | None = None,
     ) -> None:
         self._columns: dict[str, npt.NDArray[Any]] = to_columns(data)
-        given = {"weights": weights, "strata": strata, "clusters": clusters, "fpc": fpc}
-        named = attach_arrays(self._columns, given)
-        weights, strata, clusters, fpc = (named[k] for k in given)
-        self.weights_column = weights
-        self.strata_column = strata
-        self.clusters_column = clusters
-        self.fpc_column = fpc
+        names: tuple[Any, Any, Any, Any] = design_names(
+            self._columns, weights=weights, strata=strata, clusters=clusters, fpc=fpc
+        )
+        wcol, scol, ccol, fcol = names
+        self.weights_column: str | None = wcol
+        self.strata_column: str | None = scol
+        self.clusters_column: str | Sequence[str] | None = ccol
+        self.fpc_column: str | Sequence[str] | None = fcol
         for field, name in (
-            ("weights", weights),
-            ("strata", strata),
-            ("clusters", clusters),
-            ("fpc", fpc),
+            ("weights", wcol),
+            ("strata", scol),
+            ("clusters", ccol),
+            ("fpc", fcol),
         ):
-            if name is not None and name not in self._columns:
-                raise ValidationError(
-                    f"{field} column {name!r} is not in the data; columns: {sorted(self._columns)}"
-                )
+            for one in name if isinstance(name, list | tuple) else [name]:
+                if one is not None and (not isinstance(one, str) or one not in self._columns):
+                    raise ValidationError(
+                        f"{field} column {one!r} is not in the data; "
+                        f"columns: {sorted(self._columns)}"
+                    )
+        if pps is not None or not isinstance(ccol, str | None) or not isinstance(fcol, str | None):
+            self._arrays = build_staged(
+                self._columns,
+                weights=wcol,
+                strata=scol,
+                clusters=ccol,
+                fpc=fcol,
+                pps=check_pps(pps),
+                pps_variance=pps_variance,
+                pps_p2bar=pps_p2bar,
+                lonely_psu=check_lonely_psu(lonely_psu),
+            )
+            return
         self._arrays = build_arrays(
             self._columns,
-            weights=weights,
-            strata=strata,
-            clusters=clusters,
-            fpc=fpc,
+            weights=wcol,
+            strata=scol,
+            clusters=ccol,
+            fpc=fcol,
             lonely_psu=check_lonely_psu(lonely_psu),
         )
 
@@ -150,9 +184,9 @@ class Design:
         return len(next(iter(self._columns.values()))) if self._columns else 0
 
     @property
-    def columns(self) -> list[str]:
-        """Names of the data columns."""
-        return list(self._columns)
+    def backend(self) -> Linearization:
+        """The variance backend: linearization on strata and PSUs (R ``svyrecvar``)."""
+        return Linearization(self._arrays)
 
     @property
     def arrays(self) -> DesignArrays:
@@ -162,22 +196,12 @@ class Design:
     @property
     def weights(self) -> npt.NDArray[np.float64]:
         """The sampling weights (a read-only view)."""
-        w: npt.NDArray[np.float64] = self._arrays.weights.view()
-        w.flags.writeable = False
-        return w
+        return read_only(self._arrays.weights)
 
     @property
     def df(self) -> float:
         """Design degrees of freedom: first-stage units minus strata (R ``degf``)."""
         return self._arrays.df
-
-    def column(self, name: str) -> npt.NDArray[Any]:
-        """One data column as a numpy array."""
-        if name not in self._columns:
-            raise ValidationError(
-                f"column {name!r} is not in the data; columns: {sorted(self._columns)}"
-            )
-        return self._columns[name]
 
     def numeric(self, name: str) -> npt.NDArray[np.float64]:
         """A data column as float64; missing values are an error naming the row."""
@@ -195,153 +219,7 @@ class Design:
             parts.append("fpc")
         return f"Design({', '.join(parts)})"
 
-    # --- estimators ----------------------------------------------------------------
-    def _estimate(
-        self,
-        kind: Literal["mean", "total", "ratio"],
-        cols: tuple[str, ...],
-        level: float,
-        na: NaPolicy,
-        interval: IntervalKind,
-    ) -> Estimate:
-        """The estimate of the one all-rows domain (see :mod:`servqual.design.domains`)."""
-        return linearized_estimates(
-            self, kind, cols, None, [None], level=level, na=na, interval=interval
-        )[0]
-
-    @overload
-    def total(
-        self,
-        col: str,
-        *,
-        level: float = 0.95,
-        na: NaPolicy = "fail",
-        interval: IntervalKind = "t",
-    ) -> Estimate: ...
-
-    @overload
-    def total(
-        self,
-        col: list[str] | tuple[str, ...],
-        *,
-        level: float = 0.95,
-        na: NaPolicy = "fail",
-        interval: IntervalKind = "t",
-    ) -> DomainResults[Estimate]: ...
-
-    def total(
-        self,
-        col: str | list[str] | tuple[str, ...],
-        *,
-        level: float = 0.95,
-        na: NaPolicy = "fail",
-        interval: IntervalKind = "t",
-    ) -> Estimate | DomainResults[Estimate]:
-        """Estimated population total of ``col`` (R ``svytotal(~col, design, deff=TRUE)``).
-
-        Parameters
-        ----------
-        col : str or list of str
-            A numeric column; a list of columns gives one estimate per column, as one
-            :class:`~servqual.DomainResults` table keyed by ``column``.
-        level : float
-            Confidence level of the interval.
-        na : {"fail", "domain"}
-            Missing values: ``"fail"`` raises naming the first row; ``"domain"`` estimates
-            over the rows with a value as a domain of the full design (R ``na.rm=TRUE``).
-        interval : {"t", "normal"}
-            ``"t"`` uses the design degrees of freedom (R ``confint(est, df=degf(design))``);
-            ``"normal"`` the normal quantile (R ``confint(est)``) and ``df=None``.
-
-        Returns
-        -------
-        Estimate
-            With ``deff`` (R ``deff=TRUE``) and hence ``n_eff``.
-
-        Raises
-        ------
-        servqual.errors.ValidationError
-            If ``col`` is missing, not numeric, or has a missing value with ``na="fail"``.
-        """
-        if not isinstance(col, str):
-            return self._each(col, lambda c: self.total(c, level=level, na=na, interval=interval))
-        return self._estimate("total", (col,), level, na, interval)
-
-    @overload
-    def mean(
-        self,
-        col: str,
-        *,
-        level: float = 0.95,
-        na: NaPolicy = "fail",
-        interval: IntervalKind = "t",
-    ) -> Estimate: ...
-
-    @overload
-    def mean(
-        self,
-        col: list[str] | tuple[str, ...],
-        *,
-        level: float = 0.95,
-        na: NaPolicy = "fail",
-        interval: IntervalKind = "t",
-    ) -> DomainResults[Estimate]: ...
-
-    def mean(
-        self,
-        col: str | list[str] | tuple[str, ...],
-        *,
-        level: float = 0.95,
-        na: NaPolicy = "fail",
-        interval: IntervalKind = "t",
-    ) -> Estimate | DomainResults[Estimate]:
-        r"""Estimated population mean of ``col`` (R ``svymean(~col, design, deff=TRUE)``).
-
-        Parameters
-        ----------
-        col : str or list of str
-            A numeric column; a list of columns gives one estimate per column, as one
-            :class:`~servqual.DomainResults` table keyed by ``column``.
-        level, na, interval
-            As in :meth:`total`.
-
-        Returns
-        -------
-        Estimate
-            ``value`` :math:`\bar y = \sum w y / \sum w`; its variance is that of
-            :math:`\sum w z` with :math:`z = (y - \bar y)/\sum w`; ``deff`` as R's.
-
-        Raises
-        ------
-        servqual.errors.InsufficientDataError
-            If the weights (of the rows with a value) sum to zero.
-        """
-        if not isinstance(col, str):
-            return self._each(col, lambda c: self.mean(c, level=level, na=na, interval=interval))
-        return self._estimate("mean", (col,), level, na, interval)
-
-    def ratio(
-        self,
-        num: str,
-        den: str,
-        *,
-        level: float = 0.95,
-        na: NaPolicy = "fail",
-        interval: IntervalKind = "t",
-    ) -> Estimate:
-        r"""Estimated ratio of the totals of ``num`` and ``den`` (R ``svyratio``).
-
-        The influence values are :math:`z = (y - \hat R x)/\hat X`; with
-        ``na="domain"`` a row missing either column is outside the domain. ``deff`` is
-        R's ``svyratio(..., deff=TRUE)`` (the design effect of the total of ``z``).
-
-        Raises
-        ------
-        servqual.errors.InsufficientDataError
-            If the estimated total of ``den`` is zero.
-        """
-        return self._estimate("ratio", (num, den), level, na, interval)
-
+    # --- estimators (mean, total, ratio, by: see DesignBase) ------------------------
     @overload
     def proportion(
         self,
@@ -384,9 +262,11 @@ class Design:
             The category counted as a success.
         level : float
             Confidence level of the interval.
-        method : {"logit", "xlogit", "asin", "beta", "wilson", "mean"}
+        method : {"logit", "xlogit", "asin", "beta", "wilson", "mean", "asin_unclipped", \
+"mean_unclipped", "likelihood"}
             The interval (R ``svyciprop(..., method=)``; ``"wilson"`` is the Wilson score
-            interval with the effective sample size). Formulas in
+            interval with the effective sample size; ``"likelihood"`` R's profile
+            likelihood; ``*_unclipped`` R's numbers, which may leave [0, 1]). Formulas in
             :mod:`servqual.stats.svyciprop`; all use the design degrees of freedom.
         na : {"fail", "domain"}
             As in :meth:`total`.
@@ -412,12 +292,8 @@ class Design:
         (0.75, 0.587, 0.864)
         """
         if not isinstance(col, str):
-            return self._each(
-                col, lambda c: self.proportion(c, value, level=level, method=method, na=na)
-            )
-        return proportion_estimates(
-            self, col, value, None, [None], level=level, method=method, na=na
-        )[0]
+            return self._each(col, lambda c: self._proportion(c, value, level, method, na))
+        return self._proportion(col, value, level, method, na)
 
     def proportions(
         self, col: str, *, level: float = 0.95, na: NaPolicy = "fail"
@@ -426,7 +302,7 @@ class Design:
 
         Returns
         -------
-        dict[str, Estimate]
+        DomainResults[Estimate]
             Keyed by the category as a string, in sorted order of the categories.
 
         Examples
@@ -438,43 +314,14 @@ class Design:
         """
         raw = self.column(col)
         _, present = indicator(raw, col, None, na)
-        labels, shares, z, d = shares_kernel(self._arrays, raw, present, col)
-        ests = estimates(self._arrays, shares, z, d, level=level)
-        return DomainResults(((str(k), e) for k, e in zip(labels, ests, strict=True)), by=col)
-
-    def _each(
-        self, cols: Sequence[str], estimate: Callable[[str], Estimate]
-    ) -> DomainResults[Estimate]:
-        """One estimate per column, as one table keyed by column name."""
-        names = list(cols)
-        if not names or not all(isinstance(c, str) for c in names):
-            raise ParameterError(f"give a column name or a list of column names, got {cols!r}")
-        if len(set(names)) < len(names):
-            raise ParameterError(f"column names repeat in {names}")
-        return DomainResults(((c, estimate(c)) for c in names), key="column")
-
-    def by(self, col: str) -> DomainEstimator:
-        """Estimators per domain (category of ``col``), on the full design (R ``svyby``).
-
-        Examples
-        --------
-        >>> import servqual as sq
-        >>> d = sq.Design({"score": [3, 4, 2, 4, 3, 3], "desk": list("AABBBA")})
-        >>> {k: round(v.value, 3) for k, v in d.by("desk").mean("score").items()}
-        {'A': 3.333, 'B': 3.0}
-        """
-        from servqual.design.domains import DomainEstimator
-
-        return DomainEstimator(self, col)
+        return DomainResults(shares(self, raw, present, level=level), by=col)
 
     def poststratify(self, col: str, population: Mapping[Hashable, float]) -> Design:
         """A new design post-stratified on ``col`` to the population counts (R ``postStratify``).
 
         See :func:`servqual.design.calibration.poststratify`; the original design is unchanged.
         """
-        from servqual.design.calibration import poststratify
-
-        return poststratify(self, col, population)
+        return calibration.poststratify(self, col, population)
 
     def rake(
         self,
@@ -487,9 +334,14 @@ class Design:
 
         See :func:`servqual.design.calibration.rake`; the original design is unchanged.
         """
-        from servqual.design.calibration import rake
+        return calibration.rake(self, margins, max_iter=max_iter, tol=tol)
 
-        return rake(self, margins, max_iter=max_iter, tol=tol)
+    def calibrated(
+        self, *, weights: npt.NDArray[np.float64], steps: tuple[CalibrationStep, ...]
+    ) -> Design:
+        """The same data and sampling design with calibrated ``weights`` (and their steps)."""
+        arrays = self._arrays.with_weights(weights, calibration=self._arrays.calibration + steps)
+        return Design._from_arrays(dict(self._columns), arrays, self)
 
     def with_columns(self, columns: Mapping[str, npt.ArrayLike]) -> Design:
         """A design with extra (or replaced) data columns and the same sampling design."""

@@ -4,192 +4,131 @@ A domain estimate uses the rows of the domain for its point value, but its varia
 computed on the **full design**: rows outside the domain stay in their strata and PSUs with
 influence value 0. So a cluster with no respondent in the domain still counts, the domain
 size is treated as random, and the degrees of freedom are those of the whole design (R
-``confint(svyby(...), df = degf(design))``). All domains are estimated together: one
-reduce over the rows with one column per domain.
+``confint(svyby(...), df = degf(design))``). On a replicate design each domain's
+estimate is re-evaluated with every replicate's weights (R ``svyby`` on a
+``svrepdesign``).
+
+All domains are estimated together, in memory proportional to the rows plus the domains:
+each row belongs to one domain, so the estimator keeps one influence value per row and
+reduces it by ``bincount`` over (stratum, PSU, domain) cells
+(:mod:`servqual.stats.domain_variance`); a million domains work. The covariance of two
+domains is computed only by :meth:`DomainEstimator.difference`, which needs it.
+
+Keys. ``by("unit")`` keys each domain by the value as a string (``"Bogor"``, ``"3"``);
+``by(["province", "unit"])`` by a tuple of strings (``("Jawa Barat", "Bogor")``), one
+per column, for the combinations that occur, sorted column by column.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Sequence
+from typing import Any, Generic, Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
+from servqual.design._backends import Variances
 from servqual.design._build import category_codes
-from servqual.design._estimators import (
-    IntervalKind,
-    NaPolicy,
-    estimates,
-    indicator,
-    mean_kernel,
-    numeric_values,
-    ratio_kernel,
-    total_kernel,
+from servqual.design._by import DomainKey, Domains, code_domains
+from servqual.design._estimators import IntervalKind, Kind, NaPolicy, indicator, numeric_values
+from servqual.design._front import (
+    Estimable,
+    domain_estimates,
+    evaluate,
+    linear_estimates,
+    proportion_estimates,
+    statistic,
 )
-from servqual.design.comparisons import Comparison, comparison_from_influence
-from servqual.errors import ParameterError, ValidationError
+from servqual.design.comparisons import Comparison, comparison_from_variance
+from servqual.errors import ValidationError
 from servqual.models.frames import DomainResults
 from servqual.models.results import Estimate
-from servqual.stats.svyciprop import SVY_PROPORTION_METHODS, SvyProportionMethod
+from servqual.stats.svyciprop import SvyProportionMethod
 
-if TYPE_CHECKING:
-    from servqual.design.design import Design
+__all__ = ["DomainEstimator", "DomainKey", "design_domains"]
 
-__all__ = ["DomainEstimator", "linearized_estimates", "proportion_estimates"]
-
-FloatArray = npt.NDArray[np.float64]
+K = TypeVar("K", str, tuple[str, ...])
 
 
-def restrict_domains(matrix: FloatArray | None, present: npt.NDArray[np.bool_]) -> FloatArray:
-    """Domain indicators of the rows that have a value (``None``: one all-rows domain)."""
-    if matrix is None:
-        return present.astype(np.float64)[:, None]
-    return matrix * present[:, None]
+def design_domains(design: Estimable, by: str | Sequence[str]) -> Domains:
+    """The domains of ``by`` (one column or several); a missing label names its row."""
+
+    def coder(values: npt.NDArray[Any], name: str) -> tuple[Any, list[Any]]:
+        return category_codes(values, f"domain column {name!r}")
+
+    return code_domains(design.column, by, coder)
 
 
-def linearized_estimates(
-    design: Design,
-    kind: Literal["mean", "total", "ratio"],
-    cols: tuple[str, ...],
-    matrix: FloatArray | None,
-    labels: Sequence[Hashable],
-    *,
-    level: float,
-    na: NaPolicy,
-    interval: IntervalKind,
-) -> list[Estimate]:
-    """One estimate per domain (column of the 0/1 ``matrix``) on the full design.
-
-    ``cols`` is ``(col,)``, or ``(num, den)`` for a ratio; with ``na="domain"`` a row
-    missing any of them is outside every domain. :class:`~servqual.Design`'s own
-    estimators are the case of one all-rows domain (``matrix=None``) labelled ``None``.
-    """
-    parsed = [numeric_values(design.column(col), col, na) for col in cols]
-    present = np.logical_and.reduce([ok for _, ok in parsed])
-    d = restrict_domains(matrix, present)
-    if kind == "ratio":
-        value, z = ratio_kernel(design.arrays, parsed[0][0], parsed[1][0], d, labels)
-    else:
-        kernel = mean_kernel if kind == "mean" else total_kernel
-        value, z = kernel(design.arrays, parsed[0][0], d, labels)
-    return estimates(design.arrays, value, z, d, level=level, interval=interval)
-
-
-def proportion_estimates(
-    design: Design,
-    col: str,
-    value: object,
-    matrix: FloatArray | None,
-    labels: Sequence[Hashable],
-    *,
-    level: float,
-    method: SvyProportionMethod,
-    na: NaPolicy,
-) -> list[Estimate]:
-    """The share of ``col == value`` in each domain (column of ``matrix``), R ``svyciprop``."""
-    if method not in SVY_PROPORTION_METHODS:
-        raise ParameterError(
-            f"method must be one of {list(SVY_PROPORTION_METHODS)}, got {method!r}"
-        )
-    y, present = indicator(design.column(col), col, value, na)
-    d = restrict_domains(matrix, present)
-    est, z = mean_kernel(design.arrays, y, d, labels)
-    return estimates(design.arrays, est, z, d, level=level, proportion=method)
-
-
-class DomainLabels:
-    """The domains of one column: string labels and a 0/1 matrix (rows × domains).
-
-    Shared by the domain estimators of :class:`~servqual.Design` and
-    :class:`~servqual.ReplicateDesign`.
-    """
-
-    column: str
-    labels: list[str]
-    _raw_labels: list[Hashable]
-    _matrix: FloatArray
-
-    def _init_domains(self, values: npt.NDArray[Any], col: str) -> None:
-        self.column = col
-        codes, labels = category_codes(values, f"domain column {col!r}")
-        self.labels = [str(label) for label in labels]
-        self._raw_labels = labels
-        self._matrix = np.zeros((values.shape[0], len(labels)))
-        self._matrix[np.arange(values.shape[0]), codes] = 1.0
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(by={self.column!r}, domains={self.labels!r})"
-
-    def _keyed(self, ests: list[Estimate]) -> DomainResults[Estimate]:
-        return DomainResults(zip(self.labels, ests, strict=True), by=self.column)
-
-
-class DomainEstimator(DomainLabels):
+class DomainEstimator(Generic[K]):
     """Estimators per domain of a design, each returning a :class:`~servqual.DomainResults`.
 
     A ``DomainResults`` is a ``dict`` of :class:`~servqual.Estimate` keyed by domain, with
     ``to_frame()``.
 
-    Made by :meth:`servqual.Design.by`. Keys are the domain labels as strings, in sorted
-    order of the labels.
+    Made by :meth:`servqual.Design.by` and :meth:`servqual.ReplicateDesign.by`; the
+    estimators are the design's own (:meth:`~servqual.Design.mean`, …) restricted to each
+    domain, with the full design's degrees of freedom. Keys are the domain labels as
+    strings (one ``by`` column) or tuples of strings (several), in sorted order.
 
     Parameters
     ----------
-    design : Design
+    design : Design or ReplicateDesign
         The full design.
-    col : str
-        The column whose categories are the domains (no missing labels).
+    by : str or list of str
+        The column(s) whose categories (or combinations) are the domains.
 
     Examples
     --------
     Two service desks of a district office, rated 1–4:
 
     >>> import servqual as sq
-    >>> d = sq.Design({"score": [3, 4, 2, 4, 3, 3, 4, 2], "desk": list("AABBBAAB")})
+    >>> d = sq.Design({"score": [3, 4, 2, 4, 3, 3, 4, 2], "desk": list("AABBBAAB"),
+    ...                "shift": ["am", "pm"] * 4})
     >>> res = d.by("desk").mean("score")  # R: svyby(~score, ~desk, design, svymean)
     >>> sorted(res), round(res["A"].value, 2), res["A"].df
     (['A', 'B'], 3.5, 7.0)
+    >>> both = d.by(["desk", "shift"]).mean("score")  # R: svyby(~score, ~desk + shift, ...)
+    >>> list(both), both[("A", "pm")].value
+    ([('A', 'am'), ('A', 'pm'), ('B', 'am'), ('B', 'pm')], 3.5)
     """
 
-    def __init__(self, design: Design, col: str) -> None:
+    def __init__(self, design: Estimable, by: str | Sequence[str]) -> None:
         self.design = design
-        self._init_domains(design.column(col), col)
+        self.domains = design_domains(design, by)
+        self.column = self.domains.name
 
-    def _domains(self, present: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
-        return restrict_domains(self._matrix, present)
+    @property
+    def labels(self) -> list[K]:
+        """The domain keys, in order."""
+        return list(self.domains.keys)  # type: ignore[arg-type]  # K is the key type of by
 
-    def _estimates(
-        self,
-        kind: Literal["mean", "total", "ratio"],
-        cols: tuple[str, ...],
-        level: float,
-        na: NaPolicy,
-        interval: IntervalKind,
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(by={self.column!r}, domains={self.labels!r})"
+
+    def _keyed(self, ests: list[Estimate]) -> DomainResults[Estimate]:
+        by = self.domains.by
+        return DomainResults(zip(self.labels, ests, strict=True), by=by[0] if len(by) == 1 else by)
+
+    def _linear(
+        self, kind: Kind, cols: tuple[str, ...], level: float, na: NaPolicy, interval: IntervalKind
     ) -> DomainResults[Estimate]:
-        ests = linearized_estimates(
-            self.design,
-            kind,
-            cols,
-            self._matrix,
-            self._raw_labels,
-            level=level,
-            na=na,
-            interval=interval,
+        return self._keyed(
+            linear_estimates(
+                self.design, kind, cols, self.domains, level=level, na=na, interval=interval
+            )
         )
-        return self._keyed(ests)
 
     def mean(
         self, col: str, *, level: float = 0.95, na: NaPolicy = "fail", interval: IntervalKind = "t"
     ) -> DomainResults[Estimate]:
         """Domain means (R ``svyby(~col, ~by, design, svymean)``); arguments as ``Design.mean``."""
-        return self._estimates("mean", (col,), level, na, interval)
+        return self._linear("mean", (col,), level, na, interval)
 
     def total(
         self, col: str, *, level: float = 0.95, na: NaPolicy = "fail", interval: IntervalKind = "t"
     ) -> DomainResults[Estimate]:
         """Domain totals (R ``svyby(~col, ~by, design, svytotal)``)."""
-        return self._estimates("total", (col,), level, na, interval)
+        return self._linear("total", (col,), level, na, interval)
 
     def ratio(
         self,
@@ -201,7 +140,7 @@ class DomainEstimator(DomainLabels):
         interval: IntervalKind = "t",
     ) -> DomainResults[Estimate]:
         """Domain ratios of totals (R ``svyby(~num, ~by, design, svyratio, denominator=~den)``)."""
-        return self._estimates("ratio", (num, den), level, na, interval)
+        return self._linear("ratio", (num, den), level, na, interval)
 
     def proportion(
         self,
@@ -211,17 +150,28 @@ class DomainEstimator(DomainLabels):
         level: float = 0.95,
         method: SvyProportionMethod = "logit",
         na: NaPolicy = "fail",
+        df: Literal["domain", "design"] = "domain",
     ) -> DomainResults[Estimate]:
-        """Domain shares of ``col == value`` (R ``svyby(~I(col == value), ~by, d, svyciprop)``)."""
+        """Domain shares of ``col == value`` (R ``svyby(~I(col == value), ~by, d, svyciprop)``).
+
+        ``method`` as in the design's ``proportion`` (``Design.proportion``;
+        ``ReplicateDesign.proportion`` has no ``"wilson"``). ``df="domain"`` (the
+        default, R survey 4.1.1's semantics): on a :class:`~servqual.Design`, each
+        domain's interval uses the df of the domain's subset design (its PSUs minus its
+        strata), as ``svyciprop`` inside ``svyby`` does; ``df="design"`` uses the full
+        design's df (R's ``confint(svyby(...), df=degf(design))``). A replicate design
+        keeps its own df (rank of the replicate weights minus 1) either way.
+        """
         ests = proportion_estimates(
             self.design,
             col,
             value,
-            self._matrix,
-            self._raw_labels,
+            self.domains,
             level=level,
             method=method,
+            methods=self.design.proportion_methods,
             na=na,
+            df=df,
         )
         return self._keyed(ests)
 
@@ -235,20 +185,22 @@ class DomainEstimator(DomainLabels):
         level: float = 0.95,
         na: NaPolicy = "fail",
     ) -> Comparison:
-        r"""Difference of two domain means (or shares) on the same design, by linearization.
+        r"""Difference of two domain means (or shares) on the same design.
 
-        The difference :math:`\hat\theta_1 - \hat\theta_2` has influence values
-        :math:`z_1 - z_2`, so its variance :math:`V_1 + V_2 - 2C_{12}` includes the
-        covariance of the two domains (non-zero when they share strata or PSUs).
-        The interval uses the t quantile on the design degrees of freedom, and the
-        p-value is two-sided from the same t distribution.
+        Under linearization the difference :math:`\hat\theta_1 - \hat\theta_2` has
+        influence values :math:`z_1 - z_2`, so its variance :math:`V_1 + V_2 - 2C_{12}`
+        includes the covariance of the two domains (non-zero when they share strata or
+        PSUs): the one covariance computed, for this pair only. On a replicate design it
+        is the replicate variance of the replicates' differences. The interval uses the t
+        quantile on the design degrees of freedom, and the p-value is two-sided from the
+        same t distribution.
 
         Parameters
         ----------
         col : str
             The numeric column compared (or any column, with ``value``).
         first, second : object
-            The two domain labels (compared as strings).
+            The two domain keys (compared as strings; a tuple with several ``by`` columns).
         value : object, optional
             If given, compare the shares of ``col == value`` instead of the means.
         level : float
@@ -259,12 +211,13 @@ class DomainEstimator(DomainLabels):
         Returns
         -------
         Comparison
-            ``difference`` (first − second), ``p_value``, the two domain estimates.
+            ``difference`` (first − second), ``p_value``, the two domain estimates;
+            ``method`` is ``"linearization"`` or ``"replicate"``.
 
         Raises
         ------
         servqual.errors.ValidationError
-            If a label is not a domain of the column.
+            If a key is not a domain of the column(s).
 
         Examples
         --------
@@ -275,20 +228,22 @@ class DomainEstimator(DomainLabels):
         (0.75, True)
         """
         idx = []
-        for label in (first, second):
-            if str(label) not in self.labels:
+        for key in (first, second):
+            i = self.domains.index(key)
+            if i is None:
                 raise ValidationError(
-                    f"{label!r} is not a domain of {self.column!r}; domains: {self.labels}"
+                    f"{key!r} is not a domain of {self.column!r}; domains: {self.labels}"
                 )
-            idx.append(self.labels.index(str(label)))
+            idx.append(i)
         raw = self.design.column(col)
-        if value is None:
-            y, present = numeric_values(raw, col, na)
-        else:
-            y, present = indicator(raw, col, value, na)
-        d = self._domains(present)[:, idx]
-        labels = [self._raw_labels[i] for i in idx]
-        est, z = mean_kernel(self.design.arrays, y, d, labels)
-        a = self.design.arrays
-        pair = estimates(a, est, z, d, level=level)
-        return comparison_from_influence(a, pair, z[:, 0] - z[:, 1], level=level)
+        ys = [numeric_values(raw, col, na) if value is None else indicator(raw, col, value, na)]
+        stat = statistic("mean", ys, self.domains)
+        est, tx, var = evaluate(self.design, stat)
+        backend = self.design.backend
+        two = np.array(idx)
+        sub = Variances(var.var[two], None if var.deff is None else var.deff[two])
+        pair = domain_estimates(
+            backend, est[two], sub, stat.counts()[two], backend.df, level, several=True
+        )
+        v = backend.difference_variance(stat, est, tx, idx[0], idx[1])
+        return comparison_from_variance(pair, v, backend.df, level=level, method=backend.name)

@@ -11,21 +11,17 @@ domain-restricted columns the statistic needs; no loop over rows or replicates.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Hashable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
 
 from servqual._frames import to_columns
+from servqual.design._backends import Replication
 from servqual.design._build import missing_mask, nonnegative
-from servqual.design._estimators import IntervalKind, NaPolicy
-from servqual.design._replicate_estimators import (
-    ReplicateDomainEstimator,
-    ReplicateProportionMethod,
-    linear_estimates,
-    proportion_estimates,
-)
+from servqual.design._estimators import NaPolicy
+from servqual.design._shared import DesignBase, read_only
 from servqual.errors import (
     DesignError,
     InsufficientDataError,
@@ -33,15 +29,21 @@ from servqual.errors import (
     ValidationError,
 )
 from servqual.models.results import Estimate
+from servqual.stats.greg import CalFun
 from servqual.stats.replicate_variance import (
     ReplicateType,
     replicate_df,
     replicate_scales,
 )
 
-__all__ = ["ReplicateDesign", "ReplicateDomainEstimator", "ReplicateProportionMethod"]
+if TYPE_CHECKING:
+    from servqual.design.quantiles import QuantileMethod
+    from servqual.stats.weighted_quantile import QuantileRule
+
+__all__ = ["ReplicateDesign", "ReplicateProportionMethod"]
 
 FloatArray = npt.NDArray[np.float64]
+ReplicateProportionMethod = Literal["logit", "xlogit", "asin", "beta", "mean"]
 
 
 def _replicate_matrix(
@@ -63,7 +65,7 @@ def _replicate_matrix(
     return out
 
 
-class ReplicateDesign:
+class ReplicateDesign(DesignBase):
     r"""Survey data with a sampling weight and replicate weights (R ``svrepdesign``).
 
     Parameters
@@ -123,6 +125,27 @@ class ReplicateDesign:
     >>> est = d.mean("score")  # R: svymean(~score, svrepdesign(..., type="JK1"))
     >>> round(est.value, 2), round(est.se, 4), est.df
     (3.25, 0.4787, 3.0)
+
+    The estimators are those of :class:`~servqual.Design` (``mean``, ``total``,
+    ``ratio``, ``by``); replicate ``r`` re-evaluates each with its weights. Three
+    bootstrap replicates of four rows:
+
+    >>> boot = {"b1": [2.0, 0, 1, 1], "b2": [0.0, 1, 2, 1], "b3": [1.0, 1, 0, 2]}
+    >>> d = sq.ReplicateDesign({"y": [1.0, 2, 3, 4], "x": [2.0, 2, 2, 4], "w": [1.0] * 4,
+    ...                         **boot}, weights="w", replicate_weights=list(boot))
+    >>> round(d.mean("y").value, 2), round(d.mean("y").se, 4)
+    (2.5, 0.3819)
+    >>> d.total("y").value, d.ratio("y", "x").value
+    (10.0, 1.0)
+
+    Domains (R ``svyby`` on a ``svrepdesign``): each domain's replicates use its rows.
+
+    >>> jk = {f"r{i}": [0.0 if j == i else 6 / 5 for j in range(6)] for i in range(6)}
+    >>> d = sq.ReplicateDesign({"paid": [10.0, 0, 5, 5, 0, 10], "desk": list("AABBBA"),
+    ...                         "w": [1.0] * 6, **jk},
+    ...                        weights="w", replicate_weights=list(jk), type="JK1")
+    >>> {k: v.value for k, v in d.by("desk").total("paid").items()}
+    {'A': 20.0, 'B': 10.0}
     """
 
     def __init__(
@@ -166,7 +189,22 @@ class ReplicateDesign:
         )
         self.rho = rho
         self.mse = bool(mse)
-        self._df = replicate_df(self._replicates)
+        self._backend = Replication(
+            self._weights,
+            self._replicates,
+            scale=self.scale,
+            rscales=self.rscales,
+            mse=self.mse,
+            df=replicate_df(self._replicates),
+        )
+
+    proportion_methods: tuple[str, ...] = get_args(ReplicateProportionMethod)
+    """The interval methods of :meth:`proportion`."""
+
+    @property
+    def backend(self) -> Replication:
+        """The variance backend: replicate weights (R ``svrVar``)."""
+        return self._backend
 
     # --- introspection -------------------------------------------------------------
     @property
@@ -180,36 +218,19 @@ class ReplicateDesign:
         return int(self._replicates.shape[1])
 
     @property
-    def columns(self) -> list[str]:
-        """Names of the data columns."""
-        return list(self._columns)
-
-    @property
     def df(self) -> float:
         """Degrees of freedom: rank of the replicate weight matrix minus 1 (R ``degf``)."""
-        return self._df
+        return self._backend.df
 
     @property
     def weights(self) -> FloatArray:
         """The full-sample weights (a read-only view)."""
-        w: FloatArray = self._weights.view()
-        w.flags.writeable = False
-        return w
+        return read_only(self._weights)
 
     @property
     def replicate_weights(self) -> FloatArray:
         """The (n × R) replicate weights (a read-only view)."""
-        w: FloatArray = self._replicates.view()
-        w.flags.writeable = False
-        return w
-
-    def column(self, name: str) -> npt.NDArray[Any]:
-        """One data column as a numpy array."""
-        if name not in self._columns:
-            raise ValidationError(
-                f"column {name!r} is not in the data; columns: {sorted(self._columns)}"
-            )
-        return self._columns[name]
+        return read_only(self._replicates)
 
     def __repr__(self) -> str:
         return (
@@ -217,94 +238,7 @@ class ReplicateDesign:
             f"type={self.type!r}, scale={self.scale:g}, df={self.df:g})"
         )
 
-    # --- estimators ----------------------------------------------------------------
-    def mean(
-        self, col: str, *, level: float = 0.95, na: NaPolicy = "fail", interval: IntervalKind = "t"
-    ) -> Estimate:
-        r"""Estimated population mean of ``col`` (R ``svymean(~col, repdesign)``).
-
-        Parameters
-        ----------
-        col : str
-            A numeric column.
-        level : float
-            Confidence level of the interval.
-        na : {"fail", "domain"}
-            Missing values: ``"fail"`` raises naming the first row; ``"domain"`` uses the
-            rows with a value (R ``na.rm=TRUE``), with the full design's ``df``.
-        interval : {"t", "normal"}
-            ``"t"``: R ``confint(est, df=degf(design))``; ``"normal"``: ``confint(est)``.
-
-        Returns
-        -------
-        Estimate
-            :math:`\bar y = \sum w y / \sum w`; replicate ``r`` gives
-            :math:`\sum w_r y / \sum w_r`.
-
-        Raises
-        ------
-        servqual.errors.ValidationError
-            If ``col`` is missing, not numeric, or has a missing value with ``na="fail"``.
-
-        Examples
-        --------
-        >>> import servqual as sq
-        >>> boot = {"b1": [2.0, 0, 1, 1], "b2": [0.0, 1, 2, 1], "b3": [1.0, 1, 0, 2]}
-        >>> d = sq.ReplicateDesign({"y": [1.0, 2, 3, 4], "w": [1.0] * 4, **boot},
-        ...                        weights="w", replicate_weights=list(boot))
-        >>> round(d.mean("y").value, 2), round(d.mean("y").se, 4)
-        (2.5, 0.3819)
-        """
-        return linear_estimates(self, "mean", (col,), None, [None], level, na, interval)[0]
-
-    def total(
-        self, col: str, *, level: float = 0.95, na: NaPolicy = "fail", interval: IntervalKind = "t"
-    ) -> Estimate:
-        r"""Estimated population total of ``col`` (R ``svytotal(~col, repdesign)``).
-
-        Arguments as in :meth:`mean`; replicate ``r`` gives :math:`\sum w_r y`.
-
-        Examples
-        --------
-        >>> import servqual as sq
-        >>> boot = {"b1": [2.0, 0, 1, 1], "b2": [0.0, 1, 2, 1], "b3": [1.0, 1, 0, 2]}
-        >>> d = sq.ReplicateDesign({"y": [1.0, 2, 3, 4], "w": [1.0] * 4, **boot},
-        ...                        weights="w", replicate_weights=list(boot))
-        >>> d.total("y").value
-        10.0
-        """
-        return linear_estimates(self, "total", (col,), None, [None], level, na, interval)[0]
-
-    def ratio(
-        self,
-        num: str,
-        den: str,
-        *,
-        level: float = 0.95,
-        na: NaPolicy = "fail",
-        interval: IntervalKind = "t",
-    ) -> Estimate:
-        r"""Ratio of the totals of ``num`` and ``den`` (R ``svyratio(~num, ~den, repdesign)``).
-
-        Replicate ``r`` gives :math:`\sum w_r y / \sum w_r x`; with ``na="domain"`` a row
-        missing either column is left out.
-
-        Raises
-        ------
-        servqual.errors.InsufficientDataError
-            If the estimated total of ``den`` is zero.
-
-        Examples
-        --------
-        >>> import servqual as sq
-        >>> boot = {"b1": [2.0, 0, 1, 1], "b2": [0.0, 1, 2, 1], "b3": [1.0, 1, 0, 2]}
-        >>> d = sq.ReplicateDesign({"y": [1.0, 2, 3, 4], "x": [2.0, 2, 2, 4], "w": [1.0] * 4,
-        ...                         **boot}, weights="w", replicate_weights=list(boot))
-        >>> d.ratio("y", "x").value
-        1.0
-        """
-        return linear_estimates(self, "ratio", (num, den), None, [None], level, na, interval)[0]
-
+    # --- estimators (mean, total, ratio, by: see DesignBase) ------------------------
     def proportion(
         self,
         col: str,
@@ -356,19 +290,44 @@ class ReplicateDesign:
         >>> round(est.ci.low, 3), round(est.ci.high, 3)
         (0.07, 0.968)
         """
-        return proportion_estimates(self, col, value, None, [None], level, method, na)[0]
+        return self._proportion(col, value, level, method, na)
 
-    def by(self, col: str) -> ReplicateDomainEstimator:
-        """Estimators per domain (category of ``col``), R ``svyby(..., design=repdesign)``.
+    def quantile(
+        self,
+        col: str,
+        p: float,
+        *,
+        level: float = 0.95,
+        method: QuantileMethod = "mean",
+        rule: QuantileRule = "math",
+        na: NaPolicy = "fail",
+    ) -> Estimate:
+        """The ``p`` quantile of ``col`` with a Woodruff interval (R ``svyquantile``).
 
-        Examples
-        --------
-        >>> import servqual as sq
-        >>> jk = {f"r{i}": [0.0 if j == i else 6 / 5 for j in range(6)] for i in range(6)}
-        >>> d = sq.ReplicateDesign({"score": [3, 4, 2, 4, 3, 3], "desk": list("AABBBA"),
-        ...                         "w": [1.0] * 6, **jk},
-        ...                        weights="w", replicate_weights=list(jk), type="JK1")
-        >>> {k: round(v.value, 3) for k, v in d.by("desk").mean("score").items()}
-        {'A': 3.333, 'B': 3.0}
+        As :meth:`servqual.Design.quantile`, with the share's variance from the replicates
+        (see :func:`servqual.design.quantiles.replicate_quantile`).
         """
-        return ReplicateDomainEstimator(self, col)
+        from servqual.design.quantiles import replicate_quantile
+
+        return replicate_quantile(self, col, p, level=level, method=method, rule=rule, na=na)
+
+    def calibrate(
+        self,
+        population: Mapping[str, float | Mapping[Hashable, float]],
+        *,
+        size: float | None = None,
+        bounds: tuple[float, float] | None = None,
+        calfun: CalFun = "linear",
+        max_iter: int = 50,
+        tol: float = 1e-7,
+    ) -> ReplicateDesign:
+        """A new replicate design, full-sample and replicate weights GREG-calibrated.
+
+        R ``calibrate(svrepdesign, ...)``; arguments as :meth:`servqual.Design.calibrate`
+        (see :func:`servqual.design.greg.calibrate_replicates`).
+        """
+        from servqual.design.greg import calibrate_replicates
+
+        return calibrate_replicates(
+            self, population, size=size, bounds=bounds, calfun=calfun, max_iter=max_iter, tol=tol
+        )

@@ -18,7 +18,7 @@ from servqual.models.instrument import Instrument
 from servqual.models.results import Estimate
 from servqual.stats.design_arrays import DesignArrays
 
-__all__ = ["Profile", "dimension_columns", "profile"]
+__all__ = ["GroupProfile", "Profile", "dimension_columns", "grouped_profiles", "profile"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -77,3 +77,51 @@ def profile(
         overall=est[-1],
         overall_lin=c.Lin(float(all_values[-1]), all_z[:, -1], answered),
     )
+
+
+@dataclass(frozen=True)
+class GroupProfile:
+    """Estimates per item and dimension and overall, of one domain."""
+
+    items: dict[str, Estimate]
+    dimensions: dict[str, Estimate]
+    overall: Estimate
+
+
+def grouped_profiles(
+    values: FloatArray,
+    instrument: Instrument,
+    arrays: DesignArrays,
+    groups: npt.NDArray[np.intp],
+    n_groups: int,
+    level: float,
+) -> list[GroupProfile]:
+    """:func:`profile` of every domain in one pass over the rows (domain code per row).
+
+    Each row's influence values are those of its own domain; the variances of the
+    ``k + d + 1`` figures of every domain come from
+    :func:`~servqual.stats.domain_variance.domain_variances`, one call per figure.
+    """
+    dims = dimension_columns(instrument)
+    ids = instrument.item_ids
+    means, z, counts = c.grouped_item_means(values, arrays, groups, n_groups, ids)
+    dim_values = np.column_stack([means[:, cols].mean(axis=1) for cols in dims.values()])
+    dim_z = np.column_stack([z[:, cols].mean(axis=1) for cols in dims.values()])
+    n_dim = np.column_stack([counts[:, cols].max(axis=1) for cols in dims.values()])
+    all_values = np.column_stack([means, dim_values, dim_values.mean(axis=1)])
+    all_z = np.column_stack([z, dim_z, dim_z.mean(axis=1)])
+    answered = np.bincount(groups[(~np.isnan(values)).any(axis=1)], minlength=n_groups)
+    all_n = np.column_stack([counts, n_dim, answered])
+    var = c.column_variances(all_z, groups, n_groups, arrays)
+    k, d = len(ids), len(dims)
+    out = []
+    for g in range(n_groups):  # loop over domains: results only, no pass over rows
+        est = c.estimates_from(all_values[g], var[g], all_n[g], arrays.df, level)
+        out.append(
+            GroupProfile(
+                items=dict(zip(ids, est[:k], strict=True)),
+                dimensions=dict(zip(dims, est[k : k + d], strict=True)),
+                overall=est[-1],
+            )
+        )
+    return out

@@ -8,14 +8,13 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from servqual.design._build import domain_codes
+from servqual.design._by import DomainKey, index_domains
 from servqual.design.design import Design
 from servqual.errors import (
     InsufficientDataError,
     ParameterError,
     ScaleError,
     ServqualTypeError,
-    ValidationError,
 )
 from servqual.indices.grades import Regime, regime_of
 from servqual.indices.skm_result import WeightsMode
@@ -108,18 +107,16 @@ def validate(
     )
 
 
-def domains(design: Design, by: Any) -> tuple[list[str], npt.NDArray[np.intp]]:
-    """Sorted labels (as str) and per-row domain index of a ``by`` column.
+def domains(design: Design, by: Any) -> tuple[list[DomainKey], npt.NDArray[np.intp]]:
+    """Sorted keys and per-row domain index of the ``by`` column(s).
+
+    One column: its values as strings; several: tuples of strings (see
+    :mod:`servqual.design.domains`).
 
     Raises
     ------
     servqual.errors.ValidationError
         No such column, a missing label (naming the row), or unorderable labels.
     """
-    if not isinstance(by, str):
-        raise ServqualTypeError(f"by must be a column name (str), got {type(by).__name__}")
-    groups, uniq = domain_codes(design.column(by), by)
-    labels = [str(u) for u in uniq]
-    if len(set(labels)) != len(labels):
-        raise ValidationError(f"by column {by!r} has distinct values with the same text")
-    return labels, groups
+    found = index_domains(design.column, by)
+    return found.keys, found.codes

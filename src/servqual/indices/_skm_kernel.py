@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from servqual.stats._threads import single_threaded_blas
+
 __all__ = ["element_sums", "influence"]
 
 FloatArray = npt.NDArray[np.float64]
@@ -22,6 +24,7 @@ _BLOCK = 8192
 """Rows per block: 8192 × k float64 stays within a core's cache for k up to ~30."""
 
 
+@single_threaded_blas()
 def element_sums(
     codes: CodeArray, weights: FloatArray, groups: GroupArray | None, n_groups: int
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -47,25 +50,23 @@ def element_sums(
     answered_counts : (G, k) float array
         ``Σ_i δ_ig a_ij``: how many respondents of the domain answered (exact integers).
     """
+    if groups is not None:
+        return _element_sums_by_group(codes, weights, groups, n_groups)
     n, k = codes.shape
+    if groups is None and n and weights[0] == weights.min() == weights.max():
+        return _counted_sums(codes, float(weights[0]))
     code_tot = np.zeros((2 * n_groups, k))
     answered_tot = np.zeros((2 * n_groups, k))
-    # Left factor of the block products: row g holds w·δ_g, row G + g holds δ_g.
+    # Left factor of the block products: row 0 holds w, row 1 holds 1 (one domain).
     lhs = np.zeros((2 * n_groups, min(n, _BLOCK)))
     lhs[1] = 1.0
-    domain_ids = np.arange(n_groups)[:, None]
     x = np.empty((min(n, _BLOCK), k))
     answered = np.empty_like(x)
     for start in range(0, n, _BLOCK):  # loop over blocks of rows, not over rows
         stop = min(start + _BLOCK, n)
         rows = stop - start
         block = codes[start:stop]
-        if groups is None:
-            lhs[0, :rows] = weights[start:stop]
-        else:  # one-hot δ_g (rows G … 2G−1), then w·δ_g (rows 0 … G−1)
-            onehot = lhs[n_groups:, :rows]
-            np.equal(groups[start:stop], domain_ids, out=onehot)
-            np.multiply(onehot, weights[start:stop], out=lhs[:n_groups, :rows])
+        lhs[0, :rows] = weights[start:stop]
         np.maximum(block, 0, out=x[:rows])  # a missing answer (-1) contributes 0
         np.greater_equal(block, 0, out=answered[:rows])
         code_tot += lhs[:, :rows] @ x[:rows]
@@ -73,6 +74,48 @@ def element_sums(
     return code_tot[:n_groups], answered_tot[:n_groups], answered_tot[n_groups:]
 
 
+def _element_sums_by_group(
+    codes: CodeArray, weights: FloatArray, groups: GroupArray, n_groups: int
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """:func:`element_sums` per domain from two bincounts per element, O(rows + domains).
+
+    Each element's answers are counted per (domain, code) cell (the code ``-1``, missing,
+    included), weighted and unweighted; the sums follow from the (domains × codes) tables.
+    """
+    n, k = codes.shape
+    levels = int(codes.max()) + 2 if n else 1  # codes -1 … max
+    base = groups.astype(np.intp) * levels + 1
+    value = np.arange(levels - 1, dtype=np.float64)  # the code of each answered column
+    code_tot = np.empty((n_groups, k))
+    answered_tot = np.empty((n_groups, k))
+    counts = np.empty((n_groups, k))
+    size = n_groups * levels
+    for j in range(k):  # loop over elements (few), never over rows
+        cell = base + codes[:, j]
+        weighted = np.bincount(cell, weights=weights, minlength=size).reshape(n_groups, levels)
+        rows = np.bincount(cell, minlength=size).reshape(n_groups, levels)
+        code_tot[:, j] = weighted[:, 1:] @ value
+        answered_tot[:, j] = weighted[:, 1:].sum(axis=1)
+        counts[:, j] = rows[:, 1:].sum(axis=1)
+    return code_tot, answered_tot, counts
+
+
+def _counted_sums(codes: CodeArray, w: float) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """:func:`element_sums` of one domain with equal weights, by integer column sums.
+
+    The codes are made column-major once; then each element needs two one-byte passes:
+    its integer sum (a missing ``-1`` is added back) and its count of missing answers.
+    The sums are exact integers; the totals are ``w`` times them.
+    """
+    columns = np.ascontiguousarray(codes.T)
+    sums = columns.sum(axis=1, dtype=np.int64)
+    missing = np.array([np.count_nonzero(col < 0) for col in columns], dtype=np.int64)
+    answered = (codes.shape[0] - missing).astype(np.float64)
+    code_sum = (sums + missing).astype(np.float64)
+    return (w * code_sum)[None, :], (w * answered)[None, :], answered[None, :]
+
+
+@single_threaded_blas()
 def influence(
     codes: CodeArray, mean_codes: FloatArray, coef: FloatArray, groups: GroupArray | None
 ) -> FloatArray:
@@ -100,7 +143,6 @@ def influence(
     n, k = codes.shape
     z = np.empty(n, dtype=np.float64)
     centred = np.empty((min(n, _BLOCK), k))
-    rows = np.arange(min(n, _BLOCK))
     for start in range(0, n, _BLOCK):  # loop over blocks of rows, not over rows
         stop = min(start + _BLOCK, n)
         block = codes[start:stop]
@@ -113,6 +155,6 @@ def influence(
             g = groups[start:stop]
             np.subtract(block, mean_codes[g], out=c)
             np.copyto(c, 0.0, where=block < 0)
-            # every domain's product at once (one small BLAS product), then each row's own
-            z[start:stop] = (c @ coef.T)[rows[: stop - start], g]
+            # each row with its own domain's coefficients: O(rows × elements), any domains
+            z[start:stop] = np.einsum("ij,ij->i", c, coef[g])
     return z

@@ -10,14 +10,23 @@ design mean.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
+from servqual.design._by import DomainKey
 from servqual.design.comparisons import Comparison
+from servqual.design.design import estimate_from_variance
 from servqual.errors import ParameterError
 from servqual.indices import _common as c
-from servqual.indices.csat import ShareMethod, check_share_method, share_estimate, share_lin
+from servqual.indices.csat import (
+    ShareMethod,
+    check_share_method,
+    mean_and_share,
+    share_from_variance,
+)
 from servqual.instruments import CES as _CES
 from servqual.models._base import FrozenModel
 from servqual.models.frames import DomainResults
@@ -94,7 +103,7 @@ def ces(
     threshold: int | None = None,
     level: float = 0.95,
     method: ShareMethod = "logit",
-    by: str | None = None,
+    by: str | Sequence[str] | None = None,
     item: str | None = None,
 ) -> CESResult | DomainResults[CESResult]:
     r"""Customer Effort Score: mean answer and percent of low-effort answers.
@@ -112,14 +121,15 @@ def ces(
         Confidence level.
     method : {"logit", "xlogit", "asin", "beta", "wilson", "mean"}
         Interval of the share (R ``svyciprop``).
-    by : str, optional
+    by : str or list of str, optional
         One result per group of this respondent attribute.
+        Several columns: one result per combination, keyed by a tuple of strings.
     item : str, optional
         The item to use when the instrument has several.
 
     Returns
     -------
-    CESResult or dict of str to CESResult
+    CESResult or dict of str (or tuple of str) to CESResult
 
     Raises
     ------
@@ -146,16 +156,25 @@ def ces(
     method = check_share_method(method)
     responses, values = c.single_item(scores, _CES, item, "CES", same_scale=False)
     hit, threshold, easy = _low_effort(values, responses, threshold)
-    arrays = responses.design.arrays
-    out: dict[str, CESResult] = {}
-    for label, mask in c.domains(responses.design, by):
-        lin = share_lin(values, hit, arrays, mask)
-        out[label] = CESResult(
-            mean=c.estimate(c.mean_lin(values, arrays, mask), arrays, level),
-            low_effort=share_estimate(lin, arrays, level, method),
+    df = responses.design.df
+    keys, means, shares = mean_and_share(responses, values, hit, by)
+    out: dict[DomainKey, CESResult] = {}
+    for j, key in enumerate(keys):  # loop over domains: results only, no pass over rows
+        n = int(shares.n[j])
+        out[key] = CESResult(
+            mean=estimate_from_variance(
+                float(means.value[j]),
+                float(means.variance[j]),
+                n=int(means.n[j]),
+                df=df,
+                level=level,
+            ),
+            low_effort=share_from_variance(
+                float(shares.value[j]), float(shares.variance[j]), n, df, level, method
+            ),
             threshold=threshold,
             high_is_easy=easy,
-            n=lin.n,
+            n=n,
         )
     return DomainResults(out, by=by) if by is not None else out["all"]
 

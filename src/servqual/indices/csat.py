@@ -14,12 +14,14 @@ a design proportion (R ``svyciprop(~I(x >= 4), design)``), its interval from
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
+from servqual.design._by import DomainKey
 from servqual.design.comparisons import Comparison
 from servqual.design.design import estimate_from_variance
 from servqual.errors import ParameterError
@@ -92,9 +94,28 @@ def share_lin(
 def share_estimate(lin: c.Lin, arrays: DesignArrays, level: float, method: ShareMethod) -> Estimate:
     """Percent share estimate with a design proportion interval (``"<method>_percent"``)."""
     var = float(linearized_variance(lin.z, arrays)[0])
-    est = estimate_from_variance(lin.value, var, n=lin.n, df=arrays.df, level=level)
-    bounds = percent_interval(lin.value, est.se, arrays.df, lin.n, level, method)
+    return share_from_variance(lin.value, var, lin.n, arrays.df, level, method)
+
+
+def share_from_variance(
+    value: float, var: float, n: int, df: float, level: float, method: ShareMethod
+) -> Estimate:
+    """:func:`share_estimate` from the share's value, variance and answer count."""
+    est = estimate_from_variance(value, var, n=n, df=df, level=level)
+    bounds = percent_interval(value, est.se, df, n, level, method)
     return c.interval_like(est, bounds, f"{method}_percent")
+
+
+def mean_and_share(
+    responses: Responses, values: FloatArray, hit: npt.NDArray[np.bool_], by: c.By
+) -> tuple[list[DomainKey], c.DomainMeans, c.DomainMeans]:
+    """Keys, the mean of ``values`` and the percent share of ``hit`` in every domain."""
+    keys, groups, n_groups = c.grouping(responses.design, by)
+    arrays = responses.design.arrays
+    mean = c.domain_means(values, arrays, groups, n_groups, "mean")
+    indicator = np.where(np.isnan(values), np.nan, 100.0 * hit)
+    share = c.domain_means(indicator, arrays, groups, n_groups, "share")
+    return keys, mean, share
 
 
 def _top(top: int, responses: Responses) -> int:
@@ -110,7 +131,7 @@ def csat(
     top: int = 2,
     level: float = 0.95,
     method: ShareMethod = "logit",
-    by: str | None = None,
+    by: str | Sequence[str] | None = None,
     item: str | None = None,
 ) -> CSATResult | DomainResults[CSATResult]:
     r"""Customer satisfaction: top-``k`` box share (percent) and mean answer.
@@ -126,14 +147,15 @@ def csat(
         Confidence level, in (0, 1).
     method : {"logit", "xlogit", "asin", "beta", "wilson", "mean"}
         Interval of the share, as R's ``svyciprop`` (``"mean"``: the plain t interval).
-    by : str, optional
+    by : str or list of str, optional
         A respondent attribute column: one result per group.
+        Several columns: one result per combination, keyed by a tuple of strings.
     item : str, optional
         The item to use when the instrument has several.
 
     Returns
     -------
-    CSATResult or dict of str to CSATResult
+    CSATResult or dict of str (or tuple of str) to CSATResult
 
     Raises
     ------
@@ -168,14 +190,18 @@ def csat(
     responses, values = c.single_item(scores, _CSAT, item, "CSAT", same_scale=False)
     top = _top(top, responses)
     hit = values >= responses.instrument.scale.max - top + 1
-    arrays = responses.design.arrays
-    out: dict[str, CSATResult] = {}
-    for label, mask in c.domains(responses.design, by):
-        lin = share_lin(values, hit, arrays, mask)
-        mean = c.estimate(c.mean_lin(values, arrays, mask), arrays, level)
-        out[label] = CSATResult(
-            top_box=share_estimate(lin, arrays, level, method), mean=mean, top=top, n=lin.n
+    df = responses.design.df
+    keys, means, shares = mean_and_share(responses, values, hit, by)
+    out: dict[DomainKey, CSATResult] = {}
+    for j, key in enumerate(keys):  # loop over domains: results only, no pass over rows
+        n = int(shares.n[j])
+        mean = estimate_from_variance(
+            float(means.value[j]), float(means.variance[j]), n=int(means.n[j]), df=df, level=level
         )
+        top_box = share_from_variance(
+            float(shares.value[j]), float(shares.variance[j]), n, df, level, method
+        )
+        out[key] = CSATResult(top_box=top_box, mean=mean, top=top, n=n)
     return DomainResults(out, by=by) if by is not None else out["all"]
 
 

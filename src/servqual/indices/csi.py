@@ -28,11 +28,16 @@ Bands (percent): 81–100 *Sangat puas*, 66–80.99 *Puas*, 51–65.99 *Cukup pu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
+from servqual.design._by import DomainKey
 from servqual.design.comparisons import Comparison
+from servqual.design.design import estimate_from_variance
 from servqual.errors import InsufficientDataError
 from servqual.indices import _common as c
 from servqual.models._base import FrozenModel
@@ -40,6 +45,7 @@ from servqual.models.frames import DomainResults
 from servqual.models.results import Estimate
 from servqual.responses import Responses
 from servqual.stats.design_arrays import DesignArrays
+from servqual.stats.domain_variance import domain_variances
 from servqual.stats.quantiles import check_level
 
 __all__ = ["CSI_BANDS", "CSIItem", "CSIResult", "csi", "csi_band", "csi_compare"]
@@ -186,12 +192,72 @@ def _compute(
     return lin, mis, z_i, mss, z_p, [int(k) for k in n_i], [int(k) for k in n_p]
 
 
+@dataclass(frozen=True)
+class _Grouped:
+    """The CSI of every domain: values, variances and counts (G,), item arrays (G, k)."""
+
+    value: FloatArray
+    var: FloatArray
+    n: npt.NDArray[np.intp]
+    mis: FloatArray
+    mss: FloatArray
+    var_i: FloatArray
+    var_p: FloatArray
+    n_i: FloatArray
+    n_p: FloatArray
+
+
+def _grouped(
+    perf: FloatArray,
+    imp: FloatArray,
+    ids: tuple[str, ...],
+    arrays: DesignArrays,
+    groups: npt.NDArray[np.intp],
+    n_groups: int,
+    scale_max: int,
+) -> _Grouped:
+    """:func:`_compute` for every domain in one pass over the rows.
+
+    Each row carries its influence values for its own domain; the variances come from
+    :func:`~servqual.stats.domain_variance.domain_variances`.
+    """
+    mis, z_i, n_i = c.grouped_item_means(imp, arrays, groups, n_groups, ids)
+    mss, z_p, n_p = c.grouped_item_means(perf, arrays, groups, n_groups, ids)
+    total = mis.sum(axis=1)
+    if not np.all(total > 0):
+        raise InsufficientDataError(
+            "mean importance is zero for every item: the CSI weighting factors "
+            "MIS / Σ MIS are undefined"
+        )
+    wf = mis / total[:, None]
+    wt = np.einsum("gj,gj->g", wf, mss)
+    coef_i = (mss - wt[:, None]) / total[:, None]
+    z = (100.0 / scale_max) * (
+        np.einsum("ij,ij->i", z_p, wf[groups]) + np.einsum("ij,ij->i", z_i, coef_i[groups])
+    )
+    answered = (~np.isnan(perf) | ~np.isnan(imp)).any(axis=1)
+    n = np.bincount(groups[answered], minlength=n_groups).astype(np.intp)
+
+    var = domain_variances(z, groups, n_groups, arrays)
+    return _Grouped(
+        100.0 * wt / scale_max,
+        var,
+        n,
+        mis,
+        mss,
+        c.column_variances(z_i, groups, n_groups, arrays),
+        c.column_variances(z_p, groups, n_groups, arrays),
+        n_i,
+        n_p,
+    )
+
+
 def csi(
     performance: Responses,
     importance: Responses,
     *,
     level: float = 0.95,
-    by: str | None = None,
+    by: str | Sequence[str] | None = None,
 ) -> CSIResult | DomainResults[CSIResult]:
     r"""Customer Satisfaction Index in percent, with its band and interval.
 
@@ -203,12 +269,13 @@ def csi(
         taken from ``performance``.
     level : float
         Confidence level.
-    by : str, optional
+    by : str or list of str, optional
         One result per group of this respondent attribute (a domain of the full design).
+        Several columns: one result per combination, keyed by a tuple of strings.
 
     Returns
     -------
-    CSIResult or dict of str to CSIResult
+    CSIResult or dict of str (or tuple of str) to CSIResult
 
     Raises
     ------
@@ -243,17 +310,25 @@ def csi(
     ids = performance.instrument.item_ids
     hs = performance.instrument.scale.max
     arrays = performance.design.arrays
-    out: dict[str, CSIResult] = {}
-    for label, mask in c.domains(performance.design, by):
-        lin, mis, z_i, mss, z_p, n_i, n_p = _compute(perf, imp, ids, arrays, mask, hs)
-        est_i = c.estimates(mis, z_i, n_i, arrays, level)
-        est_p = c.estimates(mss, z_p, n_p, arrays, level)
+    keys, groups, n_groups = c.grouping(performance.design, by)
+    parts = _grouped(perf, imp, ids, arrays, groups, n_groups, hs)
+    out: dict[DomainKey, CSIResult] = {}
+    for g, label in enumerate(keys):  # loop over domains: results only, no pass over rows
+        mis, mss = parts.mis[g], parts.mss[g]
+        est_i = c.estimates_from(mis, parts.var_i[g], parts.n_i[g], arrays.df, level)
+        est_p = c.estimates_from(mss, parts.var_p[g], parts.n_p[g], arrays.df, level)
         wf = 100.0 * mis / mis.sum()
         items = tuple(
             CSIItem(id=i, mis=a, mss=b, wf=float(f), ws=float(f * m))
             for i, a, b, f, m in zip(ids, est_i, est_p, wf, mss, strict=True)
         )
-        index = c.estimate(lin, arrays, level)
+        index = estimate_from_variance(
+            float(parts.value[g]),
+            float(parts.var[g]),
+            n=int(parts.n[g]),
+            df=arrays.df,
+            level=level,
+        )
         band, band_en = csi_band(index.value)
         crosses = any(index.ci.low < low <= index.ci.high for low, _, _ in CSI_BANDS[:-1])
         out[label] = CSIResult(
@@ -265,7 +340,7 @@ def csi(
             sum_mis=float(mis.sum()),
             weighted_total=float(wf @ mss),
             scale_max=hs,
-            n=lin.n,
+            n=int(parts.n[g]),
         )
     return DomainResults(out, by=by) if by is not None else out["all"]
 

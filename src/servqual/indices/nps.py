@@ -19,12 +19,14 @@ Group and wave comparisons (:func:`nps_compare`) use the design variance as R do
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
+from servqual.design._by import DomainKey
 from servqual.design.comparisons import Comparison
 from servqual.design.design import estimate_from_variance
 from servqual.errors import ParameterError
@@ -105,17 +107,22 @@ def _textbook_variance(lin: c.Lin, arrays: DesignArrays) -> float:
     return float(linearized_variance(lin.z, arrays)[0]) * (n_rows - 1) / n_rows
 
 
-def _shares(y: FloatArray, w: FloatArray, mask: npt.NDArray[np.bool_]) -> tuple[float, float]:
-    use = mask & ~np.isnan(y)
-    total = float(w[use].sum())
-    return float(w[use & (y > 0)].sum()) / total, float(w[use & (y < 0)].sum()) / total
+def _domain_shares(
+    y: FloatArray, w: FloatArray, groups: npt.NDArray[np.intp], n_groups: int
+) -> tuple[FloatArray, FloatArray]:
+    """Weighted shares of promoters and detractors among each domain's answers."""
+    g = np.where(np.isnan(y), n_groups, groups)
+    total = np.bincount(g, weights=w, minlength=n_groups + 1)[:n_groups]
+    pro = np.bincount(g, weights=w * (y > 0), minlength=n_groups + 1)[:n_groups]
+    det = np.bincount(g, weights=w * (y < 0), minlength=n_groups + 1)[:n_groups]
+    return pro / total, det / total
 
 
 def _estimate(
-    lin: c.Lin, shares: tuple[float, float], arrays: DesignArrays, method: Method, level: float
+    lin: c.Lin, shares: tuple[float, float], v_text: float, method: Method, level: float
 ) -> Estimate:
+    """The NPS estimate from its value, shares and textbook-divisor variance ``v_text``."""
     p_pro, p_det = shares
-    v_text = _textbook_variance(lin, arrays)
     v_srs = 1e4 * float(trinomial_variance(p_pro, p_det)) / lin.n
     deff = v_text / v_srs if v_srs > 0 else 1.0
     if method == "wald":
@@ -174,7 +181,7 @@ def nps(
     *,
     level: float = 0.95,
     method: Method = "adjusted_wald",
-    by: str | None = None,
+    by: str | Sequence[str] | None = None,
     item: str | None = None,
     n_resamples: int = 2000,
     seed: int | np.random.Generator | None = None,
@@ -194,8 +201,9 @@ def nps(
         1½ passive, ¾ promoter), ``ñ = n + 3``. ``"wald"``: ``NPS ± z·√(Var/n)``.
         Both use the normal quantile and are clipped to [−100, 100]. ``"bootstrap"``:
         percentile interval from resampling respondents within strata.
-    by : str, optional
+    by : str or list of str, optional
         A respondent attribute column: one result per group (a domain of the full design).
+        Several columns: one result per combination, keyed by a tuple of strings.
     item : str, optional
         The 0–10 item of a several-item instrument.
     n_resamples, seed
@@ -203,7 +211,7 @@ def nps(
 
     Returns
     -------
-    NPSResult or dict of str to NPSResult
+    NPSResult or dict of str (or tuple of str) to NPSResult
         With ``by=``, one per group keyed by ``str(value)``.
 
     Raises
@@ -252,14 +260,20 @@ def nps(
     responses, values = c.single_item(scores, _NPS_INSTRUMENT, item, "NPS")
     y = _scores(values)
     arrays = responses.design.arrays
-    out: dict[str, NPSResult] = {}
-    for label, mask in c.domains(responses.design, by):
-        lin = _lin(y, arrays, mask, label)
-        p_pro, p_det = _shares(y, arrays.weights, mask)
+    keys, groups, n_groups = c.grouping(responses.design, by)
+    means = c.domain_means(y, arrays, groups, n_groups, keys)
+    pro, det = _domain_shares(y, arrays.weights, groups, n_groups)
+    textbook = (arrays.n - 1) / arrays.n  # the textbook divisor n (see the module notes)
+    out: dict[DomainKey, NPSResult] = {}
+    for j, label in enumerate(keys):  # loop over domains; rows only for the bootstrap
+        lin = c.Lin(float(means.value[j]), np.empty(0), int(means.n[j]))
+        p_pro, p_det = float(pro[j]), float(det[j])
         if method == "bootstrap":
+            mask = groups == j
             est = _bootstrap(y, arrays, mask, lin, level, n_resamples, seed)
         else:
-            est = _estimate(lin, (p_pro, p_det), arrays, method, level)
+            v_text = float(means.variance[j]) * textbook
+            est = _estimate(lin, (p_pro, p_det), v_text, method, level)
         out[label] = NPSResult(
             nps=est,
             promoters=100.0 * p_pro,

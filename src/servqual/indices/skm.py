@@ -31,6 +31,7 @@ from typing import Any, overload
 import numpy as np
 import numpy.typing as npt
 
+from servqual.design._by import key_text
 from servqual.design.design import estimate_from_variance
 from servqual.errors import DegenerateDataWarning, InsufficientDataError, ItemError
 from servqual.indices import _skm_kernel as kernel
@@ -42,7 +43,8 @@ from servqual.models.frames import DomainResults
 from servqual.models.instrument import Instrument
 from servqual.models.results import Estimate, Interval
 from servqual.responses import Responses
-from servqual.stats.design_arrays import linearized_variance, linearized_variance_groups
+from servqual.stats.design_arrays import linearized_variance
+from servqual.stats.domain_variance import domain_variances
 
 __all__ = ["skm_index"]
 
@@ -77,11 +79,24 @@ def skm_index(
 ) -> DomainResults[SKMResult]: ...
 
 
+@overload
+def skm_index(
+    responses: Responses,
+    *,
+    level: float = ...,
+    by: Sequence[str],
+    weights: WeightsMode = ...,
+    method: Method = ...,
+    n_resamples: int = ...,
+    seed: int | np.random.Generator | None = ...,
+) -> DomainResults[SKMResult]: ...
+
+
 def skm_index(
     responses: Responses,
     *,
     level: float = 0.95,
-    by: str | None = None,
+    by: str | Sequence[str] | None = None,
     weights: WeightsMode = "exact",
     method: Method = "linearization",
     n_resamples: int = 2000,
@@ -96,9 +111,12 @@ def skm_index(
         under (weights, strata, clusters, fpc).
     level : float
         Confidence level of the interval, in (0, 1).
-    by : str, optional
+    by : str or list of str, optional
         A respondent attribute column of ``responses.design`` (e.g. ``"service"``): one
-        result per value, estimated as a domain of the full design.
+        result per value, estimated as a domain of the full design. Several columns
+        (``["province", "unit"]``) give one result per combination that occurs, keyed by
+        a tuple of strings; its ``by`` is the columns joined by ", " and its ``domain`` the
+        values joined by " / ".
     weights : {"exact", "regulation"}
         ``"exact"``: the instrument's weights (1/9 for SKM 2017, summing to 1).
         ``"regulation"``: each weight rounded to 3 decimals as the regulation prints it
@@ -114,8 +132,9 @@ def skm_index(
 
     Returns
     -------
-    SKMResult or dict of str to SKMResult
-        One result; with ``by=``, one per value of the column, keyed by ``str(value)``.
+    SKMResult or dict of str (or tuple of str) to SKMResult
+        One result; with ``by=``, one per value of the column, keyed by ``str(value)``
+        (several columns: by the tuple of the values as strings).
 
     Raises
     ------
@@ -185,9 +204,10 @@ def skm_index(
     spec = validate(responses, level, weights, method, n_resamples, seed)
     if by is None:
         return _estimate(spec, None, [None], None)[0]
-    labels, groups = domains(responses.design, by)
-    results = _estimate(spec.with_generator(), groups, list(labels), by)
-    return DomainResults(zip(labels, results, strict=True), by=by)
+    keys, groups = domains(responses.design, by)
+    name = by if isinstance(by, str) else ", ".join(by)
+    results = _estimate(spec.with_generator(), groups, [key_text(k) for k in keys], name)
+    return DomainResults(zip(keys, results, strict=True), by=by)
 
 
 def _estimate(
@@ -296,7 +316,7 @@ def _variances(
     z = kernel.influence(spec.responses.codes, mean_codes, coef, groups)
     if groups is None:
         return linearized_variance(z, spec.arrays)
-    return linearized_variance_groups(z, groups, mean_codes.shape[0], spec.arrays)
+    return domain_variances(z, groups, mean_codes.shape[0], spec.arrays)
 
 
 def _bootstrap(spec: Spec, weights: FloatArray, value: float, n: int) -> Estimate:

@@ -2,14 +2,16 @@
 
 ``by=`` results are a plain ``dict`` keyed by domain, and also offer
 :meth:`DomainResults.to_frame` with the columns ``group, estimate, se, ci_low, ci_high,
-level, method, n, df, deff`` (as R's ``svyby`` gives a data.frame). No frame library is
+level, method, n, df, deff`` (as R's ``svyby`` gives a data.frame). With several ``by``
+columns the keys are tuples and the table has one key column per ``by`` column, named
+after it, in place of ``group`` (as R's ``svyby(~y, ~a + b, ...)``). No frame library is
 imported until a frame is asked for; pandas and polars give equal tables.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
@@ -68,18 +70,21 @@ def make_frame(rows: list[dict[str, Any]], columns: Iterable[str], backend: Back
     raise ParameterError(f"backend must be one of ['pandas', 'polars'], got {backend!r}")
 
 
-class DomainResults(dict[str, T]):
+class DomainResults(dict[Any, T]):  # keys: str, or a tuple of str for several by columns
     """Results per domain of a ``by=`` column: a ``dict`` keyed by domain, and a table.
 
     Parameters
     ----------
     results : mapping or iterable of (domain, result) pairs
-        The results, keyed by the domain value as a string.
-    by : str, optional
-        The column the domains come from.
+        The results, keyed by the domain value as a string, or by a tuple of strings (one
+        per column) when ``by`` names several columns.
+    by : str or sequence of str, optional
+        The column(s) the domains come from (a one-column list is kept as a list).
     key : str
         Name of the key column of the table: ``"group"`` for domains, ``"column"`` for
-        one estimate per column (``design.mean(["u1", "u2"])``).
+        one estimate per column (``design.mean(["u1", "u2"])``). With tuple keys the
+        table has one key column per ``by`` column instead, named after it (a name
+        that is already a table column gets the prefix ``by_``).
 
     Examples
     --------
@@ -95,21 +100,49 @@ class DomainResults(dict[str, T]):
     ['group', 'estimate', 'se', 'ci_low', 'ci_high', 'level', 'method', 'n', 'df', 'deff']
     >>> frame["estimate"].round(4).tolist(), frame["n"].tolist()
     ([3.3333, 3.0], [3, 3])
+
+    With two ``by`` columns, one key column per column:
+
+    >>> d = sq.Design({"score": [3, 4, 2, 4, 3, 1], "desk": list("AABBAB"),
+    ...                "shift": list("xxyyxy")})
+    >>> both = d.by(["desk", "shift"]).mean("score")  # R: svyby(~score, ~desk + shift, ...)
+    >>> list(both)
+    [('A', 'x'), ('B', 'y')]
+    >>> both.to_frame()[["desk", "shift", "estimate"]].values.tolist()
+    [['A', 'x', 3.3333333333333335], ['B', 'y', 2.3333333333333335]]
     """
 
-    by: str | None
+    by: str | tuple[str, ...] | None
     key: str
 
     def __init__(
         self,
-        results: Mapping[str, T] | Iterable[tuple[str, T]] = (),
+        results: Mapping[Any, T] | Iterable[tuple[Any, T]] = (),
         *,
-        by: str | None = None,
+        by: str | Sequence[str] | None = None,
         key: str = "group",
     ) -> None:
         super().__init__(results)
-        self.by = by
+        self.by = by if by is None or isinstance(by, str) else tuple(by)
         self.key = key
+
+    def _key_columns(self) -> tuple[str, ...]:
+        """The key column(s) of the table: one, or one per ``by`` column for tuple keys."""
+        widths = {len(k) for k in self if isinstance(k, tuple)}
+        if not widths:
+            return (self.key,)
+        if len(widths) > 1 or any(not isinstance(k, tuple) for k in self):
+            raise ParameterError("domain keys mix tuples of different lengths or plain values")
+        (width,) = widths
+        names = self.by if isinstance(self.by, tuple) and len(self.by) == width else None
+        if names is None:
+            return tuple(f"{self.key}_{i + 1}" for i in range(width))
+        taken = {*FRAME_COLUMNS, "quantity"}
+        return tuple(f"by_{name}" if name in taken else name for name in names)
+
+    def _key_cells(self, group: Any, columns: tuple[str, ...]) -> dict[str, Any]:
+        parts = group if isinstance(group, tuple) else (group,)
+        return dict(zip(columns, parts, strict=True))
 
     def __repr__(self) -> str:
         return f"DomainResults(by={self.by!r}, {dict.__repr__(self)})"
@@ -120,8 +153,9 @@ class DomainResults(dict[str, T]):
     def to_rows(self) -> list[dict[str, Any]]:
         """One flat row per domain (and per estimate, for results that hold several).
 
-        The columns are ``group`` (or :attr:`key`) and ``estimate, se, ci_low, ci_high,
-        level, method, n, df, deff`` (``df``/``deff`` NaN where there is none). A result
+        The columns are ``group`` (or :attr:`key`; one column per ``by`` column for tuple
+        keys) and ``estimate, se, ci_low, ci_high, level, method, n, df, deff``
+        (``df``/``deff`` NaN where there is none). A result
         with one estimate (an ``Estimate``; ``SKMResult``'s ``index``, ``NPSResult``'s
         ``nps``) gives one row per domain. Results holding several (``CSATResult``,
         ``CSIResult``, ``IPAResult``, ``ServqualResult``, …) give one row per
@@ -130,11 +164,12 @@ class DomainResults(dict[str, T]):
         """
         found = {group: list(estimate_rows(value)) for group, value in self.items()}
         several = any(len(ests) > 1 for ests in found.values())
+        keys = self._key_columns()
         rows = []
         for group, ests in found.items():
             for name, est in ests:
                 quantity = {"quantity": name.rstrip(".")} if several else {}
-                rows.append({self.key: group, **quantity, **_row(est)})
+                rows.append({**self._key_cells(group, keys), **quantity, **_row(est)})
         return rows
 
     def to_frame(self, backend: Backend = "pandas") -> Any:
@@ -152,5 +187,5 @@ class DomainResults(dict[str, T]):
         """
         rows = self.to_rows()
         several = bool(rows) and "quantity" in rows[0]
-        cols = (self.key, *(("quantity",) if several else ()), *FRAME_COLUMNS)
+        cols = (*self._key_columns(), *(("quantity",) if several else ()), *FRAME_COLUMNS)
         return make_frame(rows, cols, backend)

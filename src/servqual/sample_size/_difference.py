@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from scipy import optimize, special, stats
+from scipy import special
 
 from servqual.errors import ParameterError
 from servqual.sample_size._result import SampleSize
@@ -41,6 +41,8 @@ def _power_t(n: float, d: float, alpha: float, sides: int) -> float:
     tcrit = float(special.stdtrit(df, 1.0 - alpha / sides))
     # stats.nct.sf, not 1 - special.nctdtr: nctdtr returns NaN for noncentralities of
     # about 37 to 55 (large standardized differences), which stopped the root search
+    from scipy import stats  # lazy: scipy.stats costs ~0.4 s at import
+
     return float(stats.nct.sf(tcrit, df, math.sqrt(n / 2.0) * d))
 
 
@@ -64,6 +66,8 @@ def _n_means(d: float, alpha: float, power: float, sides: int, method: str) -> f
     if gap(_N_LOW) >= 0.0:  # a difference so large that even 2 per group detect it
         return _N_LOW
     hi = max(4.0, 2.0 * n_normal + 10.0)
+    from scipy import optimize  # lazy, as scipy.stats above
+
     return float(optimize.brentq(gap, _N_LOW, hi, xtol=1e-12))
 
 

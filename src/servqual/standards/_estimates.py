@@ -94,8 +94,9 @@ class Groups:
         with warnings.catch_warnings():
             # the -1 domain has no decided rows by construction
             warnings.filterwarnings("ignore", message=".*no rows.*", category=DegenerateDataWarning)
+            # the full design's df, as R's confint(svyby(..., svymean), df=degf(design))
             ests = design.by("_group").proportion(
-                "_hit", 1.0, level=self.level, method="wilson", na="domain"
+                "_hit", 1.0, level=self.level, method="wilson", na="domain", df="design"
             )
         return {int(k): e for k, e in ests.items() if int(k) >= 0}
 

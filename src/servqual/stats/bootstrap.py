@@ -347,6 +347,18 @@ def bootstrap_mean(
     yy = np.asarray(y, dtype=np.float64)
     if yy.ndim != 1:
         raise ValidationError(f"y must be 1-D, got shape {yy.shape}")
+    answers = _answer_counts(yy) if weights is None and strata is None else None
+    if answers is not None:  # the same resamples, drawn from one row per distinct answer
+        values, freq = answers
+        return bootstrap_totals(
+            np.column_stack([values, np.ones_like(values)]),
+            counts=freq,
+            statistic=_ratio,
+            n_resamples=n_resamples,
+            level=level,
+            method=method,
+            seed=seed,
+        )
     w = np.ones_like(yy) if weights is None else np.asarray(weights, dtype=np.float64)
     if w.shape != yy.shape:
         raise ValidationError(f"weights have shape {w.shape}, y has shape {yy.shape}")
@@ -364,6 +376,25 @@ def bootstrap_mean(
         method=method,
         seed=seed,
     )
+
+
+def _answer_counts(y: FloatArray) -> tuple[FloatArray, IntArray] | None:
+    """Distinct values and their counts when ``y`` holds integers of a small range.
+
+    Unweighted, unstratified answers (a Likert item) reduce to a handful of
+    (value, count) pairs by one ``bincount``; resampling those pairs with their counts is
+    resampling the rows (:func:`bootstrap_totals` with ``counts=``), and the distinct
+    rows come out in the same order, so the same seed gives the same replicates.
+    ``None`` for anything else (which then takes the general path, and its checks).
+    """
+    if y.size < 2 or not np.isfinite(y).all():
+        return None
+    lo, hi = float(y.min()), float(y.max())
+    if hi - lo > 4.0 * y.size + 1024.0 or not np.array_equal(y, np.floor(y)):
+        return None
+    freq = np.bincount((y - lo).astype(np.intp))
+    present = np.flatnonzero(freq)
+    return (present + lo).astype(np.float64), freq[present].astype(np.intp)
 
 
 def check_resamplable(design: DesignArrays, *, instead: str) -> None:

@@ -29,6 +29,8 @@ from typing import Union
 import numpy as np
 import numpy.typing as npt
 
+from servqual.stats.greg import GregStep, greg_residual
+
 __all__ = [
     "CalibrationStep",
     "PostStratum",
@@ -72,7 +74,7 @@ class Raking:
     sweeps: int = RAKING_SWEEPS
 
 
-CalibrationStep = Union[PostStratum, Raking]  # noqa: UP007  (a runtime alias on Python 3.10)
+CalibrationStep = Union[PostStratum, Raking, GregStep]  # noqa: UP007  (a runtime alias on 3.10)
 
 
 def cell_totals(codes: IntArray, n_cells: int, values: FloatArray) -> FloatArray:
@@ -156,7 +158,7 @@ def calibration_residuals(x: npt.ArrayLike, steps: tuple[CalibrationStep, ...]) 
     ----------
     x : (n,) or (n, m) array
         Weighted linearized values (final weights times influence values).
-    steps : tuple of PostStratum or Raking
+    steps : tuple of PostStratum, Raking or GregStep
         The design's calibrations, in the order they were applied.
 
     Returns
@@ -171,6 +173,8 @@ def calibration_residuals(x: npt.ArrayLike, steps: tuple[CalibrationStep, ...]) 
     for step in steps:
         if isinstance(step, Raking):
             arr = _raking_residual(arr, step)
+        elif isinstance(step, GregStep):  # linear calibration (servqual.stats.greg)
+            arr = greg_residual(arr, step)
         else:
             arr = _poststratum_residual(arr, step)
     return arr

@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from servqual.stats.calibration import CalibrationStep, calibration_residuals
+from servqual.stats.multistage import StagedVariance
 from servqual.stats.reduce import (
     FloatArray,
     IntArray,
@@ -17,7 +18,6 @@ from servqual.stats.reduce import (
     Summary,
     finalize,
     reduce,
-    reduce_groups,
 )
 from servqual.stats.variance import LonelyPSU, covariance, design_df
 
@@ -25,7 +25,6 @@ __all__ = [
     "DesignArrays",
     "linearized_covariance",
     "linearized_variance",
-    "linearized_variance_groups",
     "weighted_moments",
 ]
 
@@ -54,6 +53,10 @@ class DesignArrays:
         Calibration steps applied to the weights (post-stratification, raking), in
         order; :func:`linearized_variance` replaces the linearized values by their
         residuals after these steps, as R ``survey`` does for calibrated designs.
+    stages : StagedVariance or None
+        The variance backend of a multistage or PPS-without-replacement design
+        (:mod:`servqual.stats.multistage`); ``None``: the one-stage formula of
+        :func:`~servqual.stats.covariance` on the first-stage units.
     """
 
     weights: FloatArray
@@ -64,6 +67,7 @@ class DesignArrays:
     psu_keys: tuple[Hashable, ...] | None = None
     lonely_psu: LonelyPSU = "fail"
     calibration: tuple[CalibrationStep, ...] = ()
+    stages: StagedVariance | None = None
 
     @property
     def n(self) -> int:
@@ -89,6 +93,22 @@ class DesignArrays:
     def stratum_rows(self) -> IntArray:
         """Rows per stratum (counted once per design, reused by every reduce)."""
         return np.bincount(self.stratum_codes, minlength=len(self.strata)).astype(np.intp)
+
+    @cached_property
+    def psu_strata(self) -> IntArray:
+        """Stratum index of each PSU (the row's stratum when each row is its own PSU)."""
+        if self.psu_codes is None:
+            return self.stratum_codes
+        out = np.zeros(self.n_psu, dtype=np.intp)
+        out[self.psu_codes] = self.stratum_codes
+        return out
+
+    @cached_property
+    def psu_per_stratum(self) -> IntArray:
+        """Sampled PSUs per stratum (``n_h``)."""
+        if self.psu_codes is None:
+            return self.stratum_rows
+        return np.bincount(self.psu_strata, minlength=len(self.strata)).astype(np.intp)
 
     @cached_property
     def all_weights_positive(self) -> bool:
@@ -139,6 +159,7 @@ class DesignArrays:
             self.psu_keys,
             self.lonely_psu,
             self.calibration if calibration is None else calibration,
+            self.stages,
         )
 
     def residuals(self, z: npt.ArrayLike) -> FloatArray:
@@ -166,36 +187,12 @@ def linearized_variance(z: npt.ArrayLike, design: DesignArrays) -> FloatArray:
     (``design.calibration``), ``z`` is first replaced by its residuals after the
     calibration steps (:meth:`DesignArrays.residuals`), as R ``survey``'s ``svyrecvar``.
     """
+    if design.stages is not None:
+        wz = design.residuals(z) * design.weights[:, None]
+        cov = design.stages.covariance(wz, lonely_psu=design.lonely_psu, diagonal=True)
+        return np.asarray(np.diagonal(cov).copy(), dtype=np.float64)
     m = design.moments(design.residuals(z), diagonal=True)
     cov = covariance(m, lonely_psu=design.lonely_psu)
-    return np.asarray(np.diagonal(cov).copy(), dtype=np.float64)
-
-
-def linearized_variance_groups(
-    z: FloatArray, groups: IntArray, n_groups: int, design: DesignArrays
-) -> FloatArray:
-    """Variance of ``Σ_i w_i z_i [g_i = g]`` for each of ``n_groups`` disjoint domains.
-
-    The same as :func:`linearized_variance` of the (n, G) matrix holding ``z[i]`` in
-    column ``groups[i]`` and 0 elsewhere (each row's influence value for its own domain,
-    0 for the others), but without forming that matrix unless the design is calibrated.
-    """
-    if design.calibration:
-        dense = np.zeros((z.shape[0], n_groups))
-        dense[np.arange(z.shape[0]), groups] = z
-        return linearized_variance(dense, design)
-    summary = reduce_groups(
-        z * design.weights,
-        groups,
-        n_groups,
-        stratum_codes=design.stratum_codes,
-        strata=design.strata,
-        pop=design.pop,
-        psu_codes=design.psu_codes,
-        psu_keys=design.psu_keys,
-        stratum_rows=design.stratum_rows if design.psu_codes is None else None,
-    )
-    cov = covariance(finalize(summary, diagonal=True), lonely_psu=design.lonely_psu)
     return np.asarray(np.diagonal(cov).copy(), dtype=np.float64)
 
 
@@ -211,8 +208,8 @@ def weighted_moments(wz: FloatArray, design: DesignArrays) -> Moments:
     ValueError
         If the design has calibration steps (``z`` would need its residuals first).
     """
-    if design.calibration:
-        raise ValueError("weighted_moments needs a design without calibration steps")
+    if design.calibration or design.stages is not None:
+        raise ValueError("weighted_moments needs a one-stage design without calibration steps")
     return design.moments(wz, diagonal=True, weighted=True)
 
 
@@ -222,5 +219,8 @@ def linearized_covariance(z: npt.ArrayLike, design: DesignArrays) -> FloatArray:
     The full-matrix counterpart of :func:`linearized_variance` (same calibration
     handling), for estimators that combine several totals.
     """
+    if design.stages is not None:
+        wz = design.residuals(z) * design.weights[:, None]
+        return design.stages.covariance(wz, lonely_psu=design.lonely_psu)
     m = design.moments(design.residuals(z))
     return covariance(m, lonely_psu=design.lonely_psu)

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Moments", "Summary", "finalize", "merge", "reduce", "reduce_groups"]
+from servqual.stats._threads import single_threaded_blas
+
+__all__ = ["Moments", "Summary", "finalize", "merge", "reduce"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -101,6 +103,7 @@ def _group_sums(codes: IntArray, n_groups: int, values: FloatArray) -> FloatArra
     return out
 
 
+@single_threaded_blas()
 def _stratum_cross(
     codes: IntArray, n_groups: int, values: FloatArray, diagonal: bool = False
 ) -> FloatArray:
@@ -198,64 +201,6 @@ def reduce(
         psu_keys=tuple(psu_keys),
         psu_stratum=psu_stratum,
         psu_totals=totals,
-    )
-
-
-def _weighted_count(codes: IntArray, weights: FloatArray, length: int) -> FloatArray:
-    """``bincount`` with weights (float64; the stubs type every bincount as int)."""
-    return np.asarray(np.bincount(codes, weights=weights, minlength=length), dtype=np.float64)
-
-
-def reduce_groups(
-    weighted: FloatArray,
-    groups: IntArray,
-    n_groups: int,
-    *,
-    stratum_codes: IntArray,
-    strata: Sequence[Hashable],
-    pop: FloatArray,
-    psu_codes: IntArray | None = None,
-    psu_keys: Sequence[Hashable] | None = None,
-    stratum_rows: IntArray | None = None,
-) -> Summary:
-    """:func:`reduce` (diagonal) of one weighted column split over disjoint domains.
-
-    The summary of the (n, G) matrix holding ``weighted[i]`` in column ``groups[i]`` and
-    0 elsewhere (``weighted=True, diagonal=True``), without forming that matrix: one
-    bincount over the combined (stratum or PSU, domain) code per sum.
-    """
-    wz = np.asarray(weighted, dtype=np.float64).reshape(-1)
-    g = np.asarray(groups, dtype=np.intp)
-    n_strata = len(strata)
-    n_rows = int(wz.shape[0])
-    idx = np.arange(n_groups)
-    if psu_codes is None:
-        cells = n_strata * n_groups
-        code = g if n_strata == 1 else stratum_codes * n_groups + g
-        sums = _weighted_count(code, wz, cells).reshape(n_strata, n_groups)
-        cross = np.zeros((n_strata, n_groups, n_groups), dtype=np.float64)
-        squares = _weighted_count(code, wz * wz, cells)
-        cross[:, idx, idx] = squares.reshape(n_strata, n_groups)
-        if stratum_rows is None:
-            stratum_rows = np.bincount(stratum_codes, minlength=n_strata)
-        n_psu = np.asarray(stratum_rows, dtype=np.intp)
-        return Summary(tuple(strata), pop, n_psu, sums, cross, n_rows)
-    assert psu_keys is not None  # internal invariant, not user input
-    n_psus = len(psu_keys)
-    code = psu_codes * n_groups + g
-    totals = _weighted_count(code, wz, n_psus * n_groups)
-    psu_stratum = np.zeros(n_psus, dtype=np.intp)
-    psu_stratum[psu_codes] = stratum_codes
-    return Summary(
-        tuple(strata),
-        pop,
-        np.zeros(n_strata, dtype=np.intp),
-        np.zeros((n_strata, n_groups)),
-        np.zeros((n_strata, n_groups, n_groups)),
-        n_rows,
-        psu_keys=tuple(psu_keys),
-        psu_stratum=psu_stratum,
-        psu_totals=totals.reshape(n_psus, n_groups),
     )
 
 

@@ -23,14 +23,9 @@ Three exact devices keep each draw cheap:
    a few nanoseconds per draw instead of a random variate per cell. When most rows are
    distinct (continuous weights) nearly everything is rare, and this *is* plain index
    resampling via ``bincount``.
-2. **Poissonization with a top-up.** The counts of the cells are drawn as independent
-   ``Poisson(μ c_k / n_h)`` with ``μ = n_h − 6 √n_h`` (a Poisson variate costs about half
-   a binomial step of ``Generator.multinomial``; ``μ = 0`` below 37 rows). Given their sum
-   ``S = s``, independent Poisson counts are ``Multinomial(s; c/n_h)``; a resample with
-   ``S > n_h`` (probability about 1e-9) is drawn again, which conditions on ``S`` only.
-   The missing ``n_h − S`` draws are then made one by one from the ``n_h`` rows. The sum
-   of a ``Multinomial(s, p)`` and an independent ``Multinomial(n_h − s, p)`` is
-   ``Multinomial(n_h, p)`` whatever ``s`` is, so the counts are exactly multinomial.
+2. **One multinomial draw per resample.** The counts of the cells (the common vectors and
+   the rare rows' shared cell) are one ``Generator.multinomial(n_h, c / n_h)`` draw: a
+   binomial step per cell, never a draw per row.
 3. **One matrix product.** ``T*`` for a block of resamples is ``counts @ D``, with one
    column per common vector and one per rare row (rare draws are counted per row, which
    saves regrouping them by vector).
@@ -40,21 +35,21 @@ depends only on the data's shape; the given generator draws one 63-bit seed per 
 (``Generator.integers(0, 2**63 - 1, size=blocks)``), and block ``b`` draws from
 ``numpy.random.default_rng(seed_b)``, so blocks can run in parallel threads without
 changing the result. Within a block, strata come in the order of their sorted codes; for
-each stratum, one ``Generator.poisson`` call for the block (plus redraws of
-any block row with ``S > n_h``), one ``Generator.integers`` call for all top-up draws of
-the block, then one ``Generator.integers`` call for the rare rows of each group of
+each stratum, one ``Generator.multinomial`` call for the block, then one
+``Generator.integers`` call for the rare rows of each group of
 ``max(1, 2**15 // rare rows)`` resamples of the block. The same data, seed and numpy
 version give the same totals.
 """
 
 from __future__ import annotations
 
-import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+
+from servqual.stats._threads import single_threaded_blas
 
 __all__ = ["Patterns", "distinct_rows", "patterns_by_stratum", "resample_totals"]
 
@@ -62,7 +57,6 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 
 _COMMON = 8  # a distinct vector seen at least this often gets its own cell
-_SLACK = 6.0  # Poisson mean μ = n − _SLACK·√n leaves P(S > n) ≈ Φ(−6) ≈ 1e-9
 _BLOCK_CELLS = 1 << 22  # bound on resamples × cells held in memory at once
 _RARE_CELLS = 1 << 15  # bound on resamples × rare rows per bincount (cache-sized)
 _ROW_BLOCK = 8192  # rows per block when hashing and checking rows
@@ -87,9 +81,6 @@ class Patterns:
     cell_vectors : (n_common + r, m) float array
         The vector of each resampling cell: the common vectors, then one row per rare row
         (a rare row's draws are counted per row, which saves regrouping them by vector).
-    row_cells : (n,) int32 array
-        For each row (grouped by vector), its cell: the index of its common vector, or
-        ``n_common`` for a rare row.
     """
 
     n: int
@@ -97,7 +88,6 @@ class Patterns:
     counts: IntArray
     n_common: int
     cell_vectors: FloatArray
-    row_cells: npt.NDArray[np.int32]
 
     @property
     def n_rare_rows(self) -> int:
@@ -137,6 +127,9 @@ def distinct_rows(
     """
     v = np.asarray(values, dtype=np.float64)
     n, m = v.shape
+    small = _small_integer_rows(v, counts)
+    if small is not None:
+        return small
     coef = _HASH_COEF[np.arange(m) % _HASH_COEF.size]
     key = np.empty(n)
     for start in range(0, n, _ROW_BLOCK):  # blocks of rows that fit in cache
@@ -169,6 +162,41 @@ def distinct_rows(
     return np.asarray(patterns, dtype=np.float64), freq.astype(np.intp)
 
 
+def _small_integer_rows(
+    v: FloatArray, counts: npt.ArrayLike | None
+) -> tuple[FloatArray, IntArray] | None:
+    """Distinct rows by counting, when every column holds integers of a small range.
+
+    Answers (and unit weights) are such columns: each row gets the mixed-radix number of
+    its values, counted by one ``numpy.bincount`` (no sort); ``None`` otherwise.
+    """
+    n, m = v.shape
+    if n == 0:
+        return None
+    columns = [np.ascontiguousarray(v[:, j]) for j in range(m)]  # fast 1-D reductions
+    lo = np.array([c.min() for c in columns])
+    hi = np.array([c.max() for c in columns])
+    span = hi - lo + 1.0
+    if not np.isfinite(span).all() or float(np.prod(span)) > 4.0 * n + 1024.0:
+        return None
+    stride = np.cumprod(np.concatenate([[1.0], span[:-1]]))
+    code = np.zeros(n)
+    for j, col in enumerate(columns):  # column by column: (n,) temporaries, not (n, m)
+        if not np.array_equal(col, np.floor(col)):
+            return None
+        code += (col - lo[j]) * stride[j]
+    index = code.astype(np.intp)
+    size = int(np.prod(span))
+    if counts is None:
+        freq = np.bincount(index, minlength=size)
+    else:
+        w = np.asarray(counts, dtype=np.float64)
+        freq = np.rint(np.bincount(index, weights=w, minlength=size)).astype(np.intp)
+    present = np.flatnonzero(freq)
+    digits = (present[:, None] // stride.astype(np.intp)) % span.astype(np.intp)
+    return np.asarray(digits + lo, dtype=np.float64), freq[present].astype(np.intp)
+
+
 def _patterns(rows: FloatArray, freq: IntArray | None) -> Patterns:
     patterns, counts = distinct_rows(rows, freq)
     keep = counts > 0
@@ -178,10 +206,8 @@ def _patterns(rows: FloatArray, freq: IntArray | None) -> Patterns:
     patterns, counts = patterns[order], counts[order]
     n_common = int(common.sum())
     rare = counts[n_common:]
-    cells = np.append(counts[:n_common], rare.sum())
-    row_cells = np.repeat(np.arange(n_common + 1, dtype=np.int32), cells)
     cell_vectors = np.concatenate([patterns[:n_common], np.repeat(patterns[n_common:], rare, 0)])
-    return Patterns(int(counts.sum()), patterns, counts, n_common, cell_vectors, row_cells)
+    return Patterns(int(counts.sum()), patterns, counts, n_common, cell_vectors)
 
 
 def patterns_by_stratum(
@@ -201,26 +227,15 @@ def patterns_by_stratum(
 
 
 def _cell_counts(rng: np.random.Generator, p: Patterns, size: int) -> npt.NDArray[np.int64]:
-    """(size, n_common + 1) multinomial counts: common cells, then the rare rows' cell."""
+    """(size, n_common + 1) multinomial counts: common cells, then the rare rows' cell.
+
+    One ``Generator.multinomial`` call draws every resample's cell counts (one binomial
+    step per cell and resample, whatever the number of rows).
+    """
     groups = np.append(p.counts[: p.n_common], p.n_rare_rows).astype(np.float64)
-    g = groups.size
-    if g == 1:  # no common vector: every draw is a rare row
+    if groups.size == 1:  # no common vector: every draw is a rare row
         return np.full((size, 1), p.n, dtype=np.int64)
-    mu = p.n - _SLACK * math.sqrt(p.n)
-    if mu > 0:
-        lam = groups * (mu / p.n)
-        x = rng.poisson(lam, size=(size, g))
-        over = np.flatnonzero(x.sum(axis=1) > p.n)
-        while over.size:  # conditions on S only, so the counts stay exact
-            x[over] = rng.poisson(lam, size=(over.size, g))
-            over = over[x[over].sum(axis=1) > p.n]
-    else:  # tiny stratum: all draws are top-up draws
-        x = np.zeros((size, g), dtype=np.int64)
-    extra = p.n - x.sum(axis=1)
-    cell = p.row_cells[rng.integers(0, p.n, size=int(extra.sum()))]
-    replicate = np.repeat(np.arange(size, dtype=np.intp), extra)
-    x += np.bincount(replicate * g + cell, minlength=size * g).reshape(size, g)
-    return np.asarray(x, dtype=np.int64)
+    return np.asarray(rng.multinomial(p.n, groups / p.n, size=size), dtype=np.int64)
 
 
 def _counts(rng: np.random.Generator, p: Patterns, size: int) -> FloatArray:
@@ -242,6 +257,7 @@ def _counts(rng: np.random.Generator, p: Patterns, size: int) -> FloatArray:
     return counts
 
 
+@single_threaded_blas()
 def resample_totals(
     strata: list[Patterns], n_resamples: int, rng: np.random.Generator, *, workers: int = 1
 ) -> FloatArray:

@@ -19,6 +19,14 @@ With ``q`` the two-sided t quantile on ``df`` and ``α = 1 - level``:
   the classical Wilson interval);
 - ``mean``: :math:`p \mp q\, se` (R ``method="mean"``).
 
+Every interval above is clipped to [0, 1] (``asin`` at the angle: :math:`\arcsin\sqrt p
+\mp h` kept in :math:`[0, \pi/2]`). R survey 4.1.1 does not clip ``asin`` and ``mean``;
+its numbers are ``asin_unclipped`` (:math:`\sin^2` of the unclipped angles, so a lower
+angle below 0 gives a small positive bound, as in R) and ``mean_unclipped`` (a bound may be
+negative or above 1). ``likelihood`` is R's profile-likelihood interval
+(:mod:`servqual.stats.likelihood_ci`); it needs the data, so it is computed by the design
+and not recomputed by ``at_level``.
+
 Boundaries. At ``p = 0`` or ``p = 1`` the design variance is 0 and says nothing about the
 uncertainty, so every method returns the Clopper–Pearson interval of 0 (or ``n``)
 successes in the ``n`` rows — ``[0, 1 - (α/2)^{1/n}]`` or ``[(α/2)^{1/n}, 1]``, i.e. a design
@@ -45,14 +53,24 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-from servqual.errors import DegenerateDataWarning
+from servqual.errors import DegenerateDataWarning, ParameterError
 from servqual.stats.intervals import register_interval
 from servqual.stats.quantiles import check_level, critical_value
 
 __all__ = ["SVY_PROPORTION_METHODS", "SvyProportionMethod", "svy_proportion_interval"]
 
 FloatArray = npt.NDArray[np.float64]
-SvyProportionMethod = Literal["logit", "xlogit", "asin", "beta", "wilson", "mean"]
+SvyProportionMethod = Literal[
+    "logit",
+    "xlogit",
+    "asin",
+    "beta",
+    "wilson",
+    "mean",
+    "asin_unclipped",
+    "mean_unclipped",
+    "likelihood",
+]
 SVY_PROPORTION_METHODS: tuple[str, ...] = get_args(SvyProportionMethod)
 
 _Kernel = Callable[
@@ -76,6 +94,16 @@ def _asin(
     low = np.clip(eta - half, 0.0, np.pi / 2.0)
     high = np.clip(eta + half, 0.0, np.pi / 2.0)
     return np.sin(low) ** 2, np.sin(high) ** 2
+
+
+def _asin_unclipped(
+    p: FloatArray, se: FloatArray, q: float, n: FloatArray, level: float
+) -> tuple[FloatArray, FloatArray]:
+    """R's ``asin``: ``sin(asin(sqrt(p)) ∓ h)^2`` with no clipping of the angle."""
+    eta = np.arcsin(np.sqrt(p))
+    half = q * se / (2.0 * np.sqrt(p * (1.0 - p)))
+    low, high = np.sin(eta - half) ** 2, np.sin(eta + half) ** 2
+    return np.minimum(low, high), np.maximum(low, high)
 
 
 def _beta(
@@ -115,7 +143,10 @@ _KERNELS: dict[str, _Kernel] = {
     "beta": _beta,
     "wilson": _wilson,
     "mean": _mean,
+    "asin_unclipped": _asin_unclipped,
+    "mean_unclipped": _mean,
 }
+_UNCLIPPED = ("asin_unclipped", "mean_unclipped")
 
 
 def _boundary(p: FloatArray, n: FloatArray, level: float) -> tuple[FloatArray, FloatArray]:
@@ -168,7 +199,13 @@ def svy_proportion_interval(
     (0.77454, 0.870815)
     """
     level = check_level(level)
-    kernel = _KERNELS[method]
+    kernel = _KERNELS.get(method)
+    if kernel is None:
+        raise ParameterError(
+            f"method {method!r} needs the data (a profile likelihood): use "
+            "Design.proportion(..., method='likelihood'); methods from an estimate and its "
+            f"SE: {sorted(_KERNELS)}"
+        )
     pp, ss, nn = np.broadcast_arrays(
         np.atleast_1d(np.asarray(p, dtype=np.float64)),
         np.atleast_1d(np.asarray(se, dtype=np.float64)),
@@ -192,8 +229,9 @@ def svy_proportion_interval(
     if inner.any():
         with np.errstate(divide="ignore", invalid="ignore"):
             lo, hi = kernel(pp[inner], ss[inner], q, nn[inner], level)
-        low[inner] = np.clip(lo, 0.0, 1.0)
-        high[inner] = np.clip(hi, 0.0, 1.0)
+        unclipped = method in _UNCLIPPED  # R's numbers, which may leave [0, 1]
+        low[inner] = lo if unclipped else np.clip(lo, 0.0, 1.0)
+        high[inner] = hi if unclipped else np.clip(hi, 0.0, 1.0)
     if edge.any():
         low[edge], high[edge] = _boundary(pp[edge], nn[edge], level)
         warnings.warn(
@@ -218,5 +256,5 @@ def _register(method: str) -> None:
     register_interval(method, from_se)
 
 
-for _method in SVY_PROPORTION_METHODS:
+for _method in _KERNELS:  # "likelihood" needs the rows: not recomputable by at_level
     _register(_method)

@@ -17,17 +17,26 @@ single PSU follow the ``lonely_psu`` policy, with R's meanings
 from __future__ import annotations
 
 import warnings
+from collections.abc import Hashable
 from typing import Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
 
 from servqual.errors import DegenerateDataWarning, DesignError, ParameterError
-from servqual.stats.reduce import FloatArray, Moments
+from servqual.stats.reduce import FloatArray, IntArray, Moments
 
-__all__ = ["LonelyPSU", "covariance", "design_df", "srs_variance"]
+__all__ = [
+    "LonelyPSU",
+    "covariance",
+    "design_df",
+    "lonely_strata",
+    "srs_variance",
+    "stratum_factors",
+]
 
-LonelyPSU = Literal["fail", "adjust", "remove", "certainty", "average"]
+BoolArray = npt.NDArray[np.bool_]
+LonelyPSU = Literal["fail", "adjust", "adjust_zero", "remove", "certainty", "average"]
 _LONELY = get_args(LonelyPSU)
 
 
@@ -45,7 +54,7 @@ def covariance(m: Moments, *, lonely_psu: LonelyPSU = "fail") -> FloatArray:
     ----------
     m : Moments
         Per-stratum moments of the PSU totals (from :func:`~servqual.stats.finalize`).
-    lonely_psu : {"fail", "adjust", "remove", "certainty", "average"}
+    lonely_psu : {"fail", "adjust", "adjust_zero", "remove", "certainty", "average"}
         What to do with a stratum holding a single PSU, with R ``survey``'s meanings
         (``options(survey.lonely.psu=...)``):
 
@@ -58,6 +67,9 @@ def covariance(m: Moments, *, lonely_psu: LonelyPSU = "fail") -> FloatArray:
           (total over the number of PSUs) instead of its stratum mean, times its
           ``1 - f_h`` (conservative; R ``survey`` >= 4.2; for means, ratios and
           proportions the grand mean of the linearized totals is 0, as in older R);
+        - ``"adjust_zero"``: R survey 4.1.1's ``"adjust"``: the lonely PSU total centred at
+          zero, :math:`(1 - f_h) t^2` (the same as ``"adjust"`` for means, ratios and
+          proportions; larger for totals). For reproducing analyses made with survey <= 4.1;
         - ``"average"``: drop the lonely strata and scale the sum of the others by
           (strata) / (strata with two or more PSUs).
 
@@ -80,21 +92,56 @@ def covariance(m: Moments, *, lonely_psu: LonelyPSU = "fail") -> FloatArray:
     """
     n = m.n_psu.astype(np.float64)
     k = m.sums.shape[1]
-    has_pop = np.isfinite(m.pop)
-    f = np.where(has_pop, n / np.where(has_pop, m.pop, 1.0), 0.0)
-    # R treats a stratum with sampling fraction 1 as self-representing: no variance.
-    census = f > 1.0 - 1e-7
-    ok = (n >= 2) & ~census
+    f, census, scale = stratum_factors(n, m.pop)
     # Centred cross-products: Σ (t - t̄)(t - t̄)ᵀ = Σ t tᵀ - s sᵀ / n
     safe_n = np.where(n > 0, n, 1.0)
     centred = m.cross - np.einsum("hi,hj->hij", m.sums, m.sums) / safe_n[:, None, None]
     _zero_cancellation_noise(centred, m.cross, n)
-    scale = np.where(ok, (1.0 - f) * n / np.where(ok, n - 1.0, 1.0), 0.0)
     per_stratum = centred * scale[:, None, None]
-    lonely = np.flatnonzero((n == 1) & ~census)
+    lonely = lonely_strata(n, census, m.strata, lonely_psu)
     if lonely.size == 0:
         return np.asarray(per_stratum.sum(axis=0), dtype=np.float64)
-    labels = [m.strata[h] for h in lonely]
+    if lonely_psu in ("adjust", "adjust_zero"):
+        # Centre the lonely PSU total t at the grand mean c = Σ t / (number of PSUs), or at
+        # zero as survey 4.1.1 does ("adjust_zero").
+        c = m.sums.sum(axis=0) / max(float(n.sum()), 1.0)
+        if lonely_psu == "adjust_zero":
+            c = np.zeros_like(c)
+        t = m.sums[lonely] - c
+        per_stratum[lonely] = np.einsum("hi,hj->hij", t, t) * (1.0 - f[lonely])[:, None, None]
+    elif lonely_psu == "average":
+        n_strata = int(np.count_nonzero(n > 0))
+        n_ok = n_strata - lonely.size
+        if n_ok == 0:
+            return np.full((k, k), np.nan)
+        return np.asarray(per_stratum.sum(axis=0) * n_strata / n_ok, dtype=np.float64)
+    # "remove" and "certainty": the stratum contributes nothing.
+    return np.asarray(per_stratum.sum(axis=0), dtype=np.float64)
+
+
+def stratum_factors(n: FloatArray, pop: FloatArray) -> tuple[FloatArray, BoolArray, FloatArray]:
+    """Per stratum: sampling fraction ``f``, census flag and the scale ``(1 - f) n / (n - 1)``.
+
+    ``n`` PSUs sampled, ``pop`` PSUs in the population (``inf`` without fpc). R treats a
+    stratum with sampling fraction 1 as self-representing: no variance. The scale is 0
+    there and where ``n < 2``.
+    """
+    has_pop = np.isfinite(pop)
+    f = np.where(has_pop, n / np.where(has_pop, pop, 1.0), 0.0)
+    census = f > 1.0 - 1e-7
+    ok = (n >= 2) & ~census
+    scale = np.where(ok, (1.0 - f) * n / np.where(ok, n - 1.0, 1.0), 0.0)
+    return f, census, scale
+
+
+def lonely_strata(
+    n: FloatArray, census: BoolArray, strata: tuple[Hashable, ...], lonely_psu: LonelyPSU
+) -> IntArray:
+    """Indices of the strata holding a single PSU; raises or warns as ``lonely_psu`` says."""
+    lonely = np.flatnonzero((n == 1) & ~census)
+    if lonely.size == 0:
+        return lonely
+    labels = [strata[h] for h in lonely]
     if lonely_psu == "fail":
         raise DesignError(
             f"stratum {labels[0]!r} has only one PSU, so its variance cannot be "
@@ -107,21 +154,9 @@ def covariance(m: Moments, *, lonely_psu: LonelyPSU = "fail") -> FloatArray:
             f"{lonely.size} stratum(s) with a single PSU ({labels[:5]!r}) handled by "
             f"lonely_psu={lonely_psu!r}",
             DegenerateDataWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
-    if lonely_psu == "adjust":
-        # Centre the lonely PSU total t at the grand mean c = Σ t / (number of PSUs).
-        c = m.sums.sum(axis=0) / max(float(n.sum()), 1.0)
-        t = m.sums[lonely] - c
-        per_stratum[lonely] = np.einsum("hi,hj->hij", t, t) * (1.0 - f[lonely])[:, None, None]
-    elif lonely_psu == "average":
-        n_strata = int(np.count_nonzero(n > 0))
-        n_ok = n_strata - lonely.size
-        if n_ok == 0:
-            return np.full((k, k), np.nan)
-        return np.asarray(per_stratum.sum(axis=0) * n_strata / n_ok, dtype=np.float64)
-    # "remove" and "certainty": the stratum contributes nothing.
-    return np.asarray(per_stratum.sum(axis=0), dtype=np.float64)
+    return lonely
 
 
 def srs_variance(z: npt.ArrayLike, weights: npt.ArrayLike) -> FloatArray:

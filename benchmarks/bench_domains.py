@@ -1,0 +1,145 @@
+"""Time domain estimation (``by=``) with many domains, next to polars and the ungrouped call.
+
+Two measurements, each on one data set, side by side in one run:
+
+- ``sq.Design(...).by("g").mean("y")`` — domain means with their design standard errors
+  (R ``svyby(~y, ~g, design, svymean)``) — next to polars
+  ``group_by("g").agg(mean, var, len)`` on the same columns (the peer a data scientist
+  would reach for; it computes the means and the per-group variances, but no design
+  variance on the full design);
+- ``sq.skm_index(responses, by="unit")`` next to the ungrouped ``sq.skm_index(responses)``
+  on the same 1,000,000 × 9 answers.
+
+Peak memory is the resident set's high-water mark of a child process that runs one
+measurement (``resource.getrusage``), minus that of the same process after building the
+data, so it is the memory the call itself adds.
+
+Run: ``python benchmarks/bench_domains.py [--rows N] [--groups G] [--repeats R]``; the
+harness calls :func:`run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import resource
+import time
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+Array = np.ndarray[Any, Any]
+
+
+def best_of(fn: Callable[[], Any], repeats: int) -> float:
+    """Minimum wall time of ``repeats`` calls, in seconds."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def design_data(rows: int, groups: int, seed: int = 5) -> dict[str, Array]:
+    """Answers 1–5, a domain code per row and unequal weights."""
+    rng = np.random.default_rng(seed)
+    g = rng.integers(0, groups, size=rows)
+    y = rng.integers(1, 6, size=rows).astype(np.float64)
+    w = rng.uniform(1.0, 3.0, size=rows)
+    return {"y": y, "g": g, "w": w}
+
+
+def skm_data(rows: int, units: int, seed: int = 7) -> tuple[Array, Array]:
+    """SKM answer codes 1–4 (about 2 % missing) and a service unit per respondent."""
+    rng = np.random.default_rng(seed)
+    scores = rng.integers(1, 5, size=(rows, 9)).astype(np.float64)
+    scores[rng.random((rows, 9)) < 0.02] = np.nan
+    return scores, rng.integers(0, units, size=rows)
+
+
+def _measure(task: str, args: tuple[int, int, int], queue: Any) -> None:
+    """One measurement in a fresh process: (seconds, MiB added at the peak)."""
+    import servqual as sq
+
+    rows, groups, repeats = args
+    warnings.simplefilter("ignore")
+    if task in ("servqual", "polars"):
+        data = design_data(rows, groups)
+        if task == "servqual":
+            design = sq.Design(data, weights="w")
+            base = _peak_mib()
+            seconds = best_of(lambda: design.by("g").mean("y"), repeats)
+        else:
+            import polars as pl
+
+            frame = pl.DataFrame(data)
+            base = _peak_mib()
+            aggs = [pl.col("y").mean(), pl.col("y").var().alias("var"), pl.len()]
+            seconds = best_of(lambda: frame.group_by("g").agg(aggs), repeats)
+    else:
+        scores, unit = skm_data(rows, groups)
+        responses = sq.Responses.from_arrays(scores, sq.instruments.SKM_2017)
+        responses = sq.Responses(
+            responses.instrument, responses.design.with_columns({"unit": unit}), responses.codes
+        )
+        base = _peak_mib()
+        by = "unit" if task == "skm_by" else None
+        seconds = best_of(lambda: sq.skm_index(responses, by=by), repeats)
+    queue.put((seconds, _peak_mib() - base))
+
+
+def measure(task: str, rows: int, groups: int, repeats: int) -> tuple[float, float]:
+    """Run one measurement in a child process; returns (seconds, peak MiB added)."""
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_measure, args=(task, (rows, groups, repeats), queue))
+    proc.start()
+    out = queue.get()
+    proc.join()
+    return float(out[0]), float(out[1])
+
+
+def run(
+    rows: int = 10_000_000, groups: int = 100_000, skm_rows: int = 1_000_000, repeats: int = 3
+) -> list[str]:
+    """Both comparisons; returns the lines of the result table."""
+    lines = [f"Design.by(g).mean(y): {rows:,} rows, {groups:,} groups; min of {repeats}"]
+    sq_s, sq_mb = measure("servqual", rows, groups, repeats)
+    pl_s, pl_mb = measure("polars", rows, groups, repeats)
+    lines.append(f"polars group_by.agg(mean, var, len) {pl_s * 1e3:9.1f} ms  +{pl_mb:7.0f} MiB")
+    lines.append(
+        f"Design.by('g').mean('y')            {sq_s * 1e3:9.1f} ms  +{sq_mb:7.0f} MiB"
+        f"  ratio {sq_s / pl_s:5.2f}x"
+    )
+    units = 20_000
+    lines.append(f"skm_index: {skm_rows:,} x 9 answers, {units:,} units; min of {repeats}")
+    one_s, one_mb = measure("skm", skm_rows, units, repeats)
+    by_s, by_mb = measure("skm_by", skm_rows, units, repeats)
+    lines.append(f"skm_index(responses)                {one_s * 1e3:9.1f} ms  +{one_mb:7.0f} MiB")
+    lines.append(
+        f"skm_index(responses, by='unit')     {by_s * 1e3:9.1f} ms  +{by_mb:7.0f} MiB"
+        f"  ratio {by_s / one_s:5.2f}x"
+    )
+    return lines
+
+
+def main() -> None:
+    """Command line: print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--groups", type=int, default=100_000)
+    parser.add_argument("--skm-rows", type=int, default=1_000_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    a = parser.parse_args()
+    print("\n".join(run(a.rows, a.groups, a.skm_rows, a.repeats)))
+
+
+if __name__ == "__main__":
+    main()
