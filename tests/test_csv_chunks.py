@@ -84,6 +84,40 @@ def test_every_chunk_size_and_engine_equals_whole_file(
     np.testing.assert_array_equal(subset.codes, whole.codes)
 
 
+count = st.sampled_from(["4.210", "125.000", "4210", " 1.250 ", "", "0.5", "1.234.567"])
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    counts=st.lists(count, min_size=1, max_size=25),
+    chunk=st.integers(1, 30),
+    thousands=st.sampled_from([None, "."]),
+)
+def test_thousands_and_count_checks_do_not_depend_on_chunks(
+    tmp_path: Path, counts: list[str], chunk: int, thousands: str | None
+) -> None:
+    # the weights and fpc columns read with thousands= (or refused without it) give the
+    # same values, or the same error naming the same line, whatever the chunk size
+    lines = [";".join(["id", *ITEMS, "w", "N"])]
+    for i, c in enumerate(counts):
+        lines.append(";".join([f"r{i}", *"343434343", "1.000", c]))
+    path = tmp_path / "t.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def outcome(**kwargs: Any) -> object:
+        try:
+            r = sq.read_csv(path, SKM, id_column="id", thousands=thousands, **kwargs)
+        except (DataFormatError, ParameterError, sq.errors.ValidationError) as exc:
+            return type(exc), str(exc)
+        return r.attribute("N").tolist(), r.design.weights.tolist()
+
+    whole = outcome(chunk_rows=WHOLE, engine="python")
+    assert outcome(chunk_rows=chunk, engine="python") == whole
+    assert outcome(chunk_rows=chunk, engine="pyarrow") == whole
+
+
 def test_blank_rows_dropped_at_chunk_boundaries(tmp_path: Path) -> None:
     rows = ["a,1,2,3,4,1,2,3,4,1", ",,,,,,,,,,", "", "b,4,,3,4,1,2,3,4,1", ",,,"]
     path = tmp_path / "b.csv"

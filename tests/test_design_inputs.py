@@ -80,3 +80,33 @@ def test_each_row_is_the_single_column_estimate(pairs: list[tuple[int, int]]) ->
         assert list(row) == list(single)
         for key, value in single.items():
             assert row[key] == value or (value is None and np.isnan(row[key]))
+
+
+def test_tuple_keys_give_one_column_per_by_column() -> None:
+    # docs/frames.md: with several by columns the table has one key column per column
+    d = sq.Design({"y": [3.0, 4, 2, 4, 3, 1], "desk": list("AABBAB"), "n": list("xxyyxy")})
+    res = d.by(["desk", "n"]).mean("y")
+    assert isinstance(res, sq.DomainResults)
+    assert res.by == ("desk", "n")
+    rows = res.to_rows()
+    assert [(r["desk"], r["by_n"]) for r in rows] == [("A", "x"), ("B", "y")]
+    assert [r["estimate"] for r in rows] == [res[k].value for k in res]
+    frame = res.to_frame("polars")
+    assert frame.columns[:3] == ["desk", "by_n", "estimate"]
+    one = d.by(["desk"]).mean("y")  # one column: keys are its values, as with by="desk"
+    assert list(one) == ["A", "B"]
+    assert one.to_frame().columns[0] == "group"
+
+
+def test_replicate_and_index_by_results_are_domain_results() -> None:
+    jk = {f"r{i}": [0.0 if j == i else 6 / 5 for j in range(6)] for i in range(6)}
+    data = {"y": [3.0, 4, 2, 4, 3, 1], "desk": list("AABBAB"), "w": [1.0] * 6, **jk}
+    rep = sq.ReplicateDesign(data, weights="w", replicate_weights=list(jk), type="JK1")
+    res = rep.by("desk").mean("y")
+    assert isinstance(res, sq.DomainResults)
+    assert res.to_frame()["group"].tolist() == ["A", "B"]
+    survey = sq.data.load_demo()
+    both = sq.skm_index(survey, by=["service", "gender"])
+    assert isinstance(both, sq.DomainResults)
+    frame = both.to_frame()
+    assert list(zip(frame["service"], frame["gender"], strict=True)) == list(both)
