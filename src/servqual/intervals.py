@@ -19,6 +19,7 @@ import numpy.typing as npt
 from servqual.design.design import estimate_from_variance
 from servqual.errors import (
     DegenerateDataWarning,
+    EstimationError,
     InsufficientDataError,
     ParameterError,
     ServqualTypeError,
@@ -237,8 +238,8 @@ def mean_ci(
     y = _check_values(values)
     n = int(y.size)
     pop = _check_population(population_size, n)
-    value = float(y.mean())
     if np.all(y == y[0]) and pop > n:
+        value = float(y[0])
         warnings.warn(
             f"all {n} values equal {value:g}: the standard error is 0 and the interval has "
             "zero width",
@@ -251,5 +252,21 @@ def mean_ci(
         strata=(None,),
         pop=np.array([pop]),
     )
-    variance = float(linearized_variance((y - value) / n, design)[0])
-    return estimate_from_variance(value, variance, n=n, df=float(n - 1), level=level)
+    # Work on y / 2^k (exact: a power of two only shifts exponents), so that the squares
+    # of values up to 1.8e308 neither overflow nor underflow; scale back the se.
+    top = float(np.max(np.abs(y)))
+    shift = math.ldexp(1.0, min(math.frexp(top)[1], 1023)) if top > 0 else 1.0
+    scaled = y / shift
+    mean = float(scaled.mean())
+    variance = float(linearized_variance((scaled - mean) / n, design)[0])
+    se = math.sqrt(max(variance, 0.0)) * shift
+    est = estimate_from_variance(mean, variance, n=n, df=float(n - 1), level=level)
+    low, high = est.ci.low * shift, est.ci.high * shift
+    if not (math.isfinite(se) and math.isfinite(low) and math.isfinite(high)):
+        raise EstimationError(
+            f"the interval of the mean of values up to {top:g} overflows float64 "
+            f"(standard error {se:g}): rescale the values (e.g. to thousands)"
+        )
+    ci = est.ci.model_copy(update={"low": low, "high": high})
+    update = {"value": mean * shift, "se": float(est.se) * shift, "ci": ci}
+    return est.model_copy(update=update)

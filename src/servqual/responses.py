@@ -25,7 +25,13 @@ from servqual._build import (
     records_parts,
 )
 from servqual.design.design import Design
-from servqual.errors import DataFormatError, ParameterError, ValidationError
+from servqual.errors import (
+    DataFormatError,
+    ParameterError,
+    ScaleError,
+    ServqualTypeError,
+    ValidationError,
+)
 from servqual.models.instrument import Instrument
 from servqual.stats.variance import LonelyPSU
 
@@ -35,6 +41,21 @@ MISSING = -1
 """Code of a missing answer in :attr:`Responses.codes`."""
 
 _HIDDEN = frozenset({ID_COLUMN, *DESIGN_COLUMNS.values()})
+
+
+def _check_codes(codes: npt.NDArray[np.int8], instrument: Instrument) -> None:
+    """Every code is -1 (missing) or an answer on the scale minus its minimum."""
+    top = instrument.scale.max - instrument.scale.min
+    bad = (codes < -1) | (codes > top)
+    if bad.any():
+        row, col = (int(x[0]) for x in np.nonzero(bad))
+        code = int(codes[row, col])
+        raise ScaleError(
+            f"code {code} for item {instrument.items[col].id!r} in row {row} is outside "
+            f"0–{top} (the answer {code + instrument.scale.min} would be outside the scale "
+            f"{instrument.scale.min}–{instrument.scale.max}; -1 is a missing answer)"
+            + (f" ({int(bad.sum())} such codes)" if bad.sum() > 1 else "")
+        )
 
 
 class Responses:
@@ -76,6 +97,14 @@ class Responses:
         codes: npt.NDArray[np.int8],
         respondent_ids: npt.NDArray[Any] | None = None,
     ) -> None:
+        if not isinstance(instrument, Instrument):
+            raise ServqualTypeError(
+                f"instrument must be a servqual.Instrument, got {type(instrument).__name__}"
+            )
+        if not isinstance(design, Design):
+            raise ServqualTypeError(
+                f"design must be a servqual.Design, got {type(design).__name__}"
+            )
         codes = np.asarray(codes)
         k = len(instrument.items)
         if codes.dtype != np.int8 or codes.ndim != 2 or codes.shape[1] != k:
@@ -86,11 +115,16 @@ class Responses:
             raise ValidationError(
                 f"codes have {codes.shape[0]} rows but the design has {design.n_rows}"
             )
+        _check_codes(codes, instrument)
+        ids = np.arange(codes.shape[0]) if respondent_ids is None else np.asarray(respondent_ids)
+        if ids.shape != (codes.shape[0],):
+            raise ValidationError(
+                f"respondent_ids must have one id per row ({codes.shape[0]}), got shape {ids.shape}"
+            )
         codes.flags.writeable = False
         self.instrument = instrument
         self.design = design
         self.codes = codes
-        ids = np.arange(codes.shape[0]) if respondent_ids is None else np.asarray(respondent_ids)
         self.respondent_ids = ids
 
     # --- constructors ----------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -234,4 +235,11 @@ def build_arrays(
         w = (pop / n_psu_h)[s_codes]
     else:
         w = np.ones(n)
+    with np.errstate(over="ignore"):
+        total = float(w.sum())
+    if not math.isfinite(total):
+        raise DesignError(
+            f"the weights sum to more than float64 can hold (largest weight {w.max():g}): "
+            "rescale them (only their ratios matter for means and shares)"
+        )
     return DesignArrays(w, s_codes, tuple(labels), pop, psu_codes, psu_keys, lonely_psu)

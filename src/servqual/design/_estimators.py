@@ -18,10 +18,15 @@ import numpy as np
 import numpy.typing as npt
 
 from servqual.design._build import missing_mask
-from servqual.errors import DegenerateDataWarning, InsufficientDataError, ValidationError
+from servqual.errors import (
+    DegenerateDataWarning,
+    InsufficientDataError,
+    ServqualTypeError,
+    ValidationError,
+)
 from servqual.models.results import Estimate, Interval
 from servqual.stats.design_arrays import DesignArrays, linearized_variance, weighted_moments
-from servqual.stats.intervals import symmetric_interval
+from servqual.stats.intervals import Bounds, clip_to_bounds, symmetric_interval
 from servqual.stats.quantiles import check_level
 from servqual.stats.svyciprop import svy_proportion_interval
 from servqual.stats.variance import (
@@ -60,14 +65,16 @@ def estimate_from_variance(
     df: float | None,
     level: float,
     deff: float | None = None,
+    bounds: Bounds | None = None,
 ) -> Estimate:
     """Build an :class:`Estimate` with a symmetric t (or normal) interval.
 
     Used by every linearization-based estimator; ``df=None`` means a normal quantile.
+    ``bounds`` is the range the estimate can take; the interval is cut to it.
     """
     level = check_level(level)
     se = float(standard_error(value, variance)[0])
-    low, high = symmetric_interval(value, se, df, level)
+    low, high = clip_to_bounds(*symmetric_interval(value, se, df, level), value, bounds)
     method = "normal" if df is None else "t"
     return Estimate(
         value=value,
@@ -76,6 +83,7 @@ def estimate_from_variance(
         n=n,
         df=df,
         deff=deff,
+        bounds=bounds,
     )
 
 
@@ -120,8 +128,19 @@ def numeric_values(
 def indicator(
     raw: npt.NDArray[Any], name: str, value: object, na: str
 ) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
-    """1.0 where ``raw == value``, 0.0 elsewhere, with the mask of present values."""
+    """1.0 where ``raw == value``, 0.0 elsewhere, with the mask of present values.
+
+    ``value`` is one category: a sequence or array would be compared element-wise.
+    """
     policy = check_na(na)
+    if value is not None and (
+        isinstance(value, (list, tuple, set, frozenset, dict, np.ndarray))
+        or not isinstance(value, Hashable)
+    ):
+        raise ServqualTypeError(
+            f"value must be one category of {name!r} (a label or number), got {value!r}; "
+            "for the share of every category use proportions()"
+        )
     missing = missing_mask(raw)
     if missing.any() and policy == "fail":
         i = int(np.flatnonzero(missing)[0])
@@ -201,6 +220,7 @@ def _variances(
         with np.errstate(divide="ignore", invalid="ignore"):
             return linearized_variance(z, a), srs_variance(z, a.weights[:, None] * d)
     wz = z * a.weights[:, None]
+    a.check_magnitude(wz)
     m = weighted_moments(wz, a)
     var = np.diagonal(covariance(m, lonely_psu=a.lonely_psu)).copy()
     total = np.asarray(a.weights @ d, dtype=np.float64)
@@ -222,12 +242,16 @@ def estimates(
     level: float,
     interval: str = "t",
     proportion: str | None = None,
+    bounds: Bounds | None = None,
 ) -> list[Estimate]:
     """Variances (one reduce for all columns), design effects and intervals → Estimates.
 
     ``interval`` is ``"t"`` (design df) or ``"normal"``; ``proportion`` names a
-    :mod:`servqual.stats.svyciprop` method and overrides it.
+    :mod:`servqual.stats.svyciprop` method and overrides it. ``bounds`` is the range of
+    every estimate (a share's is 0–1); intervals are cut to it.
     """
+    if proportion is not None:
+        bounds = (0.0, 1.0)
     level = check_level(level)
     if interval not in ("t", "normal"):
         raise ValidationError(f"interval must be one of ['t', 'normal'], got {interval!r}")
@@ -257,21 +281,26 @@ def estimates(
                 stacklevel=3,
             )
             se = np.where(single, np.nan, se)
-        bounds = [
+        limits = [
             symmetric_interval(float(v), float(s), df, level)
             for v, s in zip(value, se, strict=True)
         ]
-        low = np.array([b[0] for b in bounds])
-        high = np.array([b[1] for b in bounds])
+        low = np.array([b[0] for b in limits])
+        high = np.array([b[1] for b in limits])
+    cut = [
+        clip_to_bounds(float(lo), float(hi), float(v), bounds)
+        for lo, hi, v in zip(low, high, value, strict=True)
+    ]
     method = proportion or ("t" if df is not None else "normal")
     return [
         Estimate(
             value=float(value[j]),
             se=float(se[j]),
-            ci=Interval(low=float(low[j]), high=float(high[j]), level=level, method=method),
+            ci=Interval(low=cut[j][0], high=cut[j][1], level=level, method=method),
             n=int(n[j]),
             df=df,
             deff=None if np.isnan(deff[j]) else float(deff[j]),
+            bounds=bounds,
         )
         for j in range(value.shape[0])
     ]

@@ -360,7 +360,7 @@ class Design:
         raw = self.column(col)
         _, present = indicator(raw, col, None, na)
         labels, shares, z, d = shares_kernel(self._arrays, raw, present, col)
-        ests = estimates(self._arrays, shares, z, d, level=level)
+        ests = estimates(self._arrays, shares, z, d, level=level, bounds=(0.0, 1.0))
         return {str(label): e for label, e in zip(labels, ests, strict=True)}
 
     def by(self, col: str) -> DomainEstimator:

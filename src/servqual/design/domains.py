@@ -27,7 +27,7 @@ from servqual.design._estimators import (
     ratio_kernel,
     total_kernel,
 )
-from servqual.design.comparisons import Comparison, comparison_from_influence
+from servqual.design.comparisons import Comparison, check_comparable, comparison_from_influence
 from servqual.errors import ParameterError, ValidationError
 from servqual.models.results import Estimate
 from servqual.stats.svyciprop import SVY_PROPORTION_METHODS, SvyProportionMethod
@@ -284,6 +284,8 @@ class DomainEstimator(DomainLabels):
             y, present = indicator(raw, col, value, na)
         d = self._domains(present)[:, idx]
         labels = [self._raw_labels[i] for i in idx]
+        sizes = np.count_nonzero(d, axis=0)
+        check_comparable((int(sizes[0]), int(sizes[1])), (first, second), repr(col))
         est, z = mean_kernel(self.design.arrays, y, d, labels)
         a = self.design.arrays
         pair = estimates(a, est, z, d, level=level)

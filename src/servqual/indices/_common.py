@@ -23,7 +23,7 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from servqual.design.comparisons import Comparison, comparison_from_influence
+from servqual.design.comparisons import Comparison, check_comparable, comparison_from_influence
 from servqual.design.comparisons import compare as compare_independent
 from servqual.design.design import Design, estimate_from_variance
 from servqual.errors import (
@@ -37,6 +37,7 @@ from servqual.models.instrument import Instrument, Scale
 from servqual.models.results import Estimate, Interval
 from servqual.responses import Responses
 from servqual.stats.design_arrays import DesignArrays, linearized_variance
+from servqual.stats.intervals import Bounds, clip_to_bounds
 from servqual.stats.quantiles import check_level
 
 __all__ = [
@@ -161,21 +162,49 @@ def item_means(
     return means, z, counts
 
 
-def estimate(lin: Lin, arrays: DesignArrays, level: float, scale: float = 1.0) -> Estimate:
-    """Estimate with a t interval on the design df from a linearized value."""
+def estimate(
+    lin: Lin,
+    arrays: DesignArrays,
+    level: float,
+    scale: float = 1.0,
+    *,
+    bounds: Bounds | None = None,
+) -> Estimate:
+    """Estimate with a t interval on the design df, cut to ``bounds`` (the index's range)."""
     var = float(linearized_variance(lin.z, arrays)[0]) * scale * scale
-    return estimate_from_variance(lin.value * scale, var, n=lin.n, df=arrays.df, level=level)
+    return estimate_from_variance(
+        lin.value * scale, var, n=lin.n, df=arrays.df, level=level, bounds=bounds
+    )
 
 
 def estimates(
-    values: FloatArray, z: FloatArray, counts: Sequence[int], arrays: DesignArrays, level: float
+    values: FloatArray,
+    z: FloatArray,
+    counts: Sequence[int],
+    arrays: DesignArrays,
+    level: float,
+    *,
+    bounds: Bounds | None = None,
 ) -> list[Estimate]:
-    """One Estimate per column of linearized values ``z`` (n, k)."""
+    """One Estimate per column of linearized values ``z`` (n, k), cut to ``bounds``."""
     var = linearized_variance(z, arrays)
     return [
-        estimate_from_variance(float(v), float(s), n=int(c), df=arrays.df, level=level)
+        estimate_from_variance(
+            float(v), float(s), n=int(c), df=arrays.df, level=level, bounds=bounds
+        )
         for v, s, c in zip(values, var, counts, strict=True)
     ]
+
+
+def scale_range(scale: Scale) -> Bounds:
+    """The range of a mean of answers on ``scale``."""
+    return (float(scale.min), float(scale.max))
+
+
+def gap_range(scale: Scale) -> Bounds:
+    """The range of a mean of differences of two answers on ``scale``."""
+    width = float(scale.max - scale.min)
+    return (-width, width)
 
 
 def compare(
@@ -214,6 +243,7 @@ def compare(
     design = _design_of(first)
     lin_a = lin_of(first, group_mask(design, by, ga))
     lin_b = lin_of(first, group_mask(design, by, gb))
+    check_comparable((lin_a.n, lin_b.n), (ga, gb), "the index")
     ests = (est_of(lin_a, design.arrays), est_of(lin_b, design.arrays))
     return comparison_from_influence(design.arrays, list(ests), lin_a.z - lin_b.z, level=level)
 
@@ -247,7 +277,8 @@ def single_item_waves(
 
 def interval_like(est: Estimate, bounds: tuple[float, float], method: str) -> Estimate:
     """The same estimate with another interval (bounds computed by the core)."""
-    ci = Interval(low=bounds[0], high=bounds[1], level=est.ci.level, method=method)
+    low, high = clip_to_bounds(bounds[0], bounds[1], est.value, est.bounds)
+    ci = Interval(low=low, high=high, level=est.ci.level, method=method)
     return est.model_copy(update={"ci": ci})
 
 

@@ -17,6 +17,7 @@ from servqual.indices import _common as c
 from servqual.models.instrument import Instrument
 from servqual.models.results import Estimate
 from servqual.stats.design_arrays import DesignArrays
+from servqual.stats.intervals import Bounds
 
 __all__ = ["Profile", "dimension_columns", "profile"]
 
@@ -58,8 +59,12 @@ def profile(
     arrays: DesignArrays,
     mask: npt.NDArray[np.bool_],
     level: float,
+    bounds: Bounds | None = None,
 ) -> Profile:
-    """Item, dimension and overall means of ``values`` (n, k) over the domain ``mask``."""
+    """Item, dimension and overall means of ``values`` (n, k) over the domain ``mask``.
+
+    ``bounds`` is the range of every mean (the scale, or the range of a gap).
+    """
     dims = dimension_columns(instrument)
     ids = instrument.item_ids
     means, z, counts = c.item_means(values, arrays, mask, ids)
@@ -69,7 +74,7 @@ def profile(
     all_values = np.concatenate([means, dim_values, [dim_values.mean()]])
     all_z = np.column_stack([z, dim_z, dim_z.mean(axis=1)])
     answered = int((~np.isnan(values) & mask[:, None]).any(axis=1).sum())
-    est = c.estimates(all_values, all_z, [*counts, *n_dim, answered], arrays, level)
+    est = c.estimates(all_values, all_z, [*counts, *n_dim, answered], arrays, level, bounds=bounds)
     k, d = len(ids), len(dims)
     return Profile(
         items=dict(zip(ids, est[:k], strict=True)),

@@ -150,7 +150,12 @@ def ces(
     for label, mask in c.domains(responses.design, by):
         lin = share_lin(values, hit, arrays, mask)
         out[label] = CESResult(
-            mean=c.estimate(c.mean_lin(values, arrays, mask), arrays, level),
+            mean=c.estimate(
+                c.mean_lin(values, arrays, mask),
+                arrays,
+                level,
+                bounds=c.scale_range(responses.instrument.scale),
+            ),
             low_effort=share_estimate(lin, arrays, level, method),
             threshold=threshold,
             high_is_easy=easy,

@@ -91,7 +91,9 @@ def share_lin(
 def share_estimate(lin: c.Lin, arrays: DesignArrays, level: float, method: ShareMethod) -> Estimate:
     """Percent share estimate with a design proportion interval (``"<method>_percent"``)."""
     var = float(linearized_variance(lin.z, arrays)[0])
-    est = estimate_from_variance(lin.value, var, n=lin.n, df=arrays.df, level=level)
+    est = estimate_from_variance(
+        lin.value, var, n=lin.n, df=arrays.df, level=level, bounds=(0.0, 100.0)
+    )
     bounds = percent_interval(lin.value, est.se, arrays.df, lin.n, level, method)
     return c.interval_like(est, bounds, f"{method}_percent")
 
@@ -171,7 +173,8 @@ def csat(
     out: dict[str, CSATResult] = {}
     for label, mask in c.domains(responses.design, by):
         lin = share_lin(values, hit, arrays, mask)
-        mean = c.estimate(c.mean_lin(values, arrays, mask), arrays, level)
+        scale = c.scale_range(responses.instrument.scale)
+        mean = c.estimate(c.mean_lin(values, arrays, mask), arrays, level, bounds=scale)
         out[label] = CSATResult(
             top_box=share_estimate(lin, arrays, level, method), mean=mean, top=top, n=lin.n
         )

@@ -33,7 +33,7 @@ import numpy.typing as npt
 from pydantic import Field
 
 from servqual.design.comparisons import Comparison
-from servqual.errors import InsufficientDataError
+from servqual.errors import InsufficientDataError, ParameterError, ServqualTypeError
 from servqual.indices import _common as c
 from servqual.models._base import FrozenModel
 from servqual.models.results import Estimate
@@ -144,12 +144,23 @@ class CSIResult(FrozenModel):
 def csi_band(percent: float) -> tuple[str, str]:
     """``(Indonesian, English)`` band of a CSI in percent.
 
+    Raises
+    ------
+    servqual.errors.ServqualTypeError
+        If ``percent`` is not a number.
+    servqual.errors.ParameterError
+        If ``percent`` is NaN or outside 0–100 (a CSI is a percentage).
+
     Examples
     --------
     >>> import servqual as sq
     >>> sq.csi_band(80.99), sq.csi_band(81.0)
     (('Puas', 'Satisfied'), ('Sangat puas', 'Very satisfied'))
     """
+    if isinstance(percent, bool) or not isinstance(percent, (int, float, np.integer, np.floating)):
+        raise ServqualTypeError(f"percent must be a number, got {percent!r}")
+    if not -1e-9 <= float(percent) <= 100.0 + 1e-9:  # NaN fails this; rounding may not
+        raise ParameterError(f"percent must be a CSI in 0–100, got {percent!r}")
     for low, label, label_en in CSI_BANDS:
         if percent >= low:
             return label, label_en
@@ -241,18 +252,21 @@ def csi(
     perf, imp = _inputs(performance, importance)
     ids = performance.instrument.item_ids
     hs = performance.instrument.scale.max
+    perf_scale, imp_scale = performance.instrument.scale, importance.instrument.scale
+    pmin, pmax = float(perf_scale.min), float(perf_scale.max)
     arrays = performance.design.arrays
     out: dict[str, CSIResult] = {}
     for label, mask in c.domains(performance.design, by):
         lin, mis, z_i, mss, z_p, n_i, n_p = _compute(perf, imp, ids, arrays, mask, hs)
-        est_i = c.estimates(mis, z_i, n_i, arrays, level)
-        est_p = c.estimates(mss, z_p, n_p, arrays, level)
+        est_i = c.estimates(mis, z_i, n_i, arrays, level, bounds=c.scale_range(imp_scale))
+        est_p = c.estimates(mss, z_p, n_p, arrays, level, bounds=c.scale_range(perf_scale))
         wf = 100.0 * mis / mis.sum()
         items = tuple(
             CSIItem(id=i, mis=a, mss=b, wf=float(f), ws=float(f * m))
             for i, a, b, f, m in zip(ids, est_i, est_p, wf, mss, strict=True)
         )
-        index = c.estimate(lin, arrays, level)
+        # CSI = 100 Σ wf·MSS / max with Σ wf = 1: the perf scale's range over its max
+        index = c.estimate(lin, arrays, level, bounds=(100.0 * pmin / hs, 100.0 * pmax / hs))
         band, band_en = csi_band(index.value)
         crosses = any(index.ci.low < low <= index.ci.high for low, _, _ in CSI_BANDS[:-1])
         out[label] = CSIResult(

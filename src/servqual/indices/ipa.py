@@ -238,9 +238,10 @@ def ipa(
     for label, mask in c.domains(performance.design, by):
         p_mean, p_z, p_n = c.item_means(perf, arrays, mask, ids)
         i_mean, i_z, i_n = c.item_means(imp, arrays, mask, ids)
-        p_est = c.estimates(p_mean, p_z, [int(k) for k in p_n], arrays, level)
-        i_est = c.estimates(i_mean, i_z, [int(k) for k in i_n], arrays, level)
         si, sp = importance.instrument.scale, inst.scale
+        p_n_list, i_n_list = [int(k) for k in p_n], [int(k) for k in i_n]
+        p_est = c.estimates(p_mean, p_z, p_n_list, arrays, level, bounds=c.scale_range(sp))
+        i_est = c.estimates(i_mean, i_z, i_n_list, arrays, level, bounds=c.scale_range(si))
         i_line = _line(i_mean, crosshair, si.min, si.max)
         p_line = _line(p_mean, crosshair, sp.min, sp.max)
         items = []

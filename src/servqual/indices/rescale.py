@@ -66,9 +66,10 @@ def rescale_0_100(value: Estimate | float, scale: Scale | tuple[int, int]) -> Es
             level=value.ci.level,
             method=value.ci.method,
         )
-        return value.model_copy(
-            update={"value": (value.value - lo) * factor, "se": value.se * factor, "ci": ci}
-        )
+        b = value.bounds
+        bounds = None if b is None else ((b[0] - lo) * factor, (b[1] - lo) * factor)
+        update = {"value": (value.value - lo) * factor, "se": value.se * factor, "ci": ci}
+        return value.model_copy(update={**update, "bounds": bounds})
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ServqualTypeError(f"value must be an Estimate or a number, got {value!r}")
     return (float(value) - lo) * factor

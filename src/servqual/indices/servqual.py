@@ -264,11 +264,13 @@ def servqual_gaps(
     arrays = perceptions.design.arrays
     out: dict[str, ServqualResult] = {}
     for label, mask in c.domains(perceptions.design, by):
-        prof = profile(gaps, perceptions.instrument, arrays, mask, level)
+        gap_bounds = c.gap_range(perceptions.instrument.scale)
+        prof = profile(gaps, perceptions.instrument, arrays, mask, level, gap_bounds)
         weighted = None
         if scores is not None:
             m, z, k = c.item_means(scores[:, None], arrays, mask, ("weighted SERVQUAL",))
-            weighted = c.estimate(c.Lin(float(m[0]), z[:, 0], int(k[0])), arrays, level)
+            lin = c.Lin(float(m[0]), z[:, 0], int(k[0]))
+            weighted = c.estimate(lin, arrays, level, bounds=gap_bounds)
         out[label] = ServqualResult(
             items=prof.items,
             dimensions=prof.dimensions,
@@ -327,7 +329,8 @@ def servperf(
     arrays = perceptions.design.arrays
     out: dict[str, ServperfResult] = {}
     for label, mask in c.domains(perceptions.design, by):
-        prof = profile(values, perceptions.instrument, arrays, mask, level)
+        scale = c.scale_range(perceptions.instrument.scale)
+        prof = profile(values, perceptions.instrument, arrays, mask, level, scale)
         out[label] = ServperfResult(
             items=prof.items, dimensions=prof.dimensions, overall=prof.overall, n=prof.overall.n
         )

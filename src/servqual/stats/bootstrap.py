@@ -37,6 +37,7 @@ from servqual.stats.bootstrap_ci import (
     acceleration,
     evaluate,
     interval_from_replicates,
+    min_resamples,
 )
 from servqual.stats.design_arrays import DesignArrays
 from servqual.stats.quantiles import check_level
@@ -48,6 +49,7 @@ __all__ = [
     "bootstrap_design_mean",
     "bootstrap_mean",
     "bootstrap_totals",
+    "check_resamples",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -111,11 +113,8 @@ def _check(
         raise ValidationError(f"the bootstrap needs at least 2 respondents, got {size}")
     if not callable(statistic):
         raise ServqualTypeError(f"statistic must be callable, got {type(statistic).__name__}")
-    if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)):
-        raise ParameterError(f"n_resamples must be an integer >= 1, got {n_resamples!r}")
-    if n_resamples < 1:
-        raise ParameterError(f"n_resamples must be an integer >= 1, got {n_resamples!r}")
     level = check_level(level)
+    b = check_resamples(n_resamples, level)
     if seed is not None and not isinstance(seed, (int, np.integer, np.random.Generator)):
         raise ServqualTypeError(f"seed must be an int or numpy Generator, got {seed!r}")
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
@@ -123,7 +122,26 @@ def _check(
         codes = np.zeros(v.shape[0], dtype=np.intp)
     else:
         codes = _strata_codes(strata, v.shape[0], freq)
-    return v, codes, freq, int(n_resamples), level, _check_method(method), rng
+    return v, codes, freq, b, level, _check_method(method), rng
+
+
+def check_resamples(n_resamples: object, level: float) -> int:
+    """``n_resamples`` as an int, refused below what an interval at ``level`` needs.
+
+    Raises
+    ------
+    servqual.errors.ParameterError
+        If it is not an integer, or below :func:`~servqual.stats.bootstrap_ci.min_resamples`.
+    """
+    if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)):
+        raise ParameterError(f"n_resamples must be an integer, got {n_resamples!r}")
+    need = min_resamples(level)
+    if n_resamples < need:
+        raise ParameterError(
+            f"n_resamples is {n_resamples!r}, but a {level:.10g} interval needs at least "
+            f"{need} (one replicate beyond each tail quantile); use 2000 or more"
+        )
+    return int(n_resamples)
 
 
 def _counts(counts: npt.ArrayLike, n: int) -> IntArray:

@@ -74,6 +74,18 @@ def acceleration(statistic: Statistic, strata: list[Patterns], total: FloatArray
     return float(num / (6.0 * den**1.5))
 
 
+def min_resamples(level: float) -> int:
+    """Fewest resamples for an interval at ``level``: one replicate beyond each quantile.
+
+    A percentile (or BCa) bound at tail probability ``α = (1 − level)/2`` is only an
+    order statistic of the replicates when ``B·α ≥ 1``; with fewer, both bounds are the
+    extreme replicates (one resample gives a point that need not hold the estimate, and
+    no standard error). So ``B ≥ ⌈1/α⌉``: 40 at 95 %, 200 at 99 %, and never below 2.
+    """
+    alpha = (1.0 - level) / 2.0
+    return max(2, math.ceil(1.0 / alpha - 1e-9))
+
+
 def interval_from_replicates(
     reps: FloatArray, value: float, level: float, method: Literal["percentile", "bca"], accel: float
 ) -> tuple[float, float]:

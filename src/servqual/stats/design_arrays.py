@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import cached_property
@@ -9,6 +10,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
+from servqual.errors import EstimationError
 from servqual.stats.calibration import CalibrationStep, calibration_residuals
 from servqual.stats.reduce import (
     FloatArray,
@@ -141,6 +143,28 @@ class DesignArrays:
             self.calibration if calibration is None else calibration,
         )
 
+    def check_magnitude(self, wz: FloatArray) -> None:
+        """Refuse weighted influence values whose squared sums would overflow float64.
+
+        The variance sums squares of PSU totals of ``w z``; beyond ``sqrt(max / n)`` they
+        overflow, and ``inf − inf`` would give a silent NaN (or a zero) variance.
+
+        Raises
+        ------
+        servqual.errors.EstimationError
+            Naming the largest weighted value.
+        """
+        if wz.size == 0:
+            return
+        top = float(np.max(np.abs(wz)))
+        limit = math.sqrt(np.finfo(np.float64).max / (4.0 * max(self.n, 1)))
+        if not top <= limit:
+            raise EstimationError(
+                f"weighted values reach {top:g}: their squared sums overflow float64, so no "
+                "variance can be computed; rescale the column or the weights "
+                "(e.g. to thousands)"
+            )
+
     def residuals(self, z: npt.ArrayLike) -> FloatArray:
         """Linearized values ``z`` (n,) or (n, m) after the design's calibration steps.
 
@@ -166,7 +190,9 @@ def linearized_variance(z: npt.ArrayLike, design: DesignArrays) -> FloatArray:
     (``design.calibration``), ``z`` is first replaced by its residuals after the
     calibration steps (:meth:`DesignArrays.residuals`), as R ``survey``'s ``svyrecvar``.
     """
-    m = design.moments(design.residuals(z), diagonal=True)
+    r = design.residuals(z)
+    design.check_magnitude(r * design.weights[:, None])
+    m = design.moments(r, diagonal=True)
     cov = covariance(m, lonely_psu=design.lonely_psu)
     return np.asarray(np.diagonal(cov).copy(), dtype=np.float64)
 
@@ -184,8 +210,10 @@ def linearized_variance_groups(
         dense = np.zeros((z.shape[0], n_groups))
         dense[np.arange(z.shape[0]), groups] = z
         return linearized_variance(dense, design)
+    wz = z * design.weights
+    design.check_magnitude(wz)
     summary = reduce_groups(
-        z * design.weights,
+        wz,
         groups,
         n_groups,
         stratum_codes=design.stratum_codes,

@@ -1,0 +1,221 @@
+"""Regression tests for wrong numbers found by fuzzing (issue 9, item 2).
+
+Each test names the defect it pins. Sources: the defining formulas (a mean lies within the
+scale, so its interval is cut there), R ``survey`` for the unchanged ordinary intervals
+(tests/data/reference, checked elsewhere), and exact arithmetic for the overflow cases.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import servqual as sq
+from servqual.errors import (
+    DesignError,
+    EstimationError,
+    InsufficientDataError,
+    ParameterError,
+    ScaleError,
+    ServqualTypeError,
+)
+
+SKM = sq.instruments.SKM_2017
+
+
+def _two_groups_of_one() -> sq.Design:
+    return sq.Design({"y": [1.0, 4.0, 2.0, 3.0], "g": ["a", "b", "c", "c"]})
+
+
+def test_domain_difference_of_two_single_respondents_is_refused() -> None:
+    # before: se = 0 and p = 0 (the one respondent's influence value is 0)
+    with pytest.raises(InsufficientDataError, match=r"group 'a' has 1 respondent"):
+        _two_groups_of_one().by("g").difference("y", "a", "b")
+
+
+def test_domain_difference_with_two_each_still_works() -> None:
+    d = sq.Design({"y": [1.0, 2.0, 4.0, 3.0], "g": ["a", "a", "b", "b"]})
+    c = d.by("g").difference("y", "a", "b")
+    assert c.difference.value == pytest.approx(-2.0)
+    assert c.difference.se > 0
+    assert 0 < c.p_value < 1
+
+
+def test_csat_compare_of_single_respondent_groups_is_refused() -> None:
+    r = sq.Responses.from_frame(
+        {"satisfaction": [1, 5, 2, 3], "desk": ["a", "b", "c", "c"]}, sq.instruments.CSAT
+    )
+    with pytest.raises(InsufficientDataError, match=r"group 'a' has 1 respondent"):
+        sq.csat_compare(r, by="desk", groups=("a", "b"))
+
+
+def test_ces_compare_of_single_respondent_groups_is_refused() -> None:
+    r = sq.Responses.from_frame(
+        {"effort": [1, 7, 2, 3], "desk": ["a", "b", "c", "c"]}, sq.instruments.CES
+    )
+    with pytest.raises(InsufficientDataError, match=r"group 'a' has 1 respondent"):
+        sq.ces_compare(r, by="desk", groups=("a", "b"))
+
+
+def test_nps_compare_of_single_respondent_groups_is_refused() -> None:
+    r = sq.Responses.from_frame(
+        {"recommend": [0, 10, 5, 9], "desk": ["a", "b", "c", "c"]}, sq.instruments.NPS
+    )
+    with pytest.raises(InsufficientDataError, match=r"group 'a' has 1 respondent"):
+        sq.nps_compare(r, by="desk", groups=("a", "b"))
+
+
+@pytest.mark.parametrize("n_resamples", [1, 2, 39])
+def test_bootstrap_refuses_fewer_resamples_than_an_interval_needs(n_resamples: int) -> None:
+    # before: n_resamples=1 gave se NaN and a point interval that excluded the estimate
+    codes = np.random.default_rng(1).integers(1, 5, (20, 9))
+    r = sq.Responses.from_arrays(codes, SKM)
+    with pytest.raises(ParameterError, match=rf"n_resamples is {n_resamples}, .* at least 40"):
+        sq.skm_index(r, method="bootstrap", n_resamples=n_resamples, seed=1)
+    with pytest.raises(ParameterError, match=rf"n_resamples is {n_resamples}, .* at least 40"):
+        sq.nps(list(range(11)) * 3, method="bootstrap", n_resamples=n_resamples, seed=1)
+
+
+def test_bootstrap_minimum_follows_the_level() -> None:
+    from servqual.stats.bootstrap_ci import min_resamples
+
+    assert [min_resamples(x) for x in (0.5, 0.9, 0.95, 0.99)] == [4, 20, 40, 200]
+
+
+def test_responses_constructor_checks_codes_against_the_scale() -> None:
+    # before: an SKM index of 504 from codes 9 on a 1–4 scale
+    codes = np.full((3, 9), 9, dtype=np.int8)
+    with pytest.raises(ScaleError, match=r"code 9 for item 'U1' in row 0 is outside 0–3"):
+        sq.Responses(SKM, sq.Design({"id": [1, 2, 3]}), codes)
+    codes = np.zeros((3, 9), dtype=np.int8)
+    codes[2, 4] = -2
+    with pytest.raises(ScaleError, match=r"code -2 for item 'U5' in row 2"):
+        sq.Responses(SKM, sq.Design({"id": [1, 2, 3]}), codes)
+
+
+def test_responses_constructor_checks_argument_types() -> None:
+    with pytest.raises(ServqualTypeError, match=r"instrument must be a servqual\.Instrument"):
+        sq.Responses("SKM", sq.Design({"id": [1]}), np.zeros((1, 9), np.int8))  # type: ignore[arg-type]
+    with pytest.raises(ServqualTypeError, match=r"design must be a servqual\.Design"):
+        sq.Responses(SKM, {"id": [1]}, np.zeros((1, 9), np.int8))  # type: ignore[arg-type]
+
+
+def test_proportion_of_a_list_value_is_refused() -> None:
+    # before: the column was compared element-wise with the list and the share was 1.0
+    d = sq.Design({"y": [1, 2, 1, 2]})
+    with pytest.raises(ServqualTypeError, match=r"value must be one category of 'y'.*\[1, 2\]"):
+        d.proportion("y", [1, 2])
+    with pytest.raises(ServqualTypeError, match="value must be one category"):
+        d.by("y").proportion("y", np.array([1, 2]))
+
+
+def test_mean_ci_of_huge_values_is_exact() -> None:
+    # before: se 0. Scaling by a power of two is exact, so se = |b - a| / 2 exactly.
+    est = sq.mean_ci([0, 1e160])
+    assert est.value == 5e159
+    assert est.se == pytest.approx(5e159, rel=1e-15)
+    assert est.ci.low < 0 < est.value < est.ci.high
+
+
+def test_mean_ci_is_unchanged_by_power_of_two_scaling() -> None:
+    y = [3.0, 4.0, 2.0, 4.0, 1.0]
+    small, big = sq.mean_ci(y), sq.mean_ci([v * 2.0**400 for v in y])
+    assert big.se == small.se * 2.0**400
+    assert big.ci.low == small.ci.low * 2.0**400
+
+
+def test_mean_ci_overflowing_interval_is_a_named_error() -> None:
+    with pytest.raises(EstimationError, match="overflows float64"):
+        sq.mean_ci([1e308, -1e308])
+
+
+def test_design_with_overflowing_values_is_a_named_error() -> None:
+    with pytest.raises(EstimationError, match=r"weighted values reach .*overflow float64"):
+        sq.Design({"y": [0.0, 1e160, 3e159]}).total("y")
+
+
+def test_weights_summing_to_infinity_are_refused() -> None:
+    # before: equal weights of 1e308 gave a NaN index graded "D"
+    with pytest.raises(DesignError, match="weights sum to more than float64 can hold"):
+        sq.Responses.from_arrays([[1] * 9, [4] * 9, [3] * 9], SKM, weights=[1e308] * 3)
+
+
+@pytest.mark.parametrize("x", [0, 1, 5, 5 * 10**17, 10**18 - 1, 10**18])
+def test_clopper_pearson_at_a_huge_n_is_finite_and_holds_the_estimate(x: int) -> None:
+    ci = sq.proportion_ci(x, 10**18, method="clopper_pearson")
+    assert math.isfinite(ci.low)
+    assert math.isfinite(ci.high)
+    assert ci.low <= x / 10**18 <= ci.high
+
+
+@pytest.mark.parametrize("bad", [math.nan, -1.0, 100.5])
+def test_csi_band_refuses_a_value_that_is_not_a_csi(bad: float) -> None:
+    # before: csi_band(nan) was "not satisfied"
+    with pytest.raises(ParameterError, match="percent must be a CSI in 0–100"):
+        sq.csi_band(bad)
+    with pytest.raises(ServqualTypeError, match="percent must be a number"):
+        sq.csi_band("80")  # type: ignore[arg-type]
+
+
+def test_skm_interval_of_two_respondents_stays_in_25_to_100() -> None:
+    # before: 2 respondents gave an interval of -414 to 539 (t on 1 df)
+    r = sq.Responses.from_arrays([[1] * 9, [4] * 9], SKM)
+    index = sq.skm_index(r).index
+    assert index.bounds == (25.0, 100.0)
+    assert (index.ci.low, index.ci.high) == (25.0, 100.0)
+    again = index.at_level(0.99)
+    assert 25.0 <= again.ci.low <= again.value <= again.ci.high <= 100.0
+
+
+def test_skm_interval_of_an_ordinary_sample_is_not_cut() -> None:
+    codes = np.random.default_rng(3).integers(2, 5, (200, 9))
+    index = sq.skm_index(sq.Responses.from_arrays(codes, SKM)).index
+    half = index.ci.high - index.value
+    assert index.value - index.ci.low == pytest.approx(half)  # still symmetric
+    assert index.ci.low > 25
+    assert index.ci.high < 100
+
+
+def test_regulation_weights_give_the_index_its_own_range() -> None:
+    r = sq.Responses.from_arrays([[1] * 9, [1] * 9, [2] * 9], SKM)
+    index = sq.skm_index(r, weights="regulation").index
+    assert index.bounds == pytest.approx((25 * 0.999, 100 * 0.999))
+    assert index.ci.low >= index.bounds[0]  # type: ignore[index]
+
+
+def test_scale_means_are_cut_to_the_scale() -> None:
+    est = sq.csat([1, 5]).mean  # 1–5 scale, t on 1 df
+    assert (est.ci.low, est.ci.high) == (1.0, 5.0)
+    assert est.at_level(0.5).ci.low >= 1.0
+
+
+def test_shares_of_a_design_stay_in_0_1() -> None:
+    d = sq.Design({"ok": ["y", "n", "n"]})
+    for est in d.proportions("ok").values():
+        assert 0.0 <= est.ci.low <= est.value <= est.ci.high <= 1.0
+    est = d.proportion("ok", "y", method="mean")
+    assert 0.0 <= est.ci.low <= est.value <= est.ci.high <= 1.0
+
+
+def test_bounds_round_trip_through_json() -> None:
+    r = sq.Responses.from_arrays([[1] * 9, [4] * 9, [2] * 9], SKM)
+    index = sq.skm_index(r).index
+    assert sq.Estimate.model_validate_json(index.model_dump_json()) == index
+
+
+def test_domain_comparison_interval_stays_in_the_difference_range() -> None:
+    r = sq.Responses.from_frame(
+        {"satisfaction": [1, 5, 1, 5, 5, 5], "g": list("aabbbb")}, sq.instruments.CSAT
+    )
+    c = sq.csat_compare(r, by="g", groups=("a", "b"))
+    assert c.difference.bounds is not None
+    lo, hi = c.difference.bounds
+    assert lo <= c.difference.ci.low <= c.difference.ci.high <= hi
+
+
+def test_estimate_refuses_reversed_bounds() -> None:
+    ci = sq.Interval(low=0.0, high=1.0, level=0.95, method="t")
+    with pytest.raises(ValueError, match="bounds must be"):
+        sq.Estimate(value=0.5, se=0.1, ci=ci, n=3, bounds=(1.0, 0.0))
