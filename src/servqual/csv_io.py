@@ -18,7 +18,13 @@ import numpy.typing as npt
 
 from servqual._answers import encode_columns
 from servqual._build import RESERVED, Parts
-from servqual.errors import DataFormatError, RespondentError, ValidationError
+from servqual.errors import (
+    DataFormatError,
+    ParameterError,
+    RespondentError,
+    ServqualTypeError,
+    ValidationError,
+)
 from servqual.models.instrument import Instrument
 from servqual.responses import Responses
 
@@ -28,17 +34,29 @@ _DELIMITERS = (",", ";", "\t")
 
 
 def _read_text(path: str, encoding: str) -> str:
-    if codecs.lookup(encoding).name == "utf-8":
+    if not isinstance(encoding, str):
+        raise ServqualTypeError(f"encoding must be a string such as 'utf-8', got {encoding!r}")
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise ParameterError(
+            f"unknown encoding {encoding!r} for {path}; use e.g. 'utf-8', 'cp1252' or 'latin-1'"
+        ) from None
+    if codec == "utf-8":
         encoding = "utf-8-sig"  # strips a byte-order mark when there is one
     try:
         with open(path, encoding=encoding, newline="") as f:
             return f.read()
+    except OSError as exc:  # missing file, a directory, no permission
+        raise DataFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise DataFormatError(
             f"{path} is not valid {exc.encoding}: byte {exc.object[exc.start]:#04x} at "
             f"position {exc.start}; give the file's encoding, e.g. 'cp1252' or 'latin-1' "
             "(encoding= in Python, --encoding on the command line)"
         ) from None
+    except (UnicodeError, ValueError, LookupError) as exc:  # not a text codec (rot13, hex)
+        raise DataFormatError(f"{path} cannot be decoded as {encoding}: {exc}") from None
 
 
 def _sniff(header: str) -> str:
@@ -51,6 +69,13 @@ def _sniff(header: str) -> str:
 def _rows(text: str, path: str, delimiter: str) -> tuple[list[str], list[list[str]], list[int]]:
     """Header, data rows and their first line numbers; all-blank rows are skipped."""
     reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
+    try:
+        return _parse(reader, path)
+    except csv.Error as exc:  # a field over the csv module's size limit, a stray quote
+        raise DataFormatError(f"{path} line {reader.line_num}: {exc}") from None
+
+
+def _parse(reader: Any, path: str) -> tuple[list[str], list[list[str]], list[int]]:
     try:
         header = next(reader)
     except StopIteration:
@@ -169,7 +194,14 @@ def read_csv(
     >>> r.values()[:, :3].tolist()
     [[4.0, 3.0, 3.0], [3.0, nan, 2.0]]
     """
-    name = os.fspath(path)
+    try:
+        name = os.fspath(path)
+    except TypeError:
+        raise ServqualTypeError(f"path must be a file path, got {path!r}") from None
+    if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
+        raise ParameterError(f"delimiter must be one character such as ';', got {delimiter!r}")
+    if delimiter is not None and delimiter in '"\r\n':
+        raise ParameterError(f"delimiter cannot be a quote or a line break, got {delimiter!r}")
     text = _read_text(name, encoding)
     first = text.split("\n", 1)[0]
     sep = delimiter if delimiter is not None else _sniff(first)

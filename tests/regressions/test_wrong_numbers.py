@@ -219,3 +219,13 @@ def test_estimate_refuses_reversed_bounds() -> None:
     ci = sq.Interval(low=0.0, high=1.0, level=0.95, method="t")
     with pytest.raises(ValueError, match="bounds must be"):
         sq.Estimate(value=0.5, se=0.1, ci=ci, n=3, bounds=(1.0, 0.0))
+
+
+@pytest.mark.parametrize("render", [sq.render_text, sq.render_markdown, sq.render_html])
+def test_reports_print_a_level_with_all_its_digits(render: object) -> None:
+    # before: a level of 0.9999999 was printed as "100.0%"
+    codes = np.random.default_rng(5).integers(2, 5, (30, 9))
+    report = sq.skm_report(sq.Responses.from_arrays(codes, SKM), level=0.9999999)
+    text = render(report)  # type: ignore[operator]
+    assert "99.99999%" in text
+    assert "100.0%" not in text

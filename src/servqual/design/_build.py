@@ -10,11 +10,18 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from servqual.errors import DesignError, InsufficientDataError, ValidationError
+from servqual.errors import DesignError, InsufficientDataError
 from servqual.stats.design_arrays import DesignArrays
 from servqual.stats.variance import LonelyPSU
 
-__all__ = ["build_arrays", "category_codes", "factorize", "missing_mask", "nonnegative"]
+__all__ = [
+    "build_arrays",
+    "category_codes",
+    "factorize",
+    "group_codes",
+    "missing_mask",
+    "nonnegative",
+]
 
 
 def missing_mask(values: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
@@ -28,17 +35,65 @@ def missing_mask(values: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     return np.zeros(values.shape[0], dtype=bool)
 
 
+def _plain(v: object) -> object:
+    item = getattr(v, "item", None)
+    return item() if callable(item) else v
+
+
+def _where(rows: npt.NDArray[np.intp], where: Callable[[int], str]) -> str:
+    shown = ", ".join(where(int(i)) for i in rows[:5])
+    return shown + (f" and {rows.size - 5} more" if rows.size > 5 else "")
+
+
+def group_codes(
+    values: npt.NDArray[Any],
+    field: str,
+    where: Callable[[int], str] = lambda i: f"row {i}",
+) -> tuple[npt.NDArray[np.intp], list[Hashable]]:
+    """Codes and sorted labels of a grouping column (strata, clusters, ``by``, calibration).
+
+    The one policy for every grouping column: a missing label (``None``, ``NaN``) is an
+    error naming the column and its first rows, and so is a column mixing types that
+    cannot be ordered (``1`` and ``"a"``). R ``survey`` refuses missing strata and ids
+    too; a missing ``by`` label is refused rather than silently made a group, so that a
+    published breakdown never hides a "missing" group the analyst did not ask for.
+
+    Raises
+    ------
+    servqual.errors.DesignError
+        Naming ``field``, the rows and the value.
+    """
+    missing = np.flatnonzero(missing_mask(values))
+    if missing.size:
+        v = _plain(values[int(missing[0])])
+        raise DesignError(
+            f"{field} is missing in {_where(missing, where)}: {v!r}"
+            + (f" ({missing.size} rows in all)" if missing.size > 1 else "")
+            + "; recode the missing values to a label of their own (e.g. 'unknown') "
+            "or drop those rows"
+        )
+    try:
+        codes, uniq = factorize(values)
+    except TypeError:
+        raise DesignError(_mixed_message(values, field, where)) from None
+    return codes, [_plain(u) for u in uniq]
+
+
+def _mixed_message(values: npt.NDArray[Any], field: str, where: Callable[[int], str]) -> str:
+    kinds = np.array([type(v).__name__ for v in values.tolist()], dtype=object)
+    first = int(np.flatnonzero(kinds != kinds[0])[0]) if (kinds != kinds[0]).any() else 0
+    return (
+        f"{field} mixes values of types that cannot be ordered: {_plain(values[0])!r} "
+        f"({kinds[0]}) in {where(0)} and {_plain(values[first])!r} ({kinds[first]}) in "
+        f"{where(first)}; convert the column to one type (e.g. all text)"
+    )
+
+
 def category_codes(
     values: npt.NDArray[Any], field: str
 ) -> tuple[npt.NDArray[np.intp], list[Hashable]]:
-    """Codes and sorted labels of a categorical column; missing labels are an error."""
-    missing = np.flatnonzero(missing_mask(values))
-    if missing.size:
-        i = int(missing[0])
-        v = values[i]
-        raise DesignError(f"{field} is missing in row {i}: {getattr(v, 'item', lambda: v)()!r}")
-    codes, uniq = factorize(values)
-    return codes, [u.item() if hasattr(u, "item") else u for u in uniq]
+    """Codes and sorted labels of a categorical column (see :func:`group_codes`)."""
+    return group_codes(values, field)
 
 
 def factorize(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[Any]]:
@@ -162,19 +217,8 @@ def fpc_per_stratum(
 def domain_codes(
     values: npt.NDArray[Any], by: str, where: Callable[[int], str] = lambda i: f"row {i}"
 ) -> tuple[npt.NDArray[np.intp], list[Hashable]]:
-    """Codes and sorted labels of a ``by`` column; a missing label names where it is."""
-    bad = np.flatnonzero(missing_mask(values))
-    if bad.size:
-        i = int(bad[0])
-        shown = "nan" if values.dtype.kind == "f" else repr(values[i])
-        raise ValidationError(f"by column {by!r} is missing in {where(i)}: {shown}")
-    try:
-        groups, uniq = factorize(values)
-    except TypeError as exc:
-        raise ValidationError(
-            f"by column {by!r} mixes values that cannot be ordered: {exc}"
-        ) from None
-    return groups, [u.item() if hasattr(u, "item") else u for u in uniq]
+    """Codes and sorted labels of a ``by`` column (see :func:`group_codes`)."""
+    return group_codes(values, f"by column {by!r}", where)
 
 
 def _population(

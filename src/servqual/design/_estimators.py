@@ -17,7 +17,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from servqual.design._build import missing_mask
+from servqual.design._build import group_codes, missing_mask
 from servqual.errors import (
     DegenerateDataWarning,
     InsufficientDataError,
@@ -314,8 +314,7 @@ def shares_kernel(
     Returns the labels, the shares, their influence values and the domain matrix.
     """
     rows = np.flatnonzero(present)
-    uniq, codes = np.unique(raw[rows], return_inverse=True)
-    labels: list[Hashable] = [u.item() if hasattr(u, "item") else u for u in uniq]
+    codes, labels = group_codes(raw[rows], f"column {name!r}", lambda i: f"row {int(rows[i])}")
     y = np.zeros((raw.shape[0], len(labels)))
     y[rows, codes.reshape(-1)] = 1.0
     d = np.repeat(present.astype(np.float64)[:, None], len(labels), axis=1)

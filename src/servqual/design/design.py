@@ -26,7 +26,7 @@ from servqual.design._estimators import (
     shares_kernel,
 )
 from servqual.design.domains import linearized_estimates, proportion_estimates
-from servqual.errors import ValidationError
+from servqual.errors import ServqualTypeError, ValidationError
 from servqual.models.results import Estimate
 from servqual.stats.design_arrays import DesignArrays
 from servqual.stats.svyciprop import SvyProportionMethod
@@ -35,7 +35,26 @@ from servqual.stats.variance import LonelyPSU, check_lonely_psu
 if TYPE_CHECKING:
     from servqual.design.domains import DomainEstimator
 
-__all__ = ["Design", "estimate_from_variance"]
+__all__ = ["Design", "check_column_name", "estimate_from_variance"]
+
+
+def check_column_name(name: object, field: str) -> None:
+    """A column key is one label (a string), not a list of columns or ``None``.
+
+    Raises
+    ------
+    servqual.errors.ServqualTypeError
+        Naming ``field`` and the value.
+    """
+    if (
+        name is None
+        or isinstance(name, (list, tuple, set, frozenset, dict, np.ndarray))
+        or (not isinstance(name, Hashable))
+    ):
+        raise ServqualTypeError(
+            f"{field} must name one column (a string), got {name!r}"
+            + ("; pass one column name" if isinstance(name, (list, tuple)) else "")
+        )
 
 
 class Design:
@@ -108,6 +127,8 @@ class Design:
             ("clusters", clusters),
             ("fpc", fpc),
         ):
+            if name is not None:
+                check_column_name(name, field)
             if name is not None and name not in self._columns:
                 raise ValidationError(
                     f"{field} column {name!r} is not in the data; columns: {sorted(self._columns)}"
@@ -167,6 +188,7 @@ class Design:
 
     def column(self, name: str) -> npt.NDArray[Any]:
         """One data column as a numpy array."""
+        check_column_name(name, "column")
         if name not in self._columns:
             raise ValidationError(
                 f"column {name!r} is not in the data; columns: {sorted(self._columns)}"

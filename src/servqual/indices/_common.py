@@ -23,6 +23,7 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from servqual.design._build import domain_codes
 from servqual.design.comparisons import Comparison, check_comparable, comparison_from_influence
 from servqual.design.comparisons import compare as compare_independent
 from servqual.design.design import Design, estimate_from_variance
@@ -71,13 +72,8 @@ def domains(design: Design, by: str | None) -> list[tuple[str, BoolArray]]:
     n = design.n_rows
     if by is None:
         return [("all", np.ones(n, dtype=np.bool_))]
-    col = design.column(by)
-    if col.dtype.kind in "fc" and np.isnan(col.astype(np.float64)).any():
-        i = int(np.flatnonzero(np.isnan(col.astype(np.float64)))[0])
-        raise ParameterError(f"by column {by!r} is missing in row {i}")
-    uniq, codes = np.unique(col, return_inverse=True)
-    codes = codes.reshape(-1)
-    return [(str(u.item() if hasattr(u, "item") else u), codes == j) for j, u in enumerate(uniq)]
+    codes, labels = domain_codes(design.column(by), by)
+    return [(str(u), codes == j) for j, u in enumerate(labels)]
 
 
 def group_mask(design: Design, by: str, group: str) -> BoolArray:

@@ -96,6 +96,16 @@ def fmt(value: float | None, digits: int, language: Language) -> str:
     return text
 
 
+def fmt_level(level: float, language: Language) -> str:
+    """A confidence level in percent with as many decimals as it has (``95%``, ``99.99999%``).
+
+    Never rounds a level to a different one: 0.9999999 is ``99.99999%``, not ``100.0%``.
+    """
+    pct = level * 100
+    digits = next((d for d in range(13) if abs(pct - round(pct, d)) < 1e-9), 13)
+    return fmt(pct, digits, language) + "%"
+
+
 def fmt_int(value: int, language: Language) -> str:
     """An integer with thousands separators (``8,620``; Indonesian ``8.620``)."""
     return fmt(float(value), 0, language)

@@ -15,7 +15,7 @@ from servqual.errors import ServqualTypeError, ValidationError
 from servqual.indices.grades import THRESHOLDS, Regime, grade_of, thresholds
 from servqual.indices.skm_result import SKMResult
 from servqual.models.results import Estimate
-from servqual.report._labels import Language, fmt, word
+from servqual.report._labels import Language, fmt, fmt_level, word
 from servqual.report.model import Report
 
 if TYPE_CHECKING:
@@ -82,8 +82,7 @@ def axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
 
 
 def level(est: Estimate, language: Language) -> str:
-    pct = est.ci.level * 100
-    return fmt(pct, 0 if abs(pct - round(pct)) < 1e-9 else 1, language) + "%"
+    return fmt_level(est.ci.level, language)
 
 
 def ci_text(est: Estimate, language: Language, digits: int = 2) -> str:

@@ -14,7 +14,15 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from servqual.indices.grades import Regime, thresholds
-from servqual.report._labels import Language, check_language, fmt, fmt_int, label_text, word
+from servqual.report._labels import (
+    Language,
+    check_language,
+    fmt,
+    fmt_int,
+    fmt_level,
+    label_text,
+    word,
+)
 from servqual.report.ipa_section import ipa_html_lines, ipa_markdown_lines, ipa_text_lines
 from servqual.report.model import IndexSection, MethodNote, Report
 
@@ -25,8 +33,7 @@ _REGULATIONS = {"skm-2017": "Permen PANRB 14/2017", "ikm-2004": "Kepmenpan 25/20
 
 
 def _pct(level: float, language: Language) -> str:
-    digits = 0 if abs(level * 100 - round(level * 100)) < 1e-9 else 1
-    return fmt(level * 100, digits, language) + "%"
+    return fmt_level(level, language)
 
 
 def _has_interval(section: IndexSection) -> bool:

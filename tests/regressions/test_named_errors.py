@@ -1,0 +1,191 @@
+"""Regression tests: crashes that must be named errors (issue 9, item 3).
+
+Each input here used to raise a bare ``TypeError``, ``KeyError``, ``LookupError``,
+``OverflowError``, ``ZeroDivisionError``, ``FileNotFoundError`` or ``MemoryError``; now a
+``servqual.errors`` exception names the field, the row or item, and the value.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import servqual as sq
+from servqual.errors import (
+    DataFormatError,
+    DesignError,
+    ParameterError,
+    ServqualTypeError,
+)
+
+FRAME = pd.DataFrame(
+    {
+        "y": [1.0, 2, 3, 4, 5, 6],
+        "s": ["a", "a", None, "b", "b", "b"],
+        "m": ["a", 1, "a", 2, "b", "b"],
+        "c": [1, 1, 2, 2, 3, float("nan")],
+    }
+)
+
+
+# --- one policy for missing or mixed labels in by / strata / cluster columns ------------
+
+
+def test_missing_stratum_is_an_error_naming_the_row_and_how_to_recode() -> None:
+    with pytest.raises(DesignError, match=r"strata is missing in row 2: nan; recode"):
+        sq.Design(FRAME, strata="s")
+
+
+def test_missing_cluster_is_an_error_naming_the_row() -> None:
+    with pytest.raises(DesignError, match=r"clusters is missing in row 5: nan"):
+        sq.Design(FRAME, clusters="c")
+
+
+def test_missing_labels_are_counted_and_the_first_rows_listed() -> None:
+    values = np.array(["a", None, None, "b", None, None, None, None, None], dtype=object)
+    with pytest.raises(
+        DesignError, match=r"row 1, row 2, row 4, row 5, row 6 and 2 more: None \(7 rows in all\)"
+    ):
+        sq.Design({"y": np.arange(9.0), "g": values}, strata="g")
+
+
+def test_missing_by_label_is_the_same_error_for_design_and_indices() -> None:
+    with pytest.raises(DesignError, match=r"domain column 's' is missing in row 2.*recode"):
+        sq.Design(FRAME).by("s").mean("y")
+    r = sq.Responses.from_frame(
+        {"satisfaction": [1, 2, 3, 4, 5, 5], "s": FRAME["s"]}, sq.instruments.CSAT
+    )
+    with pytest.raises(DesignError, match=r"by column 's' is missing in row 2.*recode"):
+        sq.csat(r, by="s")
+    with pytest.raises(DesignError, match=r"by column 's' is missing in row 2"):
+        sq.ces(
+            sq.Responses.from_frame(
+                {"effort": [1, 2, 3, 4, 5, 5], "s": FRAME["s"]}, sq.instruments.CES
+            ),
+            by="s",
+        )
+
+
+def test_mixed_types_in_strata_are_an_error_naming_both_values() -> None:
+    with pytest.raises(DesignError, match=r"strata mixes .*'a' \(str\) in row 0 and 1 \(int\)"):
+        sq.Design(FRAME, strata="m")
+
+
+def test_mixed_types_in_by_are_an_error_for_every_estimator() -> None:
+    d = sq.Design(FRAME)
+    with pytest.raises(DesignError, match=r"domain column 'm' mixes"):
+        d.by("m").mean("y")
+    with pytest.raises(DesignError, match=r"column 'm' mixes"):
+        d.proportions("m")
+    r = sq.Responses.from_frame(
+        {"satisfaction": [1, 2, 3, 4, 5, 5], "m": FRAME["m"]}, sq.instruments.CSAT
+    )
+    with pytest.raises(DesignError, match=r"by column 'm' mixes"):
+        sq.csat(r, by="m")
+
+
+# --- wrong argument types --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", [["y"], None, {"y": 1}])
+def test_a_column_key_that_is_not_one_name_is_a_type_error(bad: object) -> None:
+    with pytest.raises(ServqualTypeError, match="column must name one column"):
+        sq.Design(FRAME).mean(bad)  # type: ignore[arg-type]
+
+
+def test_a_design_field_given_a_list_is_a_type_error() -> None:
+    with pytest.raises(ServqualTypeError, match=r"weights must name one column .*\['y'\]"):
+        sq.Design(FRAME, weights=["y"])  # type: ignore[arg-type]
+    with pytest.raises(ServqualTypeError, match="column must name one column"):
+        sq.Design(FRAME).by(["s"])  # type: ignore[arg-type]
+
+
+# --- huge integers and extreme margins in the sample-size formulas -----------------------
+
+
+def test_a_huge_population_is_refused_by_name() -> None:
+    with pytest.raises(ParameterError, match=r"population must be at most 2\*\*53"):
+        sq.sample_size.krejcie_morgan(10**20)
+    with pytest.raises(ParameterError, match=r"slovin\(1000"):
+        sq.sample_size.slovin(10**400, 0.05)
+
+
+@pytest.mark.parametrize("margin", [1e-300, 1e-200])
+def test_an_extreme_margin_is_a_parameter_error(margin: float) -> None:
+    with pytest.raises(ParameterError, match=r"too extreme|too small"):
+        sq.sample_size.for_proportion(margin)
+    with pytest.raises(ParameterError, match=r"too extreme|too small"):
+        sq.sample_size.for_proportion(margin, population=10**6)
+
+
+def test_a_mean_size_that_overflows_is_a_parameter_error() -> None:
+    with pytest.raises(ParameterError, match="the sample size is inf"):
+        sq.sample_size.for_mean(1e300, 1e-300)
+
+
+def test_an_ordinary_margin_is_unchanged() -> None:
+    # Cochran (1977): z = 1.96, p = 0.5, e = 0.05 → n0 = 384.16 → 385
+    assert int(sq.sample_size.for_proportion(0.05)) == 385
+
+
+# --- read_csv --------------------------------------------------------------------------
+
+INST = sq.Instrument(
+    id="t",
+    name="two items",
+    scale=sq.Scale(min=1, max=4),
+    items=[sq.Item(id="U1", text="a"), sq.Item(id="U2", text="b")],
+)
+
+
+@pytest.fixture
+def small_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "answers.csv"
+    path.write_text("U1,U2\n1,2\n3,4\n", encoding="utf-8")
+    return path
+
+
+def test_read_csv_unknown_encoding(small_csv: Path) -> None:
+    with pytest.raises(ParameterError, match=r"unknown encoding 'nope'"):
+        sq.read_csv(small_csv, INST, encoding="nope")
+
+
+def test_read_csv_encoding_that_is_not_text(small_csv: Path) -> None:
+    with pytest.raises(DataFormatError, match=r"cannot be decoded as rot13"):
+        sq.read_csv(small_csv, INST, encoding="rot13")
+
+
+@pytest.mark.parametrize("bad", ["ab", "", 5])
+def test_read_csv_bad_delimiter(small_csv: Path, bad: object) -> None:
+    with pytest.raises(ParameterError, match="delimiter must be one character"):
+        sq.read_csv(small_csv, INST, delimiter=bad)  # type: ignore[arg-type]
+
+
+def test_read_csv_quote_as_delimiter(small_csv: Path) -> None:
+    with pytest.raises(ParameterError, match="delimiter cannot be a quote"):
+        sq.read_csv(small_csv, INST, delimiter='"')
+
+
+def test_read_csv_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(DataFormatError, match=r"cannot read .*nothing\.csv: No such file"):
+        sq.read_csv(tmp_path / "nothing.csv", INST)
+
+
+def test_read_csv_directory(tmp_path: Path) -> None:
+    with pytest.raises(DataFormatError, match="cannot read"):
+        sq.read_csv(tmp_path, INST)
+
+
+def test_read_csv_field_over_the_csv_limit(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    path.write_text("U1,U2\n1," + "2" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(DataFormatError, match=r"line 2: field larger than field limit"):
+        sq.read_csv(path, INST)
+
+
+def test_read_csv_path_of_the_wrong_type() -> None:
+    with pytest.raises(ServqualTypeError, match="path must be a file path, got 3"):
+        sq.read_csv(3, INST)  # type: ignore[arg-type]
