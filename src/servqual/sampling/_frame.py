@@ -12,7 +12,40 @@ import numpy.typing as npt
 from servqual._frames import _column_to_numpy, get_column
 from servqual.errors import DataFormatError, DesignError, ParameterError, ServqualTypeError
 
-__all__ = ["column_or_array", "encode_labels", "frame_size", "make_rng", "positive_count"]
+__all__ = [
+    "KEYS_LIMIT",
+    "MAX_IN_MEMORY",
+    "check_in_memory",
+    "column_or_array",
+    "encode_labels",
+    "frame_size",
+    "make_rng",
+    "positive_count",
+]
+
+#: Frames up to this size draw one uniform key per unit (the documented keys method);
+#: larger frames select positions without materialising the frame.
+KEYS_LIMIT = 2**25
+
+#: Most units a sample, reservoir or batch of arrivals may hold: their positions,
+#: probabilities and weights live in memory (8 bytes each, three arrays).
+MAX_IN_MEMORY = 10**8
+
+
+def check_in_memory(count: int, what: str) -> int:
+    """Refuse a ``count`` of units that could not be held in memory.
+
+    Raises
+    ------
+    servqual.errors.ParameterError
+        Naming ``what`` and the count.
+    """
+    if count > MAX_IN_MEMORY:
+        raise ParameterError(
+            f"{what} is {count:,} units, more than the {MAX_IN_MEMORY:,} servqual keeps in "
+            "memory (positions, probabilities and weights of each); select in parts"
+        )
+    return count
 
 
 def make_rng(seed: Any) -> tuple[np.random.Generator, int | None]:
