@@ -88,6 +88,11 @@ def make_design(parts: Parts, lonely_psu: LonelyPSU = "fail") -> Design:
     check_unique(ids, parts.where)
     columns = dict(parts.columns)
     for field, name in parts.design.items():
+        if name is not None and name not in columns:  # the id column was taken out
+            raise DesignError(
+                f"{field} column {name!r} is also the respondent id column: one column "
+                f"cannot be both; copy it under another name for the {field}"
+            )
         if name is not None:
             columns[name] = design_column(columns[name], field, parts.where, DesignError)
     return Design(

@@ -37,7 +37,10 @@ def _count(value: Any, name: str) -> int:
     """A non-negative whole number (int, numpy integer, or an integral float)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise ServqualTypeError(f"{name} must be a whole number, got {value!r}")
-    as_float = float(value)
+    try:
+        as_float = float(value)
+    except OverflowError:
+        raise ParameterError(f"{name} is beyond float64's range, got {value!r:.40}") from None
     if not math.isfinite(as_float) or as_float != math.floor(as_float):
         raise ParameterError(f"{name} must be a whole number, got {value!r}")
     if as_float < 0:
@@ -150,6 +153,8 @@ def _check_values(values: Any) -> npt.NDArray[np.float64]:
         y = raw.astype(np.float64)
     except (TypeError, ValueError):
         raise ServqualTypeError(f"values must be numbers (dtype {raw.dtype})") from None
+    except OverflowError:
+        raise ValidationError("values holds an integer beyond float64's range") from None
     bad = np.flatnonzero(~np.isfinite(y))
     if bad.size:
         i = int(bad[0])

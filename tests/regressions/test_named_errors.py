@@ -18,7 +18,9 @@ from servqual.errors import (
     DataFormatError,
     DesignError,
     ParameterError,
+    ScaleError,
     ServqualTypeError,
+    ValidationError,
 )
 
 FRAME = pd.DataFrame(
@@ -189,3 +191,62 @@ def test_read_csv_field_over_the_csv_limit(tmp_path: Path) -> None:
 def test_read_csv_path_of_the_wrong_type() -> None:
     with pytest.raises(ServqualTypeError, match="path must be a file path, got 3"):
         sq.read_csv(3, INST)  # type: ignore[arg-type]
+
+
+# --- one column in two roles ------------------------------------------------------------
+
+ANSWERS = {"satisfaction": [1, 2, 3, 4, 5, 5], "id": list("abcdef"), "w": [1, 2, 1, 2, 1, 2]}
+
+
+@pytest.mark.parametrize("field", ["strata", "clusters"])
+def test_one_column_as_id_and_design_column_is_refused(field: str) -> None:
+    # before: KeyError 'id'
+    with pytest.raises(DesignError, match=rf"{field} column 'id' is also the respondent id"):
+        sq.Responses.from_frame(ANSWERS, sq.instruments.CSAT, id_column="id", **{field: "id"})
+
+
+def test_one_column_as_id_and_strata_in_a_csv_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("satisfaction,id\n1,a\n2,b\n3,c\n", encoding="utf-8")
+    with pytest.raises(DesignError, match="strata column 'id' is also the respondent id"):
+        sq.read_csv(path, sq.instruments.CSAT, strata="id", id_column="id")
+
+
+def test_one_column_as_strata_and_clusters_is_refused() -> None:
+    # before: silently a design with 0 degrees of freedom
+    with pytest.raises(DesignError, match="strata and clusters both name column 'w'"):
+        sq.Design(ANSWERS, strata="w", clusters="w")
+
+
+# --- huge Python integers and negative seeds -----------------------------------------------
+
+
+def test_huge_integers_are_named_errors() -> None:
+    huge = 10**400
+    with pytest.raises(ValidationError, match="column 'y' holds an integer beyond float64"):
+        sq.Design({"y": [huge, 1]}).mean("y")
+    with pytest.raises(DesignError, match="weights must be numeric and within float64"):
+        sq.Design({"y": [1, 1], "w": [huge, 1]}, weights="w")
+    with pytest.raises(ValidationError, match="values holds an integer beyond float64"):
+        sq.mean_ci([huge, 1])
+    with pytest.raises(ParameterError, match="successes is beyond float64's range"):
+        sq.proportion_ci(huge, huge * 10)
+    with pytest.raises(ParameterError, match=r"level must be in \(0, 1\)"):
+        sq.mean_ci([1, 2, 3], level=huge)
+    with pytest.raises(ScaleError, match="answer to item 'U1' in row 0"):
+        sq.Responses.from_arrays([[huge] * 9], sq.instruments.SKM_2017)
+    with pytest.raises(ScaleError, match="NPS answer in row 0"):
+        sq.nps([huge, 1])
+    with pytest.raises(ParameterError, match=r"frame size must be at most 2\*\*62"):
+        sq.sampling.simple_random(huge, 5, seed=1)
+
+
+def test_negative_seeds_are_parameter_errors() -> None:
+    # before: numpy's ValueError "expected non-negative integer"
+    r = sq.Responses.from_arrays(np.ones((5, 9)), sq.instruments.SKM_2017)
+    with pytest.raises(ParameterError, match="seed must be non-negative, got -1"):
+        sq.skm_index(r, method="bootstrap", seed=-1)
+    with pytest.raises(ParameterError, match="seed must be non-negative, got -1"):
+        sq.nps(list(range(11)) * 3, method="bootstrap", seed=-1)
+    with pytest.raises(ParameterError, match="seed must be non-negative, got -1"):
+        sq.sampling.simple_random(100, 5, seed=-1)

@@ -184,8 +184,8 @@ def nonnegative(values: npt.NDArray[Any], field: str) -> npt.NDArray[np.float64]
     """A column of finite, non-negative numbers (weights, fpc) as float64."""
     try:
         w = values.astype(np.float64)
-    except (TypeError, ValueError) as exc:
-        raise DesignError(f"{field} must be numeric: {exc}") from None
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise DesignError(f"{field} must be numeric and within float64's range: {exc}") from None
     bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
     if bad.size:
         i = int(bad[0])

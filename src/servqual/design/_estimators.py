@@ -112,6 +112,10 @@ def numeric_values(
         y = np.asarray(source, dtype=np.float64)
     except (TypeError, ValueError):
         raise ValidationError(f"column {name!r} is not numeric (dtype {raw.dtype})") from None
+    except OverflowError:
+        raise ValidationError(
+            f"column {name!r} holds an integer beyond float64's range (about 1.8e308)"
+        ) from None
     bad = ~np.isfinite(y)
     if not bad.any():
         return y, ~bad  # the common case: no copy

@@ -26,7 +26,7 @@ from servqual.design._estimators import (
     shares_kernel,
 )
 from servqual.design.domains import linearized_estimates, proportion_estimates
-from servqual.errors import ServqualTypeError, ValidationError
+from servqual.errors import DesignError, ServqualTypeError, ValidationError
 from servqual.models.results import Estimate
 from servqual.stats.design_arrays import DesignArrays
 from servqual.stats.svyciprop import SvyProportionMethod
@@ -133,6 +133,11 @@ class Design:
                 raise ValidationError(
                     f"{field} column {name!r} is not in the data; columns: {sorted(self._columns)}"
                 )
+        if strata is not None and strata == clusters:
+            raise DesignError(
+                f"strata and clusters both name column {strata!r}: every stratum would hold "
+                "one cluster and no variance could be estimated; name the cluster column"
+            )
         self._arrays = build_arrays(
             self._columns,
             weights=weights,

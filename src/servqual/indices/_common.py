@@ -337,7 +337,7 @@ def _answers_1d(scores: object, scale: Scale, name: str) -> FloatArray:
     blank = np.array([v is None for v in raw.tolist()], dtype=np.bool_)
     try:
         values = np.where(blank, np.nan, raw).astype(np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         bad = next(i for i, v in enumerate(raw.tolist()) if not _is_number(v))
         raise ScaleError(
             f"{name} answer in row {bad} is {raw[bad]!r}, not a number on the scale "
@@ -360,6 +360,6 @@ def _answers_1d(scores: object, scale: Scale, name: str) -> FloatArray:
 def _is_number(value: object) -> bool:
     try:
         float(value)  # type: ignore[arg-type]  # probing arbitrary user input
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return False
     return True

@@ -80,6 +80,8 @@ def validate(
         isinstance(seed, bool) or not isinstance(seed, int)
     ):
         raise ParameterError(f"seed must be an int, a numpy Generator or None, got {seed!r}")
+    if isinstance(seed, int) and seed < 0:
+        raise ParameterError(f"seed must be non-negative, got {seed!r}")
     inst = responses.instrument
     if (inst.scale.min, inst.scale.max) != (1, 4):
         raise ScaleError(

@@ -100,7 +100,12 @@ def frame_size(frame: Any) -> int:
     A sequence (list, tuple, 1-D array of ids) must not repeat an id.
     """
     if isinstance(frame, numbers.Integral) and not isinstance(frame, bool):
-        return positive_count(frame, "frame size")
+        size = positive_count(frame, "frame size")
+        if size > 2**62:
+            raise ParameterError(
+                f"frame size must be at most 2**62 (positions are 64-bit), got {size!r:.40}…"
+            )
+        return size
     if isinstance(frame, (str, bytes)):
         raise ServqualTypeError("frame must be an int, a sequence of units or a table, not text")
     if isinstance(frame, Mapping):

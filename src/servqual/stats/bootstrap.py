@@ -117,6 +117,8 @@ def _check(
     b = check_resamples(n_resamples, level)
     if seed is not None and not isinstance(seed, (int, np.integer, np.random.Generator)):
         raise ServqualTypeError(f"seed must be an int or numpy Generator, got {seed!r}")
+    if isinstance(seed, (int, np.integer)) and seed < 0:
+        raise ParameterError(f"seed must be non-negative, got {seed!r}")
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     if strata is None:
         codes = np.zeros(v.shape[0], dtype=np.intp)

@@ -21,7 +21,10 @@ def check_level(level: float, name: str = "level") -> float:
     """
     if isinstance(level, bool) or not isinstance(level, (int, float)):
         raise ParameterError(f"{name} must be a number in (0, 1), got {level!r}")
-    value = float(level)
+    try:
+        value = float(level)
+    except OverflowError:
+        raise ParameterError(f"{name} must be in (0, 1), got {level!r:.40}") from None
     if not 0.0 < value < 1.0:
         raise ParameterError(f"{name} must be in (0, 1), got {level!r}")
     return value
