@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -15,6 +14,7 @@ from servqual.stats.design_arrays import DesignArrays
 from servqual.stats.variance import LonelyPSU
 
 __all__ = [
+    "MAGNITUDE",
     "build_arrays",
     "category_codes",
     "factorize",
@@ -180,6 +180,14 @@ def _lookup_codes(
     return codes.astype(np.intp, copy=False), merged
 
 
+MAGNITUDE = 1e100
+"""Largest magnitude of a weight, fpc or analysed value: their products, sums and the
+squares in a variance then stay far inside float64 (an overflow would be a silent NaN)."""
+
+MAGNITUDE_MIN = 1e-100
+"""Smallest positive weight or fpc (its reciprocal stays inside float64)."""
+
+
 def nonnegative(values: npt.NDArray[Any], field: str) -> npt.NDArray[np.float64]:
     """A column of finite, non-negative numbers (weights, fpc) as float64."""
     try:
@@ -190,8 +198,15 @@ def nonnegative(values: npt.NDArray[Any], field: str) -> npt.NDArray[np.float64]
     if bad.size:
         i = int(bad[0])
         raise DesignError(
-            f"{field} must be finite and non-negative; row {i} has {values[i]!r}"
+            f"{field} must be finite and non-negative; row {i} has {_plain(values[i])!r}"
             + (f" ({bad.size} rows in all)" if bad.size > 1 else "")
+        )
+    extreme = np.flatnonzero((w > 0) & ((w < MAGNITUDE_MIN) | (w > MAGNITUDE)))
+    if extreme.size:
+        i = int(extreme[0])
+        raise DesignError(
+            f"{field} must be 0 or between 1e-100 and 1e100 (products and sums of such "
+            f"numbers stay within float64); row {i} has {_plain(values[i])!r}; rescale the column"
         )
     return w
 
@@ -279,11 +294,4 @@ def build_arrays(
         w = (pop / n_psu_h)[s_codes]
     else:
         w = np.ones(n)
-    with np.errstate(over="ignore"):
-        total = float(w.sum())
-    if not math.isfinite(total):
-        raise DesignError(
-            f"the weights sum to more than float64 can hold (largest weight {w.max():g}): "
-            "rescale them (only their ratios matter for means and shares)"
-        )
     return DesignArrays(w, s_codes, tuple(labels), pop, psu_codes, psu_keys, lonely_psu)

@@ -17,7 +17,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from servqual.design._build import group_codes, missing_mask
+from servqual.design._build import MAGNITUDE, group_codes, missing_mask
 from servqual.errors import (
     DegenerateDataWarning,
     InsufficientDataError,
@@ -118,6 +118,7 @@ def numeric_values(
         ) from None
     bad = ~np.isfinite(y)
     if not bad.any():
+        _check_magnitude(y, raw, name)
         return y, ~bad  # the common case: no copy
     infinite = np.flatnonzero(np.isinf(y))
     i = int(infinite[0]) if policy == "domain" and infinite.size else int(np.flatnonzero(bad)[0])
@@ -126,7 +127,20 @@ def numeric_values(
             f"column {name!r} has a missing or non-finite value in row {i}: {_show(raw[i])!r}"
             + (_HINT if np.isnan(y[i]) else "")
         )
-    return np.where(bad, 0.0, y), ~bad
+    y = np.where(bad, 0.0, y)
+    _check_magnitude(y, raw, name)
+    return y, ~bad
+
+
+def _check_magnitude(y: FloatArray, raw: npt.NDArray[Any], name: str) -> None:
+    """Refuse values beyond ±1e100: weighted sums and variances would overflow."""
+    big = np.flatnonzero(np.abs(y) > MAGNITUDE)
+    if big.size:
+        i = int(big[0])
+        raise ValidationError(
+            f"column {name!r} has {_show(raw[i])!r} in row {i}, beyond ±1e100: its "
+            "weighted sums and variance would overflow float64; rescale the column"
+        )
 
 
 def indicator(
