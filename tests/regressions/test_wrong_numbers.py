@@ -249,3 +249,27 @@ def test_weights_and_values_beyond_1e100_are_refused() -> None:
         sq.Design({"y": [1.0, 1.0], "w": [1.0, 2.2250738585072e-309]}, weights="w")
     with pytest.raises(ValidationError, match=r"column 'y' has 1e\+160 in row 1, beyond"):
         sq.Design({"y": [0.0, 1e160]}).mean("y")
+
+
+def test_alpha_standard_error_of_an_exactly_zero_variance_is_zero() -> None:
+    # found by the fuzz suite: Duhachek's Q is 0 in exact arithmetic here
+    # (C = [[1/3, 1], [1, 3]]: T (tr C² + (tr C)²) = 2 tr C jᵀC²j = 3200/27), and rounding
+    # made it negative, so se was a silent NaN
+    est = sq.cronbach_alpha([[1, 1], [1, 1], [2, 4]])
+    assert est.se == 0.0
+    assert est.value == pytest.approx(0.75)
+
+
+def test_nps_adjusted_wald_interval_reaches_the_observed_nps() -> None:
+    # found by the fuzz suite: two detractors give NPS -100, but the adjusted interval is
+    # centred on -100·2/5 = -40 and excluded it
+    est = sq.nps([0, 0]).nps
+    assert est.value == -100.0
+    assert est.ci.low == -100.0
+    tiny = sq.nps([0, 0], level=1e-9).nps
+    assert tiny.ci.low <= tiny.value <= tiny.ci.high
+    # an ordinary sample is unchanged (indices.json: NPS 20/30/50 → 14.0511 to 44.2013)
+    from servqual.stats.trinomial import adjusted_wald_interval
+
+    low, high = adjusted_wald_interval(30.0, 7.691510421814757, None, 100, 0.95)
+    assert (round(low, 4), round(high, 4)) == (14.0511, 44.2013)
