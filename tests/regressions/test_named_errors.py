@@ -250,3 +250,15 @@ def test_negative_seeds_are_parameter_errors() -> None:
         sq.nps(list(range(11)) * 3, method="bootstrap", seed=-1)
     with pytest.raises(ParameterError, match="seed must be non-negative, got -1"):
         sq.sampling.simple_random(100, 5, seed=-1)
+
+
+def test_for_difference_with_extreme_arguments_is_a_parameter_error() -> None:
+    # found by the fuzz suite: scipy's root finder raised a bare ValueError
+    with pytest.raises(ParameterError, match="too extreme for float64"):
+        sq.sample_size.for_difference(3.0, 3.5, sd=5.9e307, level=0.5)
+
+
+def test_every_kth_interval_beyond_2_to_the_53_is_refused() -> None:
+    # found by the fuzz suite: OverflowError drawing the start
+    with pytest.raises(ParameterError, match=r"k must be at most 2\*\*53"):
+        sq.sampling.every_kth(10**400, seed=0)

@@ -8,7 +8,7 @@ import numbers
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-from servqual.errors import ParameterError, ServqualTypeError
+from servqual.errors import ParameterError, ServqualError, ServqualTypeError
 
 __all__ = [
     "MAX_POPULATION",
@@ -42,7 +42,9 @@ def guard_extremes(fn: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
-        except (ZeroDivisionError, OverflowError) as exc:
+        except ServqualError:
+            raise
+        except (ZeroDivisionError, OverflowError, ValueError) as exc:  # ValueError: a solver
             shown = ", ".join(
                 [*(f"{a!r:.40}" for a in args), *(f"{k}={v!r:.40}" for k, v in kwargs.items())]
             )

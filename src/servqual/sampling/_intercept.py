@@ -22,6 +22,14 @@ from servqual.sampling._sample import Sample
 __all__ = ["EveryKth", "Reservoir", "every_kth"]
 
 
+def _interval(k: object) -> int:
+    """A selection interval: a whole number from 1 to 2**53 (exact in float64)."""
+    interval = positive_count(k, "k")
+    if interval > 2**53:
+        raise ParameterError(f"k must be at most 2**53, got {interval!r:.40}…")
+    return interval
+
+
 class EveryKth:
     """Select every ``k``-th arrival after a random start (systematic intercept sampling).
 
@@ -52,7 +60,7 @@ class EveryKth:
     """
 
     def __init__(self, k: int, start: int, seed: int | None = None) -> None:
-        self.k = positive_count(k, "k")
+        self.k = _interval(k)
         if isinstance(start, bool) or not isinstance(start, (int, np.integer)):
             raise ParameterError(f"start must be a whole number in [0, {self.k}), got {start!r}")
         if not 0 <= start < self.k:
@@ -137,7 +145,7 @@ def every_kth(k: int, *, seed: Any) -> EveryKth:
     >>> len(chosen), chosen[1] - chosen[0]
     (4, 5)
     """
-    interval = positive_count(k, "k")
+    interval = _interval(k)
     rng, seed_int = make_rng(seed)
     start = min(int(np.floor(rng.random() * interval)), interval - 1)
     return EveryKth(interval, start, seed_int)
