@@ -160,7 +160,10 @@ def test_proportion_ci(contract: Any, x: Any, n: Any, level: Any, method: Any) -
     if ci is not None:
         assert 0.0 <= ci.low <= ci.high <= 1.0
         p = x / n
-        assert ci.low - 1e-12 <= p <= ci.high + 1e-12, (ci, p)
+        # Jeffreys' equal-tailed posterior interval shrinks to the posterior median as the
+        # level goes to 0, which is not x/n: it need not contain the estimate
+        if method != "jeffreys":
+            assert ci.low - 1e-12 <= p <= ci.high + 1e-12, (ci, p)
 
 
 @given(

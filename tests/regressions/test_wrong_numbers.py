@@ -273,3 +273,21 @@ def test_nps_adjusted_wald_interval_reaches_the_observed_nps() -> None:
 
     low, high = adjusted_wald_interval(30.0, 7.691510421814757, None, 100, 0.95)
     assert (round(low, 4), round(high, 4)) == (14.0511, 44.2013)
+
+
+def test_t_quantile_at_a_tiny_level_is_not_zero() -> None:
+    # found by the fuzz suite: scipy's stdtrit(4, 0.5 + 5e-10) is 0, so the beta
+    # (Korn–Graubard) interval divided 0 by 0 and was a silent NaN.
+    # t_df(½ + ε) = ε / f_df(0) + O(ε³); f_4(0) = 3/8, so t = 5e-10 · 8/3.
+    from servqual.stats.quantiles import critical_value
+
+    assert critical_value(1e-9, 4.0) == pytest.approx(1e-9 / 2 * 8 / 3, rel=1e-12)
+    est = sq.ces([1, 1, 1, 1, 5], level=1e-9, method="beta").low_effort
+    assert math.isfinite(est.ci.low)
+    assert est.ci.low <= est.value <= est.ci.high
+
+
+def test_a_ratio_that_overflows_is_a_named_error() -> None:
+    # found by the fuzz suite: 1.8e8 / 1e-300 overflowed with a numpy warning
+    with pytest.raises(EstimationError, match="the ratio overflows float64"):
+        sq.Design({"y": [179769314.0], "x": [1e-300]}).ratio("y", "x")

@@ -20,6 +20,7 @@ import numpy.typing as npt
 from servqual.design._build import MAGNITUDE, group_codes, missing_mask
 from servqual.errors import (
     DegenerateDataWarning,
+    EstimationError,
     InsufficientDataError,
     ServqualTypeError,
     ValidationError,
@@ -214,7 +215,16 @@ def ratio_kernel(
         label = labels[int(zero[0])]
         where = "" if label is None else f" in domain {label!r}"
         raise InsufficientDataError(f"the estimated denominator total is zero{where}: no ratio")
-    value = domain_totals(a, d, y) / tx
+    with np.errstate(over="ignore"):
+        value = domain_totals(a, d, y) / tx
+    huge = np.flatnonzero(~np.isfinite(value))
+    if huge.size:
+        label = labels[int(huge[0])]
+        where = "" if label is None else f" in domain {label!r}"
+        raise EstimationError(
+            f"the ratio{where} overflows float64 (the denominator total {tx[huge[0]]:g} is "
+            "tiny against the numerator's): rescale the columns"
+        )
     z = np.multiply(x[:, None], -value[None, :])
     z += y[:, None]
     z /= tx[None, :]
