@@ -111,7 +111,7 @@ def test_a_design_field_given_a_list_is_a_type_error() -> None:
 def test_a_huge_population_is_refused_by_name() -> None:
     with pytest.raises(ParameterError, match=r"population must be at most 2\*\*53"):
         sq.sample_size.krejcie_morgan(10**20)
-    with pytest.raises(ParameterError, match=r"slovin\(1000"):
+    with pytest.raises(ParameterError, match=r"population must be at most 2\*\*53"):
         sq.sample_size.slovin(10**400, 0.05)
 
 
@@ -262,3 +262,44 @@ def test_every_kth_interval_beyond_2_to_the_53_is_refused() -> None:
     # found by the fuzz suite: OverflowError drawing the start
     with pytest.raises(ParameterError, match=r"k must be at most 2\*\*53"):
         sq.sampling.every_kth(10**400, seed=0)
+
+
+# --- wrong argument types to the indices and helpers ---------------------------------------
+
+
+def test_indices_refuse_what_is_not_responses() -> None:
+    # before: AttributeError ('list' object has no attribute 'instrument')
+    with pytest.raises(ServqualTypeError, match=r"performance must be a servqual\.Responses"):
+        sq.csi([[1]], [[1]])  # type: ignore[arg-type]
+    with pytest.raises(ServqualTypeError, match=r"performance must be a servqual\.Responses"):
+        sq.ipa(None, None)  # type: ignore[arg-type]
+    with pytest.raises(ServqualTypeError, match=r"perceptions must be a servqual\.Responses"):
+        sq.servqual_gaps(None, None)  # type: ignore[arg-type]
+    with pytest.raises(ServqualTypeError, match=r"perceptions must be a servqual\.Responses"):
+        sq.servperf([[1, 2]])  # type: ignore[arg-type]
+
+
+def test_helpers_refuse_arguments_of_the_wrong_type() -> None:
+    with pytest.raises(ServqualTypeError, match="first must be an Estimate, got NoneType"):
+        sq.compare(None, None)  # type: ignore[arg-type]
+    with pytest.raises(ServqualTypeError, match=r"scale must be a Scale or a \(min, max\) pair"):
+        sq.rescale_0_100(3, None)  # type: ignore[arg-type]
+    with pytest.raises(ServqualTypeError, match="columns must map column names to arrays"):
+        sq.Design({"y": [1, 2]}).with_columns(None)  # type: ignore[arg-type]
+    with pytest.raises(ServqualTypeError, match="records must be an iterable"):
+        sq.Responses.from_records(None, sq.instruments.CSAT)  # type: ignore[arg-type]
+    with pytest.raises(ServqualTypeError, match="items must map item ids to column names"):
+        sq.Responses.from_frame(
+            {"satisfaction": [1, 2]},
+            sq.instruments.CSAT,
+            items=["x"],  # type: ignore[arg-type]
+        )
+
+
+def test_huge_counts_in_newcombe_and_pps_sizes_are_named_errors() -> None:
+    with pytest.raises(ParameterError, match=r"n1 must be at most 2\*\*53"):
+        sq.newcombe_difference(10**400, 10**401, 1, 2)
+    with pytest.raises(ParameterError, match="sizes must be numbers within float64's range"):
+        sq.sampling.pps(3, 2, sizes=[1, 10**400, 2], seed=1)
+    with pytest.raises(ParameterError, match=r"population must be at most 2\*\*53 .*1000"):
+        sq.sample_size.krejcie_morgan(10**400)

@@ -29,7 +29,7 @@ import numpy.typing as npt
 from pydantic import Field, field_validator
 from scipy import special
 
-from servqual.errors import InsufficientDataError, ParameterError
+from servqual.errors import InsufficientDataError, ParameterError, ServqualTypeError
 from servqual.models._base import FrozenModel
 from servqual.models.results import Estimate, Interval
 from servqual.stats.design_arrays import linearized_variance
@@ -217,6 +217,9 @@ def compare(first: Estimate, second: Estimate, *, level: float = 0.95) -> Compar
     (0.3, 17.9, 0.363)
     """
     level = check_level(level)
+    for name, est in (("first", first), ("second", second)):
+        if not isinstance(est, Estimate):
+            raise ServqualTypeError(f"{name} must be an Estimate, got {type(est).__name__}")
     v1, v2 = first.se**2, second.se**2
     df = _welch_df(v1, first.df, v2, second.df)
     return _symmetric((first, second), math.sqrt(v1 + v2), df, level, "independent")
@@ -239,6 +242,8 @@ def _check_counts(x: int, n: int, which: str) -> None:
             raise ParameterError(f"{name} must be an integer count, got {v!r}")
     if n < 1:
         raise ParameterError(f"n{which} must be at least 1, got {n!r}")
+    if n > 2**53:
+        raise ParameterError(f"n{which} must be at most 2**53 (exact in float64), got {n!r:.40}…")
     if not 0 <= x <= n:
         raise ParameterError(f"x{which} must be between 0 and n{which} = {n}, got {x!r}")
 

@@ -430,6 +430,10 @@ class Design:
 
     def with_columns(self, columns: Mapping[str, npt.ArrayLike]) -> Design:
         """A design with extra (or replaced) data columns and the same sampling design."""
+        if not isinstance(columns, Mapping):
+            raise ServqualTypeError(
+                f"columns must map column names to arrays, got {type(columns).__name__}"
+            )
         new = dict(self._columns)
         for name, values in columns.items():
             arr = np.asarray(values)

@@ -92,6 +92,21 @@ def plain(value: object) -> object:
     return item() if callable(item) else value
 
 
+def check_responses(value: object, name: str) -> None:
+    """An index argument that must be a :class:`Responses`.
+
+    Raises
+    ------
+    servqual.errors.ServqualTypeError
+        Naming the argument and the type given.
+    """
+    if not isinstance(value, Responses):
+        raise ServqualTypeError(
+            f"{name} must be a servqual.Responses (e.g. Responses.from_arrays(scores, "
+            f"instrument)), got {type(value).__name__}"
+        )
+
+
 def check_paired(first: Responses, second: Responses, names: tuple[str, str]) -> None:
     """Two forms answered by the same respondents, on the same items and design.
 
@@ -105,6 +120,8 @@ def check_paired(first: Responses, second: Responses, names: tuple[str, str]) ->
     from servqual.errors import ItemError
 
     a, b = names
+    check_responses(first, a)
+    check_responses(second, b)
     ids_a, ids_b = first.instrument.item_ids, second.instrument.item_ids
     if ids_a != ids_b:
         only_a = [i for i in ids_a if i not in ids_b]

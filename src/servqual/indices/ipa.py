@@ -224,6 +224,8 @@ def ipa(
     level = check_level(level)
     if crosshair not in _CROSSHAIRS:
         raise ParameterError(f"crosshair must be one of {list(_CROSSHAIRS)}, got {crosshair!r}")
+    c.check_responses(performance, "performance")
+    c.check_responses(importance, "importance")
     inst = performance.instrument
     if len(inst.items) < 2:
         raise ItemError(

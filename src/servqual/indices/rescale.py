@@ -50,7 +50,12 @@ def rescale_0_100(value: Estimate | float, scale: Scale | tuple[int, int]) -> Es
     >>> round(r.value, 1), r.ci.method
     (66.7, 't')
     """
-    lo, hi = (scale.min, scale.max) if isinstance(scale, Scale) else scale
+    if isinstance(scale, Scale):
+        lo, hi = scale.min, scale.max
+    elif isinstance(scale, (tuple, list)) and len(scale) == 2:
+        lo, hi = scale
+    else:
+        raise ServqualTypeError(f"scale must be a Scale or a (min, max) pair, got {scale!r}")
     if not hi > lo:
         raise ParameterError(f"scale max {hi} must be above min {lo}")
     factor = 100.0 / (hi - lo)

@@ -325,6 +325,7 @@ def servperf(
     (5.0, 5.5)
     """
     level = check_level(level)
+    c.check_responses(perceptions, "perceptions")
     values = perceptions.values()
     arrays = perceptions.design.arrays
     out: dict[str, ServperfResult] = {}

@@ -85,7 +85,7 @@ def check_population(population: Any, name: str = "population") -> int:
     if value > MAX_POPULATION:
         raise ParameterError(
             f"{name} must be at most 2**53 = {MAX_POPULATION:,} (the largest size exact in "
-            f"float64), got {value:.3e}"
+            f"float64), got {value!r:.40}…"
         )
     return value
 
