@@ -26,7 +26,7 @@ from servqual.errors import (
     ValidationError,
 )
 from servqual.models.instrument import Instrument
-from servqual.responses import Responses
+from servqual.responses import Responses, check_instrument
 
 __all__ = ["read_csv"]
 
@@ -194,6 +194,7 @@ def read_csv(
     >>> r.values()[:, :3].tolist()
     [[4.0, 3.0, 3.0], [3.0, nan, 2.0]]
     """
+    check_instrument(instrument)
     try:
         name = os.fspath(path)
     except TypeError:

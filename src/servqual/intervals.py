@@ -146,7 +146,10 @@ def proportion_ci(
 def _check_values(values: Any) -> npt.NDArray[np.float64]:
     if isinstance(values, (str, bytes)):
         raise ServqualTypeError(f"values must be a sequence of numbers, got {values!r}")
-    raw = np.asarray(values)
+    try:
+        raw = np.asarray(values)
+    except (TypeError, ValueError):  # ragged nesting
+        raise ValidationError(f"values must be one-dimensional, got {values!r:.60}") from None
     if raw.ndim != 1:
         raise ValidationError(f"values must be one-dimensional, got shape {raw.shape}")
     try:

@@ -43,6 +43,21 @@ MISSING = -1
 _HIDDEN = frozenset({ID_COLUMN, *DESIGN_COLUMNS.values()})
 
 
+def check_instrument(instrument: object) -> None:
+    """The instrument argument of every constructor (a name or a dict is a type error).
+
+    Raises
+    ------
+    servqual.errors.ServqualTypeError
+        Naming the type given.
+    """
+    if not isinstance(instrument, Instrument):
+        raise ServqualTypeError(
+            f"instrument must be a servqual.Instrument (e.g. sq.instruments.SKM_2017), got "
+            f"{type(instrument).__name__}"
+        )
+
+
 def _check_codes(codes: npt.NDArray[np.int8], instrument: Instrument) -> None:
     """Every code is -1 (missing) or an answer on the scale minus its minimum."""
     top = instrument.scale.max - instrument.scale.min
@@ -97,10 +112,7 @@ class Responses:
         codes: npt.NDArray[np.int8],
         respondent_ids: npt.NDArray[Any] | None = None,
     ) -> None:
-        if not isinstance(instrument, Instrument):
-            raise ServqualTypeError(
-                f"instrument must be a servqual.Instrument, got {type(instrument).__name__}"
-            )
+        check_instrument(instrument)
         if not isinstance(design, Design):
             raise ServqualTypeError(
                 f"design must be a servqual.Design, got {type(design).__name__}"
@@ -175,6 +187,7 @@ class Responses:
         >>> r.n, r.values()[:, :3].tolist(), r.attribute("desk").tolist()
         (2, [[4.0, 3.0, nan], [3.0, nan, nan]], ['1', '2'])
         """
+        check_instrument(instrument)
         return cls._from_parts(instrument, records_parts(records, instrument))
 
     @classmethod
@@ -231,6 +244,7 @@ class Responses:
         >>> r.codes.dtype, r.codes[0, :4].tolist(), r.answered().sum(axis=0)[:3].tolist()
         (dtype('int8'), [2, 2, -1, 2], [5, 5, 4])
         """
+        check_instrument(instrument)
         design = {"weights": weights, "strata": strata, "clusters": clusters, "fpc": fpc}
         parts = arrays_parts(scores, instrument, design, attributes, respondent_ids)
         return cls._from_parts(instrument, parts)
@@ -289,6 +303,7 @@ class Responses:
         >>> r.codes[:, 0].tolist(), r.attributes
         ([3, 2, -1], ['service'])
         """
+        check_instrument(instrument)
         design = {"weights": weights, "strata": strata, "clusters": clusters, "fpc": fpc}
         parts = frame_parts(frame, instrument, design, id_column, items)
         return cls._from_parts(instrument, parts)

@@ -303,3 +303,25 @@ def test_huge_counts_in_newcombe_and_pps_sizes_are_named_errors() -> None:
         sq.sampling.pps(3, 2, sizes=[1, 10**400, 2], seed=1)
     with pytest.raises(ParameterError, match=r"population must be at most 2\*\*53 .*1000"):
         sq.sample_size.krejcie_morgan(10**400)
+
+
+def test_wrong_types_found_by_the_fuzz_suite() -> None:
+    # each was a bare TypeError, ValueError, AttributeError or OverflowError
+    with pytest.raises(ServqualTypeError, match=r"instrument must be a servqual\.Instrument"):
+        sq.Responses.from_arrays([[1]], {})  # type: ignore[arg-type]
+    with pytest.raises(ServqualTypeError, match=r"instrument must be a servqual\.Instrument"):
+        sq.read_csv("answers.csv", "SKM_2017")  # type: ignore[arg-type]
+    with pytest.raises(ServqualTypeError, match="must map names to columns"):
+        sq.sampling.simple_random({"y": None}, 2, seed=1)
+    with pytest.raises(ServqualTypeError, match="must map names to columns"):
+        sq.sampling.simple_random(3, 2, seed=1).take({"y": None})
+    with pytest.raises(DataFormatError, match="strata must be one value per unit"):
+        sq.sampling.stratified(4, 2, strata=[[1, 2], [3]], seed=1)
+    with pytest.raises(ValidationError, match="values must be one-dimensional"):
+        sq.mean_ci([[1, 2], [3]])
+    with pytest.raises(ParameterError, match="percent must be a CSI in 0–100"):
+        sq.csi_band(10**400)
+    with pytest.raises(ParameterError, match="value must be a finite number"):
+        sq.rescale_0_100(float("nan"), (1, 5))
+    with pytest.raises(ParameterError, match="value must be a finite number"):
+        sq.rescale_0_100(10**400, (1, 5))

@@ -159,7 +159,7 @@ def csi_band(percent: float) -> tuple[str, str]:
     """
     if isinstance(percent, bool) or not isinstance(percent, (int, float, np.integer, np.floating)):
         raise ServqualTypeError(f"percent must be a number, got {percent!r}")
-    if not -1e-9 <= float(percent) <= 100.0 + 1e-9:  # NaN fails this; rounding may not
+    if not -1e-9 <= percent <= 100.0 + 1e-9:  # NaN fails this; rounding may not
         raise ParameterError(f"percent must be a CSI in 0–100, got {percent!r}")
     for low, label, label_en in CSI_BANDS:
         if percent >= low:

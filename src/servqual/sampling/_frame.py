@@ -80,7 +80,10 @@ def _is_table(frame: Any) -> bool:
 
 
 def _check_unique_ids(frame: Any) -> None:
-    arr = np.asarray(frame)
+    try:
+        arr = np.asarray(frame)
+    except (TypeError, ValueError):  # ragged units (lists of lists): not ids to compare
+        return
     if arr.ndim != 1 or arr.dtype.kind not in "iuUS":
         return
     uniq, _first, counts = np.unique(arr, return_index=True, return_counts=True)
@@ -111,7 +114,12 @@ def frame_size(frame: Any) -> int:
     if isinstance(frame, Mapping):
         if not frame:
             raise DataFormatError("the frame has no columns")
-        size = len(next(iter(frame.values())))
+        try:
+            size = len(next(iter(frame.values())))
+        except TypeError:
+            raise ServqualTypeError(
+                "a frame given as a mapping must map names to columns"
+            ) from None
     elif hasattr(frame, "num_rows"):  # pyarrow
         size = int(frame.num_rows)
     elif hasattr(frame, "shape") and getattr(frame, "ndim", 1) >= 1:
@@ -142,7 +150,12 @@ def column_or_array(frame: Any, values: Any, name: str, size: int) -> npt.NDArra
         except (KeyError, IndexError, ValueError):
             raise DataFormatError(f"{name} column {values!r} is not in the frame") from None
     else:
-        arr = _column_to_numpy(values)
+        try:
+            arr = _column_to_numpy(values)
+        except (TypeError, ValueError):  # ragged nesting, objects numpy cannot hold
+            raise DataFormatError(
+                f"{name} must be one value per unit, got {values!r:.60}"
+            ) from None
     if arr.ndim != 1 or arr.shape[0] != size:
         raise DataFormatError(
             f"{name} must have one value per unit ({size}), got shape {arr.shape}"

@@ -59,7 +59,12 @@ def _frame_length(frame: Any) -> int:
     if hasattr(frame, "num_rows"):  # pyarrow
         return int(frame.num_rows)
     if isinstance(frame, Mapping):
-        lengths = {name: len(col) for name, col in frame.items()}
+        try:
+            lengths = {name: len(col) for name, col in frame.items()}
+        except TypeError:
+            raise ServqualTypeError(
+                "a frame given as a mapping must map names to columns"
+            ) from None
         if len(set(lengths.values())) > 1:
             raise DataFormatError(f"the frame's columns differ in length: {lengths}")
         return next(iter(lengths.values()), 0)
