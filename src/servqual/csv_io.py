@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from servqual._answers import encode_columns
 from servqual._build import RESERVED, Parts
+from servqual._response_checks import check_instrument
 from servqual.errors import (
     DataFormatError,
     ParameterError,
@@ -26,7 +27,7 @@ from servqual.errors import (
     ValidationError,
 )
 from servqual.models.instrument import Instrument
-from servqual.responses import Responses, check_instrument
+from servqual.responses import Responses
 
 __all__ = ["read_csv"]
 

@@ -24,11 +24,11 @@ from servqual._build import (
     make_design,
     records_parts,
 )
+from servqual._response_checks import check_codes, check_instrument
 from servqual.design.design import Design
 from servqual.errors import (
     DataFormatError,
     ParameterError,
-    ScaleError,
     ServqualTypeError,
     ValidationError,
 )
@@ -41,36 +41,6 @@ MISSING = -1
 """Code of a missing answer in :attr:`Responses.codes`."""
 
 _HIDDEN = frozenset({ID_COLUMN, *DESIGN_COLUMNS.values()})
-
-
-def check_instrument(instrument: object) -> None:
-    """The instrument argument of every constructor (a name or a dict is a type error).
-
-    Raises
-    ------
-    servqual.errors.ServqualTypeError
-        Naming the type given.
-    """
-    if not isinstance(instrument, Instrument):
-        raise ServqualTypeError(
-            f"instrument must be a servqual.Instrument (e.g. sq.instruments.SKM_2017), got "
-            f"{type(instrument).__name__}"
-        )
-
-
-def _check_codes(codes: npt.NDArray[np.int8], instrument: Instrument) -> None:
-    """Every code is -1 (missing) or an answer on the scale minus its minimum."""
-    top = instrument.scale.max - instrument.scale.min
-    bad = (codes < -1) | (codes > top)
-    if bad.any():
-        row, col = (int(x[0]) for x in np.nonzero(bad))
-        code = int(codes[row, col])
-        raise ScaleError(
-            f"code {code} for item {instrument.items[col].id!r} in row {row} is outside "
-            f"0–{top} (the answer {code + instrument.scale.min} would be outside the scale "
-            f"{instrument.scale.min}–{instrument.scale.max}; -1 is a missing answer)"
-            + (f" ({int(bad.sum())} such codes)" if bad.sum() > 1 else "")
-        )
 
 
 class Responses:
@@ -127,7 +97,7 @@ class Responses:
             raise ValidationError(
                 f"codes have {codes.shape[0]} rows but the design has {design.n_rows}"
             )
-        _check_codes(codes, instrument)
+        check_codes(codes, instrument)
         ids = np.arange(codes.shape[0]) if respondent_ids is None else np.asarray(respondent_ids)
         if ids.shape != (codes.shape[0],):
             raise ValidationError(

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from servqual.errors import DesignError, InsufficientDataError
+from servqual.errors import DesignError, InsufficientDataError, ServqualTypeError
 from servqual.stats.design_arrays import DesignArrays
 from servqual.stats.variance import LonelyPSU
 
@@ -17,6 +17,7 @@ __all__ = [
     "MAGNITUDE",
     "build_arrays",
     "category_codes",
+    "check_column_name",
     "factorize",
     "group_codes",
     "missing_mask",
@@ -295,3 +296,22 @@ def build_arrays(
     else:
         w = np.ones(n)
     return DesignArrays(w, s_codes, tuple(labels), pop, psu_codes, psu_keys, lonely_psu)
+
+
+def check_column_name(name: object, field: str) -> None:
+    """A column key is one label (a string), not a list of columns or ``None``.
+
+    Raises
+    ------
+    servqual.errors.ServqualTypeError
+        Naming ``field`` and the value.
+    """
+    if (
+        name is None
+        or isinstance(name, (list, tuple, set, frozenset, dict, np.ndarray))
+        or (not isinstance(name, Hashable))
+    ):
+        raise ServqualTypeError(
+            f"{field} must name one column (a string), got {name!r}"
+            + ("; pass one column name" if isinstance(name, (list, tuple)) else "")
+        )

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from servqual._frames import to_columns
-from servqual.design._build import build_arrays
+from servqual.design._build import build_arrays, check_column_name
 from servqual.design._estimators import (
     IntervalKind,
     NaPolicy,
@@ -35,26 +35,7 @@ from servqual.stats.variance import LonelyPSU, check_lonely_psu
 if TYPE_CHECKING:
     from servqual.design.domains import DomainEstimator
 
-__all__ = ["Design", "check_column_name", "estimate_from_variance"]
-
-
-def check_column_name(name: object, field: str) -> None:
-    """A column key is one label (a string), not a list of columns or ``None``.
-
-    Raises
-    ------
-    servqual.errors.ServqualTypeError
-        Naming ``field`` and the value.
-    """
-    if (
-        name is None
-        or isinstance(name, (list, tuple, set, frozenset, dict, np.ndarray))
-        or (not isinstance(name, Hashable))
-    ):
-        raise ServqualTypeError(
-            f"{field} must name one column (a string), got {name!r}"
-            + ("; pass one column name" if isinstance(name, (list, tuple)) else "")
-        )
+__all__ = ["Design", "estimate_from_variance"]
 
 
 class Design:

@@ -35,9 +35,9 @@ from servqual.errors import (
 from servqual.stats.bootstrap_ci import (
     Statistic,
     acceleration,
+    check_resamples,
     evaluate,
     interval_from_replicates,
-    min_resamples,
 )
 from servqual.stats.design_arrays import DesignArrays
 from servqual.stats.quantiles import check_level
@@ -125,25 +125,6 @@ def _check(
     else:
         codes = _strata_codes(strata, v.shape[0], freq)
     return v, codes, freq, b, level, _check_method(method), rng
-
-
-def check_resamples(n_resamples: object, level: float) -> int:
-    """``n_resamples`` as an int, refused below what an interval at ``level`` needs.
-
-    Raises
-    ------
-    servqual.errors.ParameterError
-        If it is not an integer, or below :func:`~servqual.stats.bootstrap_ci.min_resamples`.
-    """
-    if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)):
-        raise ParameterError(f"n_resamples must be an integer, got {n_resamples!r}")
-    need = min_resamples(level)
-    if n_resamples < need:
-        raise ParameterError(
-            f"n_resamples is {n_resamples!r}, but a {level:.10g} interval needs at least "
-            f"{need} (one replicate beyond each tail quantile); use 2000 or more"
-        )
-    return int(n_resamples)
 
 
 def _counts(counts: npt.ArrayLike, n: int) -> IntArray:
