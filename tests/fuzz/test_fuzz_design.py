@@ -10,7 +10,7 @@ import os
 from typing import Any
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import servqual as sq
@@ -74,7 +74,9 @@ def designs(draw: st.DrawFn) -> tuple[dict[str, list[Any]], dict[str, Any]]:
 
 
 def _design(contract: Any, data: dict[str, list[Any]], options: dict[str, Any]) -> Any:
-    return contract(sq.Design, data, **options)
+    design = contract(sq.Design, data, **options)
+    event("built" if design is not None else "refused")
+    return design
 
 
 @given(spec=designs(), level=levels, key=column_keys)
@@ -175,3 +177,43 @@ def test_proportion_ci(contract: Any, x: Any, n: Any, level: Any, method: Any) -
 def test_compare_independent(contract: Any, a: Any, b: Any, level: Any) -> None:
     contract(sq.compare, a, b, level=level)
     contract(a.at_level, level)
+
+
+@given(
+    spec=designs(),
+    reps=st.lists(
+        st.lists(st.floats(0.5, 10), min_size=12, max_size=12),
+        min_size=1,
+        max_size=4,
+    ),
+    valid_weights=st.booleans(),
+    kind=st.sampled_from(["bootstrap", "JK1", "BRR", "Fay", "other"]),
+    level=levels,
+)  # fmt: skip
+@FUZZ
+def test_replicate_design(
+    contract: Any, spec: Any, reps: Any, valid_weights: bool, kind: Any, level: Any
+) -> None:
+    data, _ = spec
+    n = len(data["y"])
+    columns = dict(data)
+    if valid_weights:  # otherwise the fuzzed weights, often unusable
+        columns["w"] = [1.0 + i for i in range(n)]
+    names = []
+    for i, rep in enumerate(reps):
+        columns[f"r{i}"] = rep[:n]
+        names.append(f"r{i}")
+    extra = {"rho": 0.5} if kind == "Fay" else {}
+    d = contract(sq.ReplicateDesign, columns, weights="w", replicate_weights=names, type=kind,
+                 **extra)  # fmt: skip
+    event("built" if d is not None else "refused")
+    if d is None:
+        return
+    contract(d.mean, "y", level=level)
+    contract(d.total, "x", level=level)
+    contract(d.ratio, "y", "x", level=level)
+    contract(d.proportion, "g", "a", level=level)
+    dom = contract(d.by, "s")
+    if dom is not None:
+        contract(dom.mean, "y", level=level)
+        contract(dom.proportion, "g", "a", level=level)
