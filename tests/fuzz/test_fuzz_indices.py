@@ -10,7 +10,7 @@ import os
 from typing import Any
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import servqual as sq
@@ -182,3 +182,33 @@ def test_from_records(contract: Any, records: Any) -> None:
     r = contract(sq.Responses.from_records, records, SMALL)
     if r is not None:
         contract(sq.servperf, r)
+
+
+@given(
+    chunks=st.lists(
+        st.lists(
+            st.lists(st.one_of(st.integers(1, 4), st.none()), min_size=9, max_size=9)
+            | st.lists(answers, min_size=9, max_size=9),
+            min_size=1,
+            max_size=5,
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    labels=st.lists(groups, min_size=15, max_size=15),
+    by=st.sampled_from([None, "g"]),
+    level=levels,
+)
+@FUZZ
+def test_skm_accumulator(contract: Any, chunks: Any, labels: Any, by: Any, level: Any) -> None:
+    acc = contract(sq.SKMAccumulator, SKM, by=by)
+    if acc is None:
+        return
+    for rows in chunks:
+        chunk: dict[str, Any] = {f"U{j + 1}": [row[j] for row in rows] for j in range(9)}
+        chunk["g"] = labels[: len(rows)]
+        if contract(acc.update, chunk) is None:
+            event("refused")
+            return
+    event("accumulated")
+    contract(acc.result, level=level)
