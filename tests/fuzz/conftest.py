@@ -14,7 +14,7 @@
 4. no interval leaves the estimate's range (``Estimate.bounds``), and every interval
    except a bootstrap's contains its estimate.
 
-The number of examples per test is bounded (``SERVQUAL_FUZZ_EXAMPLES``, default 50);
+The number of examples per test is bounded (``SERVQUAL_FUZZ_EXAMPLES``, default 100);
 in CI the "ci" hypothesis profile (tests/conftest.py) derandomizes the search, so a run
 is reproducible.
 """

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import servqual as sq
 
 FUZZ = settings(
-    max_examples=int(os.environ.get("SERVQUAL_FUZZ_EXAMPLES", "50")),
+    max_examples=int(os.environ.get("SERVQUAL_FUZZ_EXAMPLES", "100")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
