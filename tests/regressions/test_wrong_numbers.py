@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import servqual as sq
 from servqual.errors import (
@@ -291,3 +293,28 @@ def test_a_ratio_that_overflows_is_a_named_error() -> None:
     # found by the fuzz suite: 1.8e8 / 1e-300 overflowed with a numpy warning
     with pytest.raises(EstimationError, match="the ratio overflows float64"):
         sq.Design({"y": [179769314.0], "x": [1e-300]}).ratio("y", "x")
+
+
+@given(codes=st.lists(st.lists(st.integers(-3, 6), min_size=2, max_size=2), min_size=1, max_size=6))
+@settings(max_examples=80, deadline=None)
+def test_code_check_matches_a_slow_loop(codes: list[list[int]]) -> None:
+    from servqual._response_checks import check_codes
+
+    inst = sq.Instrument(
+        id="t",
+        name="t",
+        scale=sq.Scale(min=1, max=4),
+        items=[sq.Item(id="A", text="a"), sq.Item(id="B", text="b")],
+    )
+    first_bad = next(
+        ((i, j) for i, row in enumerate(codes) for j, c in enumerate(row) if not -1 <= c <= 3),
+        None,
+    )
+    arr = np.array(codes, dtype=np.int8)
+    if first_bad is None:
+        check_codes(arr, inst)
+    else:
+        i, j = first_bad
+        item = "AB"[j]
+        with pytest.raises(ScaleError, match=rf"code {codes[i][j]} for item '{item}' in row {i}"):
+            check_codes(arr, inst)
