@@ -54,7 +54,10 @@ def _classify(value: object) -> float:
     if isinstance(value, (bool, np.bool_)):
         return _BAD
     if isinstance(value, (int, float, np.integer, np.floating)):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an int beyond float64 is on no scale
+            return _BAD
     if type(value).__name__ in ("NAType", "NaTType"):  # pandas missing markers
         return np.nan
     return _BAD

@@ -88,6 +88,11 @@ def make_design(parts: Parts, lonely_psu: LonelyPSU = "fail") -> Design:
     check_unique(ids, parts.where)
     columns = dict(parts.columns)
     for field, name in parts.design.items():
+        if name is not None and name not in columns:  # the id column was taken out
+            raise DesignError(
+                f"{field} column {name!r} is also the respondent id column: one column "
+                f"cannot be both; copy it under another name for the {field}"
+            )
         if name is not None:
             columns[name] = design_column(columns[name], field, parts.where, DesignError)
     return Design(
@@ -132,7 +137,7 @@ def _record(i: int, record: object) -> Response:
 
 def records_parts(records: Iterable[Any], instrument: Instrument) -> Parts:
     """Parts from an iterable of :class:`Response` or mappings (one pass per record)."""
-    if isinstance(records, (str, bytes, Mapping)):
+    if isinstance(records, (str, bytes, Mapping)) or not isinstance(records, Iterable):
         raise ServqualTypeError(
             f"records must be an iterable of Response or mappings, got {type(records).__name__}"
         )
@@ -236,6 +241,10 @@ def frame_parts(
     """Parts from a dataframe: item columns by id (or ``items``), the rest attributes."""
     names = column_names(frame)
     mapping = {item_id: item_id for item_id in instrument.item_ids}
+    if items is not None and not isinstance(items, Mapping):
+        raise ServqualTypeError(
+            f"items must map item ids to column names, got {type(items).__name__}"
+        )
     for item_id, col in (items or {}).items():
         instrument.index(item_id)  # ItemError for an unknown id
         mapping[item_id] = col

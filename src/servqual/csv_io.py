@@ -12,6 +12,7 @@ the length of the file or of its cells.
 
 from __future__ import annotations
 
+import codecs
 import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Literal, NamedTuple
@@ -162,8 +163,12 @@ def read_csv(
     [[4.0, 3.0, 3.0], [3.0, nan, 2.0]]
     """
     instrument = resolve(instrument)
-    name = os.fspath(path)
+    try:
+        name = os.fspath(path)
+    except TypeError:
+        raise ServqualTypeError(f"path must be a file path, got {path!r}") from None
     _check_options(chunk_rows, engine)
+    _check_source(name, encoding, delimiter)
     header, sep, header_lines = read_header(name, encoding, delimiter)
     if thousands not in (None, ".", ",") or thousands == sep:
         raise ParameterError(
@@ -254,6 +259,41 @@ def _check_counts(table: Table, fpc: str | None, where: Callable[[int], str]) ->
             "population count must be a whole number (a sampling fraction at most 1); "
             "if the file writes thousands with a dot, give thousands='.'"
         )
+
+
+def _check_source(name: str, encoding: str, delimiter: str | None) -> None:
+    """A named error for a bad delimiter or encoding, or a file that cannot be opened.
+
+    Raises
+    ------
+    servqual.errors.ServqualTypeError
+        An encoding that is not a string.
+    servqual.errors.ParameterError
+        A delimiter that is not one character, or is a quote or a line break; an
+        unknown encoding.
+    servqual.errors.DataFormatError
+        A missing file, a directory, no permission, or a codec that is not a text
+        encoding (``rot13``, ``hex``).
+    """
+    if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
+        raise ParameterError(f"delimiter must be one character such as ';', got {delimiter!r}")
+    if delimiter is not None and delimiter in '"\r\n':
+        raise ParameterError(f"delimiter cannot be a quote or a line break, got {delimiter!r}")
+    if not isinstance(encoding, str):
+        raise ServqualTypeError(f"encoding must be a string such as 'utf-8', got {encoding!r}")
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ParameterError(
+            f"unknown encoding {encoding!r} for {name}; use e.g. 'utf-8', 'cp1252' or 'latin-1'"
+        ) from None
+    try:
+        with open(name, encoding=encoding, newline=""):
+            pass
+    except OSError as exc:  # missing file, a directory, no permission
+        raise DataFormatError(f"cannot read {name}: {exc.strerror or exc}") from None
+    except (UnicodeError, ValueError, LookupError) as exc:  # not a text codec (rot13, hex)
+        raise DataFormatError(f"{name} cannot be decoded as {encoding}: {exc}") from None
 
 
 def _check_options(chunk_rows: int, engine: str) -> None:

@@ -19,6 +19,7 @@ import numpy.typing as npt
 from servqual.design.design import estimate_from_variance
 from servqual.errors import (
     DegenerateDataWarning,
+    EstimationError,
     InsufficientDataError,
     ParameterError,
     ServqualTypeError,
@@ -36,7 +37,10 @@ def _count(value: Any, name: str) -> int:
     """A non-negative whole number (int, numpy integer, or an integral float)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise ServqualTypeError(f"{name} must be a whole number, got {value!r}")
-    as_float = float(value)
+    try:
+        as_float = float(value)
+    except OverflowError:
+        raise ParameterError(f"{name} is beyond float64's range, got {value!r:.40}") from None
     if not math.isfinite(as_float) or as_float != math.floor(as_float):
         raise ParameterError(f"{name} must be a whole number, got {value!r}")
     if as_float < 0:
@@ -142,13 +146,18 @@ def proportion_ci(
 def _check_values(values: Any) -> npt.NDArray[np.float64]:
     if isinstance(values, (str, bytes)):
         raise ServqualTypeError(f"values must be a sequence of numbers, got {values!r}")
-    raw = np.asarray(values)
+    try:
+        raw = np.asarray(values)
+    except (TypeError, ValueError):  # ragged nesting
+        raise ValidationError(f"values must be one-dimensional, got {values!r:.60}") from None
     if raw.ndim != 1:
         raise ValidationError(f"values must be one-dimensional, got shape {raw.shape}")
     try:
         y = raw.astype(np.float64)
     except (TypeError, ValueError):
         raise ServqualTypeError(f"values must be numbers (dtype {raw.dtype})") from None
+    except OverflowError:
+        raise ValidationError("values holds an integer beyond float64's range") from None
     bad = np.flatnonzero(~np.isfinite(y))
     if bad.size:
         i = int(bad[0])
@@ -237,8 +246,8 @@ def mean_ci(
     y = _check_values(values)
     n = int(y.size)
     pop = _check_population(population_size, n)
-    value = float(y.mean())
     if np.all(y == y[0]) and pop > n:
+        value = float(y[0])
         warnings.warn(
             f"all {n} values equal {value:g}: the standard error is 0 and the interval has "
             "zero width",
@@ -251,5 +260,21 @@ def mean_ci(
         strata=(None,),
         pop=np.array([pop]),
     )
-    variance = float(linearized_variance((y - value) / n, design)[0])
-    return estimate_from_variance(value, variance, n=n, df=float(n - 1), level=level)
+    # Work on y / 2^k (exact: a power of two only shifts exponents), so that the squares
+    # of values up to 1.8e308 neither overflow nor underflow; scale back the se.
+    top = float(np.max(np.abs(y)))
+    shift = math.ldexp(1.0, min(math.frexp(top)[1], 1023)) if top > 0 else 1.0
+    scaled = y / shift
+    mean = float(scaled.mean())
+    variance = float(linearized_variance((scaled - mean) / n, design)[0])
+    se = math.sqrt(max(variance, 0.0)) * shift
+    est = estimate_from_variance(mean, variance, n=n, df=float(n - 1), level=level)
+    low, high = est.ci.low * shift, est.ci.high * shift
+    if not (math.isfinite(se) and math.isfinite(low) and math.isfinite(high)):
+        raise EstimationError(
+            f"the interval of the mean of values up to {top:g} overflows float64 "
+            f"(standard error {se:g}): rescale the values (e.g. to thousands)"
+        )
+    ci = est.ci.model_copy(update={"low": low, "high": high})
+    update = {"value": mean * shift, "se": float(est.se) * shift, "ci": ci}
+    return est.model_copy(update=update)

@@ -24,8 +24,14 @@ from servqual._build import (
     make_design,
     records_parts,
 )
+from servqual._response_checks import check_codes, check_instrument
 from servqual.design.design import Design
-from servqual.errors import DataFormatError, ParameterError, ValidationError
+from servqual.errors import (
+    DataFormatError,
+    ParameterError,
+    ServqualTypeError,
+    ValidationError,
+)
 from servqual.instruments import resolve
 from servqual.models.instrument import Instrument
 from servqual.stats.variance import LonelyPSU
@@ -77,6 +83,11 @@ class Responses:
         codes: npt.NDArray[np.int8],
         respondent_ids: npt.NDArray[Any] | None = None,
     ) -> None:
+        check_instrument(instrument)
+        if not isinstance(design, Design):
+            raise ServqualTypeError(
+                f"design must be a servqual.Design, got {type(design).__name__}"
+            )
         codes = np.asarray(codes)
         k = len(instrument.items)
         if codes.dtype != np.int8 or codes.ndim != 2 or codes.shape[1] != k:
@@ -87,11 +98,16 @@ class Responses:
             raise ValidationError(
                 f"codes have {codes.shape[0]} rows but the design has {design.n_rows}"
             )
+        check_codes(codes, instrument)
+        ids = np.arange(codes.shape[0]) if respondent_ids is None else np.asarray(respondent_ids)
+        if ids.shape != (codes.shape[0],):
+            raise ValidationError(
+                f"respondent_ids must have one id per row ({codes.shape[0]}), got shape {ids.shape}"
+            )
         codes.flags.writeable = False
         self.instrument = instrument
         self.design = design
         self.codes = codes
-        ids = np.arange(codes.shape[0]) if respondent_ids is None else np.asarray(respondent_ids)
         self.respondent_ids = ids
 
     # --- constructors ----------------------------------------------------------------

@@ -389,7 +389,9 @@ class SKMAccumulator:
         sizes = [self._domains[key].size for key in keys]
         counts = np.array([self._domains[key].counts for key in keys], dtype=np.float64)
         df = float(moments[0].n_psu.sum() - len(moments[0].strata))
-        indices = linearized_estimates(values, variances, sizes, df=df, level=level)
+        indices = linearized_estimates(
+            values, variances, sizes, df=df, level=level, bounds=parts.range
+        )
         results = finish(parts, indices, nrr, counts, sizes, labels, self._by, stacklevel=4)
         if self._by is None:
             return results[0]

@@ -442,7 +442,7 @@ def test_zero_weight_domain() -> None:
         ),
         ({"method": "jackknife"}, r"method must be one of \['linearization', 'bootstrap', "),
         ({"level": 95}, r"level must be in \(0, 1\), got 95"),
-        ({"n_resamples": 0}, "n_resamples must be a positive integer, got 0"),
+        ({"n_resamples": 0, "method": "bootstrap"}, "n_resamples is 0, but a 0.95 interval"),
         ({"seed": "2017"}, "seed must be an int, a numpy Generator or None, got '2017'"),
     ],
 )

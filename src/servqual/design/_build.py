@@ -9,11 +9,20 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from servqual.errors import DesignError, InsufficientDataError, ValidationError
+from servqual.errors import DesignError, InsufficientDataError, ServqualTypeError
 from servqual.stats.design_arrays import DesignArrays
 from servqual.stats.variance import LonelyPSU
 
-__all__ = ["build_arrays", "category_codes", "factorize", "missing_mask", "nonnegative"]
+__all__ = [
+    "MAGNITUDE",
+    "build_arrays",
+    "category_codes",
+    "check_column_name",
+    "factorize",
+    "group_codes",
+    "missing_mask",
+    "nonnegative",
+]
 
 
 def missing_mask(values: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
@@ -27,17 +36,65 @@ def missing_mask(values: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     return np.zeros(values.shape[0], dtype=bool)
 
 
+def _plain(v: object) -> object:
+    item = getattr(v, "item", None)
+    return item() if callable(item) else v
+
+
+def _where(rows: npt.NDArray[np.intp], where: Callable[[int], str]) -> str:
+    shown = ", ".join(where(int(i)) for i in rows[:5])
+    return shown + (f" and {rows.size - 5} more" if rows.size > 5 else "")
+
+
+def group_codes(
+    values: npt.NDArray[Any],
+    field: str,
+    where: Callable[[int], str] = lambda i: f"row {i}",
+) -> tuple[npt.NDArray[np.intp], list[Hashable]]:
+    """Codes and sorted labels of a grouping column (strata, clusters, ``by``, calibration).
+
+    The one policy for every grouping column: a missing label (``None``, ``NaN``) is an
+    error naming the column and its first rows, and so is a column mixing types that
+    cannot be ordered (``1`` and ``"a"``). R ``survey`` refuses missing strata and ids
+    too; a missing ``by`` label is refused rather than silently made a group, so that a
+    published breakdown never hides a "missing" group the analyst did not ask for.
+
+    Raises
+    ------
+    servqual.errors.DesignError
+        Naming ``field``, the rows and the value.
+    """
+    missing = np.flatnonzero(missing_mask(values))
+    if missing.size:
+        v = _plain(values[int(missing[0])])
+        raise DesignError(
+            f"{field} is missing in {_where(missing, where)}: {v!r}"
+            + (f" ({missing.size} rows in all)" if missing.size > 1 else "")
+            + "; recode the missing values to a label of their own (e.g. 'unknown') "
+            "or drop those rows"
+        )
+    try:
+        codes, uniq = factorize(values)
+    except TypeError:
+        raise DesignError(_mixed_message(values, field, where)) from None
+    return codes, [_plain(u) for u in uniq]
+
+
+def _mixed_message(values: npt.NDArray[Any], field: str, where: Callable[[int], str]) -> str:
+    kinds = np.array([type(v).__name__ for v in values.tolist()], dtype=object)
+    first = int(np.flatnonzero(kinds != kinds[0])[0]) if (kinds != kinds[0]).any() else 0
+    return (
+        f"{field} mixes values of types that cannot be ordered: {_plain(values[0])!r} "
+        f"({kinds[0]}) in {where(0)} and {_plain(values[first])!r} ({kinds[first]}) in "
+        f"{where(first)}; convert the column to one type (e.g. all text)"
+    )
+
+
 def category_codes(
     values: npt.NDArray[Any], field: str
 ) -> tuple[npt.NDArray[np.intp], list[Hashable]]:
-    """Codes and sorted labels of a categorical column; missing labels are an error."""
-    missing = np.flatnonzero(missing_mask(values))
-    if missing.size:
-        i = int(missing[0])
-        v = values[i]
-        raise DesignError(f"{field} is missing in row {i}: {getattr(v, 'item', lambda: v)()!r}")
-    codes, uniq = factorize(values)
-    return codes, [u.item() if hasattr(u, "item") else u for u in uniq]
+    """Codes and sorted labels of a categorical column (see :func:`group_codes`)."""
+    return group_codes(values, field)
 
 
 def factorize(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[Any]]:
@@ -124,18 +181,33 @@ def _lookup_codes(
     return codes.astype(np.intp, copy=False), merged
 
 
+MAGNITUDE = 1e100
+"""Largest magnitude of a weight, fpc or analysed value: their products, sums and the
+squares in a variance then stay far inside float64 (an overflow would be a silent NaN)."""
+
+MAGNITUDE_MIN = 1e-100
+"""Smallest positive weight or fpc (its reciprocal stays inside float64)."""
+
+
 def nonnegative(values: npt.NDArray[Any], field: str) -> npt.NDArray[np.float64]:
     """A column of finite, non-negative numbers (weights, fpc) as float64."""
     try:
         w = values.astype(np.float64)
-    except (TypeError, ValueError) as exc:
-        raise DesignError(f"{field} must be numeric: {exc}") from None
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise DesignError(f"{field} must be numeric and within float64's range: {exc}") from None
     bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
     if bad.size:
         i = int(bad[0])
         raise DesignError(
-            f"{field} must be finite and non-negative; row {i} has {values[i]!r}"
+            f"{field} must be finite and non-negative; row {i} has {_plain(values[i])!r}"
             + (f" ({bad.size} rows in all)" if bad.size > 1 else "")
+        )
+    extreme = np.flatnonzero((w > 0) & ((w < MAGNITUDE_MIN) | (w > MAGNITUDE)))
+    if extreme.size:
+        i = int(extreme[0])
+        raise DesignError(
+            f"{field} must be 0 or between 1e-100 and 1e100 (products and sums of such "
+            f"numbers stay within float64); row {i} has {_plain(values[i])!r}; rescale the column"
         )
     return w
 
@@ -161,19 +233,8 @@ def fpc_per_stratum(
 def domain_codes(
     values: npt.NDArray[Any], by: str, where: Callable[[int], str] = lambda i: f"row {i}"
 ) -> tuple[npt.NDArray[np.intp], list[Hashable]]:
-    """Codes and sorted labels of a ``by`` column; a missing label names where it is."""
-    bad = np.flatnonzero(missing_mask(values))
-    if bad.size:
-        i = int(bad[0])
-        shown = "nan" if values.dtype.kind == "f" else repr(values[i])
-        raise ValidationError(f"by column {by!r} is missing in {where(i)}: {shown}")
-    try:
-        groups, uniq = factorize(values)
-    except TypeError as exc:
-        raise ValidationError(
-            f"by column {by!r} mixes values that cannot be ordered: {exc}"
-        ) from None
-    return groups, [u.item() if hasattr(u, "item") else u for u in uniq]
+    """Codes and sorted labels of a ``by`` column (see :func:`group_codes`)."""
+    return group_codes(values, f"by column {by!r}", where)
 
 
 def _population(
@@ -212,7 +273,10 @@ def attach_arrays(
         if value is None or isinstance(value, str):
             names[field] = value
             continue
-        arr = np.asarray(value)
+        try:
+            arr = np.asarray(value)
+        except (TypeError, ValueError) as exc:  # ragged nested lists
+            raise DesignError(f"{field} must be a column name or a 1-D array: {exc}") from None
         if arr.ndim != 1:
             raise DesignError(
                 f"{field} must be a column name or a 1-D array, got shape {arr.shape}"
@@ -270,3 +334,22 @@ def build_arrays(
     else:
         w = np.ones(n)
     return DesignArrays(w, s_codes, tuple(labels), pop, psu_codes, psu_keys, lonely_psu)
+
+
+def check_column_name(name: object, field: str) -> None:
+    """A column key is one label (a string), not a list of columns or ``None``.
+
+    Raises
+    ------
+    servqual.errors.ServqualTypeError
+        Naming ``field`` and the value.
+    """
+    if (
+        name is None
+        or isinstance(name, (list, tuple, set, frozenset, dict, np.ndarray))
+        or (not isinstance(name, Hashable))
+    ):
+        raise ServqualTypeError(
+            f"{field} must name one column (a string), got {name!r}"
+            + ("; pass one column name" if isinstance(name, (list, tuple)) else "")
+        )

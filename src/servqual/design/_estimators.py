@@ -21,10 +21,15 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from servqual.design._build import missing_mask
-from servqual.errors import InsufficientDataError, ValidationError
+from servqual.design._build import MAGNITUDE, missing_mask
+from servqual.errors import (
+    EstimationError,
+    InsufficientDataError,
+    ServqualTypeError,
+    ValidationError,
+)
 from servqual.models.results import Estimate, Interval
-from servqual.stats.intervals import symmetric_interval
+from servqual.stats.intervals import Bounds, clip_to_bounds, symmetric_interval
 from servqual.stats.quantiles import check_level
 from servqual.stats.variance import standard_error
 
@@ -55,14 +60,16 @@ def estimate_from_variance(
     df: float | None,
     level: float,
     deff: float | None = None,
+    bounds: Bounds | None = None,
 ) -> Estimate:
     """Build an :class:`Estimate` with a symmetric t (or normal) interval.
 
     Used by every linearization-based estimator; ``df=None`` means a normal quantile.
+    ``bounds`` is the range the estimate can take; the interval is cut to it.
     """
     level = check_level(level)
     se = float(standard_error(value, variance)[0])
-    low, high = symmetric_interval(value, se, df, level)
+    low, high = clip_to_bounds(*symmetric_interval(value, se, df, level), value, bounds)
     method = "normal" if df is None else "t"
     return Estimate(
         value=value,
@@ -71,6 +78,7 @@ def estimate_from_variance(
         n=n,
         df=df,
         deff=deff,
+        bounds=bounds,
     )
 
 
@@ -99,8 +107,13 @@ def numeric_values(
         y = np.asarray(source, dtype=np.float64)
     except (TypeError, ValueError):
         raise ValidationError(f"column {name!r} is not numeric (dtype {raw.dtype})") from None
+    except OverflowError:
+        raise ValidationError(
+            f"column {name!r} holds an integer beyond float64's range (about 1.8e308)"
+        ) from None
     bad = ~np.isfinite(y)
     if not bad.any():
+        _check_magnitude(y, raw, name)
         return y, ~bad  # the common case: no copy
     infinite = np.flatnonzero(np.isinf(y))
     i = int(infinite[0]) if policy == "domain" and infinite.size else int(np.flatnonzero(bad)[0])
@@ -109,14 +122,38 @@ def numeric_values(
             f"column {name!r} has a missing or non-finite value in row {i}: {_show(raw[i])!r}"
             + (_HINT if np.isnan(y[i]) else "")
         )
-    return np.where(bad, 0.0, y), ~bad
+    y = np.where(bad, 0.0, y)
+    _check_magnitude(y, raw, name)
+    return y, ~bad
+
+
+def _check_magnitude(y: FloatArray, raw: npt.NDArray[Any], name: str) -> None:
+    """Refuse values beyond ±1e100: weighted sums and variances would overflow."""
+    big = np.flatnonzero(np.abs(y) > MAGNITUDE)
+    if big.size:
+        i = int(big[0])
+        raise ValidationError(
+            f"column {name!r} has {_show(raw[i])!r} in row {i}, beyond ±1e100: its "
+            "weighted sums and variance would overflow float64; rescale the column"
+        )
 
 
 def indicator(
     raw: npt.NDArray[Any], name: str, value: object, na: str
 ) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
-    """1.0 where ``raw == value``, 0.0 elsewhere, with the mask of present values."""
+    """1.0 where ``raw == value``, 0.0 elsewhere, with the mask of present values.
+
+    ``value`` is one category: a sequence or array would be compared element-wise.
+    """
     policy = check_na(na)
+    if value is not None and (
+        isinstance(value, (list, tuple, set, frozenset, dict, np.ndarray))
+        or not isinstance(value, Hashable)
+    ):
+        raise ServqualTypeError(
+            f"value must be one category of {name!r} (a label or number), got {value!r}; "
+            "for the share of every category use proportions()"
+        )
     missing = missing_mask(raw)
     if missing.any() and policy == "fail":
         i = int(np.flatnonzero(missing)[0])
@@ -191,8 +228,26 @@ class RatioStatistic:
         )
 
     def value(self, ty: FloatArray, tx: FloatArray | None) -> FloatArray:
-        """The point value of every domain from its totals."""
-        return ty if tx is None else ty / tx
+        """The point value of every domain from its totals.
+
+        Raises
+        ------
+        servqual.errors.EstimationError
+            If a ratio overflows float64 (a tiny denominator total against its numerator).
+        """
+        if tx is None:
+            return ty
+        with np.errstate(over="ignore"):
+            value = ty / tx
+        huge = np.flatnonzero(~np.isfinite(value) & np.isfinite(ty))
+        if huge.size:
+            label = self.labels[int(huge[0])]
+            where = "" if label is None else f" in domain {label!r}"
+            raise EstimationError(
+                f"the ratio{where} overflows float64 (the denominator total {tx[huge[0]]:g} is "
+                "tiny against the numerator's): rescale the columns"
+            )
+        return value
 
     def influence(self, value: FloatArray, tx: FloatArray | None) -> FloatArray:
         """Each row's influence value for its own domain (0 outside every domain).

@@ -19,6 +19,7 @@ import numpy.typing as npt
 from scipy import special
 
 from servqual.design._backends import Backend, Linearization, Replication, Variances
+from servqual.design._build import group_codes
 from servqual.design._by import Domains
 from servqual.design._estimators import (
     IntervalKind,
@@ -31,6 +32,7 @@ from servqual.design._estimators import (
 from servqual.design.ciprop import likelihood_bounds, subset_df
 from servqual.errors import DegenerateDataWarning, ParameterError
 from servqual.models.results import Estimate, Interval
+from servqual.stats.intervals import Bounds, clip_to_bounds
 from servqual.stats.quantiles import check_level, critical_value
 from servqual.stats.svyciprop import svy_proportion_interval
 from servqual.stats.variance import standard_error
@@ -249,6 +251,7 @@ def domain_estimates(
     *,
     several: bool = False,
     proportion: str | None = None,
+    bounds: Bounds | None = None,
 ) -> list[Estimate]:
     """One :class:`Estimate` per domain from its value, variance, row count and ``df``.
 
@@ -257,7 +260,13 @@ def domain_estimates(
     :mod:`servqual.stats.svyciprop` method (``"logit"`` on a replicate design: the
     replicate variance of the logit, ``ci.method="replicate-logit"``); proportions may
     give one ``df`` per domain (R ``svyby(..., svyciprop)``'s subset-design df).
+    ``bounds`` is the range of every estimate (a share's is 0–1, set for proportions but
+    for R's ``*_unclipped`` methods); intervals are cut to it
+    (:func:`~servqual.stats.intervals.clip_to_bounds`).
     """
+    if proportion is not None:
+        # R's unclipped intervals may leave [0, 1] on purpose: they are not cut
+        bounds = None if proportion.endswith("_unclipped") else (0.0, 1.0)
     se = standard_error(value, np.maximum(var.var, 0.0))
     dfs: FloatArray | None = None
     one_df: float | None = None
@@ -289,21 +298,31 @@ def domain_estimates(
         low, high = _symmetric_bounds(value, se, df, level)
         method = "t" if df is not None else "normal"
     deff = var.deff
+    cut = [
+        clip_to_bounds(float(lo), float(hi), float(v), bounds)
+        for lo, hi, v in zip(low, high, value, strict=True)
+    ]
     return [
         Estimate(
             value=float(value[j]),
             se=float(se[j]),
-            ci=Interval(low=float(low[j]), high=float(high[j]), level=level, method=method),
+            ci=Interval(low=cut[j][0], high=cut[j][1], level=level, method=method),
             n=int(n[j]),
             df=float(dfs[j]) if dfs is not None else one_df,
             deff=None if deff is None or np.isnan(deff[j]) else float(deff[j]),
+            bounds=bounds,
         )
         for j in range(value.shape[0])
     ]
 
 
 def shares(
-    design: Estimable, raw: npt.NDArray[Any], present: npt.NDArray[np.bool_], *, level: float
+    design: Estimable,
+    raw: npt.NDArray[Any],
+    present: npt.NDArray[np.bool_],
+    *,
+    level: float,
+    name: str = "the column",
 ) -> dict[str, Estimate]:
     """Share of every category of ``raw`` among the rows with a value (R ``svymean``).
 
@@ -312,7 +331,8 @@ def shares(
     O(rows) pass per category.
     """
     level = check_level(level)
-    cats = np.unique(raw[present])
+    rows = np.flatnonzero(present)
+    _, cats = group_codes(raw[rows], f"column {name!r}", lambda i: f"row {int(rows[i])}")
     groups = np.where(present, 0, 1).astype(np.intp)
     values, variances, deffs = [], [], []
     for cat in cats:  # loop over categories (few), never over rows
@@ -332,6 +352,6 @@ def shares(
         design.backend.df,
         level,
         several=len(cats) > 1,
+        bounds=(0.0, 1.0),
     )
-    labels = [c.item() if hasattr(c, "item") else c for c in cats]
-    return {str(label): e for label, e in zip(labels, ests, strict=True)}
+    return {str(label): e for label, e in zip(cats, ests, strict=True)}

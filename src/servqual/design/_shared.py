@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from servqual.design._backends import Backend
-from servqual.design._build import attach_arrays
+from servqual.design._build import attach_arrays, check_column_name
 from servqual.design._estimators import IntervalKind, Kind, NaPolicy
 from servqual.design._front import linear_estimates, proportion_estimates
 from servqual.design.domains import DomainEstimator
@@ -82,6 +82,7 @@ class DesignBase:
 
     def column(self, name: str) -> npt.NDArray[Any]:
         """One data column as a numpy array."""
+        check_column_name(name, "column")
         if name not in self._columns:
             raise ValidationError(
                 f"column {name!r} is not in the data; columns: {sorted(self._columns)}"
@@ -107,6 +108,11 @@ class DesignBase:
         self, cols: Sequence[str], estimate: Callable[[str], Estimate]
     ) -> DomainResults[Estimate]:
         """One estimate per column, as one table keyed by column name."""
+        if not isinstance(cols, list | tuple):
+            key: Any = cols
+            check_column_name(key, "column")  # None, a mapping, a set: a named type error
+            self.column(key)  # a key that is not a column: named, with the columns
+            raise ParameterError(f"give a column name or a list of column names, got {cols!r}")
         names = list(cols)
         if not names or not all(isinstance(c, str) for c in names):
             raise ParameterError(f"give a column name or a list of column names, got {cols!r}")

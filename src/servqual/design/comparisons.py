@@ -29,11 +29,11 @@ import numpy.typing as npt
 from pydantic import Field, field_validator
 from scipy import special
 
-from servqual.errors import ParameterError
+from servqual.errors import InsufficientDataError, ParameterError, ServqualTypeError
 from servqual.models._base import FrozenModel
 from servqual.models.results import Estimate, Interval
 from servqual.stats.design_arrays import linearized_variance
-from servqual.stats.intervals import symmetric_interval
+from servqual.stats.intervals import clip_to_bounds, symmetric_interval
 from servqual.stats.quantiles import check_level, critical_value
 
 if TYPE_CHECKING:
@@ -108,13 +108,17 @@ def _symmetric(
     """``first − second`` with a t interval on ``df`` (normal when ``None``) and its p-value."""
     first, second = pair
     value = first.value - second.value
-    low, high = symmetric_interval(value, se, df, level)
+    bounds = None
+    if first.bounds is not None and second.bounds is not None:
+        bounds = (first.bounds[0] - second.bounds[1], first.bounds[1] - second.bounds[0])
+    low, high = clip_to_bounds(*symmetric_interval(value, se, df, level), value, bounds)
     diff = Estimate(
         value=value,
         se=se,
         ci=Interval(low=low, high=high, level=level, method="normal" if df is None else "t"),
         n=first.n + second.n,
         df=df,
+        bounds=bounds,
     )
     return Comparison(
         difference=diff,
@@ -125,6 +129,27 @@ def _symmetric(
     )
 
 
+def check_comparable(sizes: tuple[int, int], labels: tuple[object, object], what: str) -> None:
+    """Refuse to compare a group of fewer than two rows.
+
+    A group of one respondent has influence values 0 (its mean is its one value), so the
+    variance of a difference would be computed as if that value were known exactly: the
+    standard error would be 0 and every non-zero difference "significant" (p = 0).
+
+    Raises
+    ------
+    servqual.errors.InsufficientDataError
+        Naming the group, its size and ``what`` was compared.
+    """
+    for size, label in zip(sizes, labels, strict=True):
+        if size < 2:
+            raise InsufficientDataError(
+                f"group {label!r} has {size} respondent(s) with a value of {what}: a "
+                "comparison needs at least 2 in each group (one respondent has no "
+                "estimable variance, so the difference would look exact)"
+            )
+
+
 def comparison_from_influence(
     design: DesignArrays,
     pair: list[Estimate],
@@ -132,7 +157,14 @@ def comparison_from_influence(
     *,
     level: float,
 ) -> Comparison:
-    """Difference of two estimates of one design whose difference has influence ``z``."""
+    """Difference of two estimates of one design whose difference has influence ``z``.
+
+    Raises
+    ------
+    servqual.errors.InsufficientDataError
+        If either estimate rests on fewer than two rows (see :func:`check_comparable`).
+    """
+    check_comparable((pair[0].n, pair[1].n), ("first", "second"), "the compared figure")
     var = float(linearized_variance(z, design)[0])
     return comparison_from_variance(pair, var, design.df, level=level)
 
@@ -145,8 +177,15 @@ def comparison_from_variance(
     level: float,
     method: str = "linearization",
 ) -> Comparison:
-    """Difference of two estimates of one design, given the variance of the difference."""
+    """Difference of two estimates of one design, given the variance of the difference.
+
+    Raises
+    ------
+    servqual.errors.InsufficientDataError
+        If either estimate rests on fewer than two rows (see :func:`check_comparable`).
+    """
     level = check_level(level)
+    check_comparable((pair[0].n, pair[1].n), ("first", "second"), "the compared figure")
     return _symmetric(pair, math.sqrt(max(variance, 0.0)), df, level, method)
 
 
@@ -197,6 +236,9 @@ def compare(first: Estimate, second: Estimate, *, level: float = 0.95) -> Compar
     (0.3, 17.9, 0.363)
     """
     level = check_level(level)
+    for name, est in (("first", first), ("second", second)):
+        if not isinstance(est, Estimate):
+            raise ServqualTypeError(f"{name} must be an Estimate, got {type(est).__name__}")
     v1, v2 = first.se**2, second.se**2
     df = _welch_df(v1, first.df, v2, second.df)
     return _symmetric((first, second), math.sqrt(v1 + v2), df, level, "independent")
@@ -219,6 +261,8 @@ def _check_counts(x: int, n: int, which: str) -> None:
             raise ParameterError(f"{name} must be an integer count, got {v!r}")
     if n < 1:
         raise ParameterError(f"n{which} must be at least 1, got {n!r}")
+    if n > 2**53:
+        raise ParameterError(f"n{which} must be at most 2**53 (exact in float64), got {n!r:.40}…")
     if not 0 <= x <= n:
         raise ParameterError(f"x{which} must be between 0 and n{which} = {n}, got {x!r}")
 

@@ -17,7 +17,7 @@ import numpy.typing as npt
 from servqual._frames import to_columns
 from servqual.design import calibration
 from servqual.design._backends import Linearization
-from servqual.design._build import build_arrays
+from servqual.design._build import build_arrays, check_column_name
 from servqual.design._estimators import (
     NaPolicy,
     estimate_from_variance,
@@ -28,7 +28,7 @@ from servqual.design._front import shares
 from servqual.design._shared import DesignBase, design_names, read_only
 from servqual.design._statistics import SurveyStatistics
 from servqual.design.multistage import PPSMethod, PPSVariance, build_staged, check_pps
-from servqual.errors import ValidationError
+from servqual.errors import DesignError, ServqualTypeError, ValidationError
 from servqual.models.frames import DomainResults
 from servqual.models.results import Estimate
 from servqual.stats.calibration import CalibrationStep
@@ -119,6 +119,11 @@ class Design(SurveyStatistics, DesignBase):
         pps_p2bar: float | None = None,
     ) -> None:
         self._columns: dict[str, npt.NDArray[Any]] = to_columns(data)
+        for field, given in (("weights", weights), ("strata", strata)):
+            if isinstance(given, list | tuple) and all(
+                isinstance(v, str) and v in self._columns for v in given
+            ):
+                check_column_name(given, field)
         names: tuple[Any, Any, Any, Any] = design_names(
             self._columns, weights=weights, strata=strata, clusters=clusters, fpc=fpc
         )
@@ -134,11 +139,18 @@ class Design(SurveyStatistics, DesignBase):
             ("fpc", fcol),
         ):
             for one in name if isinstance(name, list | tuple) else [name]:
+                if one is not None:
+                    check_column_name(one, field)
                 if one is not None and (not isinstance(one, str) or one not in self._columns):
                     raise ValidationError(
                         f"{field} column {one!r} is not in the data; "
                         f"columns: {sorted(self._columns)}"
                     )
+        if scol is not None and isinstance(ccol, str) and scol == ccol:
+            raise DesignError(
+                f"strata and clusters both name column {scol!r}: every stratum would hold "
+                "one cluster and no variance could be estimated; name the cluster column"
+            )
         if pps is not None or not isinstance(ccol, str | None) or not isinstance(fcol, str | None):
             self._arrays = build_staged(
                 self._columns,
@@ -314,7 +326,7 @@ class Design(SurveyStatistics, DesignBase):
         """
         raw = self.column(col)
         _, present = indicator(raw, col, None, na)
-        return DomainResults(shares(self, raw, present, level=level), by=col)
+        return DomainResults(shares(self, raw, present, level=level, name=col), by=col)
 
     def poststratify(self, col: str, population: Mapping[Hashable, float]) -> Design:
         """A new design post-stratified on ``col`` to the population counts (R ``postStratify``).
@@ -345,6 +357,10 @@ class Design(SurveyStatistics, DesignBase):
 
     def with_columns(self, columns: Mapping[str, npt.ArrayLike]) -> Design:
         """A design with extra (or replaced) data columns and the same sampling design."""
+        if not isinstance(columns, Mapping):
+            raise ServqualTypeError(
+                f"columns must map column names to arrays, got {type(columns).__name__}"
+            )
         new = dict(self._columns)
         for name, values in columns.items():
             arr = np.asarray(values)

@@ -39,7 +39,7 @@ from servqual.design._front import (
     proportion_estimates,
     statistic,
 )
-from servqual.design.comparisons import Comparison, comparison_from_variance
+from servqual.design.comparisons import Comparison, check_comparable, comparison_from_variance
 from servqual.errors import ValidationError
 from servqual.models.frames import DomainResults
 from servqual.models.results import Estimate
@@ -238,12 +238,21 @@ class DomainEstimator(Generic[K]):
         raw = self.design.column(col)
         ys = [numeric_values(raw, col, na) if value is None else indicator(raw, col, value, na)]
         stat = statistic("mean", ys, self.domains)
+        two = np.array(idx)
+        sizes = stat.counts()[two]
+        check_comparable((int(sizes[0]), int(sizes[1])), (first, second), repr(col))
         est, tx, var = evaluate(self.design, stat)
         backend = self.design.backend
-        two = np.array(idx)
         sub = Variances(var.var[two], None if var.deff is None else var.deff[two])
         pair = domain_estimates(
-            backend, est[two], sub, stat.counts()[two], backend.df, level, several=True
+            backend,
+            est[two],
+            sub,
+            sizes,
+            backend.df,
+            level,
+            several=True,
+            bounds=None if value is None else (0.0, 1.0),
         )
         v = backend.difference_variance(stat, est, tx, idx[0], idx[1])
         return comparison_from_variance(pair, v, backend.df, level=level, method=backend.name)

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from servqual.design._by import index_domains
-from servqual.design.comparisons import Comparison, comparison_from_influence
+from servqual.design.comparisons import Comparison, check_comparable, comparison_from_influence
 from servqual.design.comparisons import compare as compare_independent
 from servqual.design.design import Design, estimate_from_variance
 from servqual.errors import (
@@ -39,6 +39,7 @@ from servqual.models.results import Estimate, Interval
 from servqual.responses import Responses
 from servqual.stats.design_arrays import DesignArrays, linearized_variance
 from servqual.stats.domain_variance import domain_variances
+from servqual.stats.intervals import Bounds, clip_to_bounds
 from servqual.stats.quantiles import check_level
 
 __all__ = [
@@ -153,12 +154,21 @@ def grouped_item_means(
 
 
 def estimates_from(
-    values: FloatArray, variances: FloatArray, counts: npt.ArrayLike, df: float, level: float
+    values: FloatArray,
+    variances: FloatArray,
+    counts: npt.ArrayLike,
+    df: float,
+    level: float,
+    *,
+    bounds: Bounds | None = None,
 ) -> list[Estimate]:
-    """One Estimate (t interval on ``df``) per value, from its variance and count."""
+    """One Estimate (t interval on ``df``) per value, from its variance and count.
+
+    ``bounds`` is the range of every value (the index's range); intervals are cut to it.
+    """
     n = np.asarray(counts)
     return [
-        estimate_from_variance(float(v), float(s), n=int(k), df=df, level=level)
+        estimate_from_variance(float(v), float(s), n=int(k), df=df, level=level, bounds=bounds)
         for v, s, k in zip(values, variances, n, strict=True)
     ]
 
@@ -189,6 +199,21 @@ def plain(value: object) -> object:
     return item() if callable(item) else value
 
 
+def check_responses(value: object, name: str) -> None:
+    """An index argument that must be a :class:`Responses`.
+
+    Raises
+    ------
+    servqual.errors.ServqualTypeError
+        Naming the argument and the type given.
+    """
+    if not isinstance(value, Responses):
+        raise ServqualTypeError(
+            f"{name} must be a servqual.Responses (e.g. Responses.from_arrays(scores, "
+            f"instrument)), got {type(value).__name__}"
+        )
+
+
 def check_paired(first: Responses, second: Responses, names: tuple[str, str]) -> None:
     """Two forms answered by the same respondents, on the same items and design.
 
@@ -202,6 +227,8 @@ def check_paired(first: Responses, second: Responses, names: tuple[str, str]) ->
     from servqual.errors import ItemError
 
     a, b = names
+    check_responses(first, a)
+    check_responses(second, b)
     ids_a, ids_b = first.instrument.item_ids, second.instrument.item_ids
     if ids_a != ids_b:
         only_a = [i for i in ids_a if i not in ids_b]
@@ -255,21 +282,49 @@ def item_means(
     return means, z, counts
 
 
-def estimate(lin: Lin, arrays: DesignArrays, level: float, scale: float = 1.0) -> Estimate:
-    """Estimate with a t interval on the design df from a linearized value."""
+def estimate(
+    lin: Lin,
+    arrays: DesignArrays,
+    level: float,
+    scale: float = 1.0,
+    *,
+    bounds: Bounds | None = None,
+) -> Estimate:
+    """Estimate with a t interval on the design df, cut to ``bounds`` (the index's range)."""
     var = float(linearized_variance(lin.z, arrays)[0]) * scale * scale
-    return estimate_from_variance(lin.value * scale, var, n=lin.n, df=arrays.df, level=level)
+    return estimate_from_variance(
+        lin.value * scale, var, n=lin.n, df=arrays.df, level=level, bounds=bounds
+    )
 
 
 def estimates(
-    values: FloatArray, z: FloatArray, counts: Sequence[int], arrays: DesignArrays, level: float
+    values: FloatArray,
+    z: FloatArray,
+    counts: Sequence[int],
+    arrays: DesignArrays,
+    level: float,
+    *,
+    bounds: Bounds | None = None,
 ) -> list[Estimate]:
-    """One Estimate per column of linearized values ``z`` (n, k)."""
+    """One Estimate per column of linearized values ``z`` (n, k), cut to ``bounds``."""
     var = linearized_variance(z, arrays)
     return [
-        estimate_from_variance(float(v), float(s), n=int(c), df=arrays.df, level=level)
+        estimate_from_variance(
+            float(v), float(s), n=int(c), df=arrays.df, level=level, bounds=bounds
+        )
         for v, s, c in zip(values, var, counts, strict=True)
     ]
+
+
+def scale_range(scale: Scale) -> Bounds:
+    """The range of a mean of answers on ``scale``."""
+    return (float(scale.min), float(scale.max))
+
+
+def gap_range(scale: Scale) -> Bounds:
+    """The range of a mean of differences of two answers on ``scale``."""
+    width = float(scale.max - scale.min)
+    return (-width, width)
 
 
 def compare(
@@ -308,6 +363,7 @@ def compare(
     design = _design_of(first)
     lin_a = lin_of(first, group_mask(design, by, ga))
     lin_b = lin_of(first, group_mask(design, by, gb))
+    check_comparable((lin_a.n, lin_b.n), (ga, gb), "the index")
     ests = (est_of(lin_a, design.arrays), est_of(lin_b, design.arrays))
     return comparison_from_influence(design.arrays, list(ests), lin_a.z - lin_b.z, level=level)
 
@@ -341,7 +397,8 @@ def single_item_waves(
 
 def interval_like(est: Estimate, bounds: tuple[float, float], method: str) -> Estimate:
     """The same estimate with another interval (bounds computed by the core)."""
-    ci = Interval(low=bounds[0], high=bounds[1], level=est.ci.level, method=method)
+    low, high = clip_to_bounds(bounds[0], bounds[1], est.value, est.bounds)
+    ci = Interval(low=low, high=high, level=est.ci.level, method=method)
     return est.model_copy(update={"ci": ci})
 
 
@@ -404,7 +461,7 @@ def _answers_1d(scores: object, scale: Scale, name: str) -> FloatArray:
     blank = np.array([v is None for v in raw.tolist()], dtype=np.bool_)
     try:
         values = np.where(blank, np.nan, raw).astype(np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         bad = next(i for i, v in enumerate(raw.tolist()) if not _is_number(v))
         raise ScaleError(
             f"{name} answer in row {bad} is {raw[bad]!r}, not a number on the scale "
@@ -427,6 +484,6 @@ def _answers_1d(scores: object, scale: Scale, name: str) -> FloatArray:
 def _is_number(value: object) -> bool:
     try:
         float(value)  # type: ignore[arg-type]  # probing arbitrary user input
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return False
     return True

@@ -17,6 +17,7 @@ from servqual.indices import _common as c
 from servqual.models.instrument import Instrument
 from servqual.models.results import Estimate
 from servqual.stats.design_arrays import DesignArrays
+from servqual.stats.intervals import Bounds
 
 __all__ = ["GroupProfile", "Profile", "dimension_columns", "grouped_profiles", "profile"]
 
@@ -58,8 +59,12 @@ def profile(
     arrays: DesignArrays,
     mask: npt.NDArray[np.bool_],
     level: float,
+    bounds: Bounds | None = None,
 ) -> Profile:
-    """Item, dimension and overall means of ``values`` (n, k) over the domain ``mask``."""
+    """Item, dimension and overall means of ``values`` (n, k) over the domain ``mask``.
+
+    ``bounds`` is the range of every mean (the scale, or the range of a gap).
+    """
     dims = dimension_columns(instrument)
     ids = instrument.item_ids
     means, z, counts = c.item_means(values, arrays, mask, ids)
@@ -69,7 +74,7 @@ def profile(
     all_values = np.concatenate([means, dim_values, [dim_values.mean()]])
     all_z = np.column_stack([z, dim_z, dim_z.mean(axis=1)])
     answered = int((~np.isnan(values) & mask[:, None]).any(axis=1).sum())
-    est = c.estimates(all_values, all_z, [*counts, *n_dim, answered], arrays, level)
+    est = c.estimates(all_values, all_z, [*counts, *n_dim, answered], arrays, level, bounds=bounds)
     k, d = len(ids), len(dims)
     return Profile(
         items=dict(zip(ids, est[:k], strict=True)),
@@ -95,8 +100,11 @@ def grouped_profiles(
     groups: npt.NDArray[np.intp],
     n_groups: int,
     level: float,
+    bounds: Bounds | None = None,
 ) -> list[GroupProfile]:
     """:func:`profile` of every domain in one pass over the rows (domain code per row).
+
+    ``bounds`` is the range of every mean (the scale, or the range of a gap).
 
     Each row's influence values are those of its own domain; the variances of the
     ``k + d + 1`` figures of every domain come from
@@ -116,7 +124,7 @@ def grouped_profiles(
     k, d = len(ids), len(dims)
     out = []
     for g in range(n_groups):  # loop over domains: results only, no pass over rows
-        est = c.estimates_from(all_values[g], var[g], all_n[g], arrays.df, level)
+        est = c.estimates_from(all_values[g], var[g], all_n[g], arrays.df, level, bounds=bounds)
         out.append(
             GroupProfile(
                 items=dict(zip(ids, est[:k], strict=True)),

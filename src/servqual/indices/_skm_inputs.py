@@ -19,6 +19,7 @@ from servqual.errors import (
 from servqual.indices.grades import Regime, regime_of
 from servqual.indices.skm_result import WeightsMode
 from servqual.responses import Responses
+from servqual.stats.bootstrap import check_resamples
 from servqual.stats.design_arrays import DesignArrays
 from servqual.stats.quantiles import check_level
 
@@ -72,12 +73,14 @@ def validate(
         raise ParameterError(f"weights must be one of {list(_WEIGHTS_MODES)}, got {weights!r}")
     if method not in _METHODS:
         raise ParameterError(f"method must be one of {list(_METHODS)}, got {method!r}")
-    if isinstance(n_resamples, bool) or not isinstance(n_resamples, int) or n_resamples < 1:
-        raise ParameterError(f"n_resamples must be a positive integer, got {n_resamples!r}")
+    if method == "bootstrap":
+        check_resamples(n_resamples, level)
     if not (seed is None or isinstance(seed, np.random.Generator)) and (
         isinstance(seed, bool) or not isinstance(seed, int)
     ):
         raise ParameterError(f"seed must be an int, a numpy Generator or None, got {seed!r}")
+    if isinstance(seed, int) and seed < 0:
+        raise ParameterError(f"seed must be non-negative, got {seed!r}")
     inst = responses.instrument
     if (inst.scale.min, inst.scale.max) != (1, 4):
         raise ScaleError(

@@ -157,6 +157,7 @@ def ces(
     responses, values = c.single_item(scores, _CES, item, "CES", same_scale=False)
     hit, threshold, easy = _low_effort(values, responses, threshold)
     df = responses.design.df
+    scale = c.scale_range(responses.instrument.scale)
     keys, means, shares = mean_and_share(responses, values, hit, by)
     out: dict[DomainKey, CESResult] = {}
     for j, key in enumerate(keys):  # loop over domains: results only, no pass over rows
@@ -168,6 +169,7 @@ def ces(
                 n=int(means.n[j]),
                 df=df,
                 level=level,
+                bounds=scale,
             ),
             low_effort=share_from_variance(
                 float(shares.value[j]), float(shares.variance[j]), n, df, level, method

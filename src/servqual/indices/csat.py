@@ -101,7 +101,7 @@ def share_from_variance(
     value: float, var: float, n: int, df: float, level: float, method: ShareMethod
 ) -> Estimate:
     """:func:`share_estimate` from the share's value, variance and answer count."""
-    est = estimate_from_variance(value, var, n=n, df=df, level=level)
+    est = estimate_from_variance(value, var, n=n, df=df, level=level, bounds=(0.0, 100.0))
     bounds = percent_interval(value, est.se, df, n, level, method)
     return c.interval_like(est, bounds, f"{method}_percent")
 
@@ -191,12 +191,18 @@ def csat(
     top = _top(top, responses)
     hit = values >= responses.instrument.scale.max - top + 1
     df = responses.design.df
+    scale = c.scale_range(responses.instrument.scale)
     keys, means, shares = mean_and_share(responses, values, hit, by)
     out: dict[DomainKey, CSATResult] = {}
     for j, key in enumerate(keys):  # loop over domains: results only, no pass over rows
         n = int(shares.n[j])
         mean = estimate_from_variance(
-            float(means.value[j]), float(means.variance[j]), n=int(means.n[j]), df=df, level=level
+            float(means.value[j]),
+            float(means.variance[j]),
+            n=int(means.n[j]),
+            df=df,
+            level=level,
+            bounds=scale,
         )
         top_box = share_from_variance(
             float(shares.value[j]), float(shares.variance[j]), n, df, level, method

@@ -38,7 +38,7 @@ from pydantic import Field
 from servqual.design._by import DomainKey
 from servqual.design.comparisons import Comparison
 from servqual.design.design import estimate_from_variance
-from servqual.errors import InsufficientDataError
+from servqual.errors import InsufficientDataError, ParameterError, ServqualTypeError
 from servqual.indices import _common as c
 from servqual.models._base import FrozenModel
 from servqual.models.frames import DomainResults
@@ -151,12 +151,23 @@ class CSIResult(FrozenModel):
 def csi_band(percent: float) -> tuple[str, str]:
     """``(Indonesian, English)`` band of a CSI in percent.
 
+    Raises
+    ------
+    servqual.errors.ServqualTypeError
+        If ``percent`` is not a number.
+    servqual.errors.ParameterError
+        If ``percent`` is NaN or outside 0–100 (a CSI is a percentage).
+
     Examples
     --------
     >>> import servqual as sq
     >>> sq.csi_band(80.99), sq.csi_band(81.0)
     (('Puas', 'Satisfied'), ('Sangat puas', 'Very satisfied'))
     """
+    if isinstance(percent, bool) or not isinstance(percent, (int, float, np.integer, np.floating)):
+        raise ServqualTypeError(f"percent must be a number, got {percent!r}")
+    if not -1e-9 <= percent <= 100.0 + 1e-9:  # NaN fails this; rounding may not
+        raise ParameterError(f"percent must be a CSI in 0–100, got {percent!r}")
     for low, label, label_en in CSI_BANDS:
         if percent >= low:
             return label, label_en
@@ -309,25 +320,34 @@ def csi(
     perf, imp = _inputs(performance, importance)
     ids = performance.instrument.item_ids
     hs = performance.instrument.scale.max
+    perf_scale, imp_scale = performance.instrument.scale, importance.instrument.scale
+    pmin, pmax = float(perf_scale.min), float(perf_scale.max)
     arrays = performance.design.arrays
     keys, groups, n_groups = c.grouping(performance.design, by)
     parts = _grouped(perf, imp, ids, arrays, groups, n_groups, hs)
+    imp_range, perf_range = c.scale_range(imp_scale), c.scale_range(perf_scale)
     out: dict[DomainKey, CSIResult] = {}
     for g, label in enumerate(keys):  # loop over domains: results only, no pass over rows
         mis, mss = parts.mis[g], parts.mss[g]
-        est_i = c.estimates_from(mis, parts.var_i[g], parts.n_i[g], arrays.df, level)
-        est_p = c.estimates_from(mss, parts.var_p[g], parts.n_p[g], arrays.df, level)
+        est_i = c.estimates_from(
+            mis, parts.var_i[g], parts.n_i[g], arrays.df, level, bounds=imp_range
+        )
+        est_p = c.estimates_from(
+            mss, parts.var_p[g], parts.n_p[g], arrays.df, level, bounds=perf_range
+        )
         wf = 100.0 * mis / mis.sum()
         items = tuple(
             CSIItem(id=i, mis=a, mss=b, wf=float(f), ws=float(f * m))
             for i, a, b, f, m in zip(ids, est_i, est_p, wf, mss, strict=True)
         )
+        # CSI = 100 Σ wf·MSS / max with Σ wf = 1: the perf scale's range over its max
         index = estimate_from_variance(
             float(parts.value[g]),
             float(parts.var[g]),
             n=int(parts.n[g]),
             df=arrays.df,
             level=level,
+            bounds=(100.0 * pmin / hs, 100.0 * pmax / hs),
         )
         band, band_en = csi_band(index.value)
         crosses = any(index.ci.low < low <= index.ci.high for low, _, _ in CSI_BANDS[:-1])

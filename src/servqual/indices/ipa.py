@@ -42,6 +42,7 @@ from servqual.models.frames import DomainResults
 from servqual.models.results import Estimate
 from servqual.responses import Responses
 from servqual.stats.design_arrays import DesignArrays
+from servqual.stats.intervals import Bounds
 from servqual.stats.quantiles import check_level
 
 FloatArray = npt.NDArray[np.float64]
@@ -175,12 +176,16 @@ def _grouped_estimates(
     n_groups: int,
     ids: tuple[str, ...],
     level: float,
+    bounds: Bounds,
 ) -> list[tuple[FloatArray, list[Estimate]]]:
-    """Item means and their estimates in every domain, from one pass over the rows."""
+    """Item means and their estimates (cut to the scale's ``bounds``) in every domain."""
     means, z, counts = c.grouped_item_means(values, arrays, groups, n_groups, ids)
     var = c.column_variances(z, groups, n_groups, arrays)
     return [
-        (means[g], c.estimates_from(means[g], var[g], counts[g], arrays.df, level))
+        (
+            means[g],
+            c.estimates_from(means[g], var[g], counts[g], arrays.df, level, bounds=bounds),
+        )
         for g in range(n_groups)
     ]
 
@@ -248,6 +253,8 @@ def ipa(
     level = check_level(level)
     if crosshair not in _CROSSHAIRS:
         raise ParameterError(f"crosshair must be one of {list(_CROSSHAIRS)}, got {crosshair!r}")
+    c.check_responses(performance, "performance")
+    c.check_responses(importance, "importance")
     inst = performance.instrument
     if len(inst.items) < 2:
         raise ItemError(
@@ -259,14 +266,14 @@ def ipa(
     arrays = performance.design.arrays
     ids = inst.item_ids
     keys, groups, n_groups = c.grouping(performance.design, by)
-    p_all = _grouped_estimates(perf, arrays, groups, n_groups, ids, level)
-    i_all = _grouped_estimates(imp, arrays, groups, n_groups, ids, level)
+    si, sp = importance.instrument.scale, inst.scale
+    p_all = _grouped_estimates(perf, arrays, groups, n_groups, ids, level, c.scale_range(sp))
+    i_all = _grouped_estimates(imp, arrays, groups, n_groups, ids, level, c.scale_range(si))
     answered = (~np.isnan(perf) | ~np.isnan(imp)).any(axis=1)
     n_rows = np.bincount(groups[answered], minlength=n_groups)
     out: dict[DomainKey, IPAResult] = {}
     for g, label in enumerate(keys):  # loop over domains: results only, no pass over rows
         (p_mean, p_est), (i_mean, i_est) = p_all[g], i_all[g]
-        si, sp = importance.instrument.scale, inst.scale
         i_line = _line(i_mean, crosshair, si.min, si.max)
         p_line = _line(p_mean, crosshair, sp.min, sp.max)
         items = []

@@ -89,6 +89,10 @@ class NPSResult(FrozenModel):
     method: str
 
 
+_RANGE = (-100.0, 100.0)
+"""An NPS lies between −100 (all detractors) and 100 (all promoters)."""
+
+
 def _scores(values: FloatArray) -> FloatArray:
     """+100 / 0 / −100 per answer (NaN stays NaN)."""
     return np.where(values >= 9, 100.0, np.where(values >= 7, 0.0, -100.0)) * np.where(
@@ -126,11 +130,15 @@ def _estimate(
     v_srs = 1e4 * float(trinomial_variance(p_pro, p_det)) / lin.n
     deff = v_text / v_srs if v_srs > 0 else 1.0
     if method == "wald":
-        est = estimate_from_variance(lin.value, v_text, n=lin.n, df=None, level=level, deff=deff)
+        est = estimate_from_variance(
+            lin.value, v_text, n=lin.n, df=None, level=level, deff=deff, bounds=_RANGE
+        )
         return c.interval_like(est, wald_interval(est.value, est.se, None, lin.n, level), "wald")
     pa, da, n_tilde = adjusted_shares(p_pro, p_det, lin.n)
     var = 1e4 * deff * float(trinomial_variance(pa, da)) / n_tilde
-    est = estimate_from_variance(lin.value, var, n=lin.n, df=None, level=level, deff=deff)
+    est = estimate_from_variance(
+        lin.value, var, n=lin.n, df=None, level=level, deff=deff, bounds=_RANGE
+    )
     bounds = adjusted_wald_interval(lin.value, est.se, None, lin.n, level)
     return c.interval_like(est, bounds, "adjusted_wald")
 
@@ -167,7 +175,7 @@ def _bootstrap(
     ci = Interval(
         low=float(res.low), high=float(res.high), level=level, method="bootstrap_percentile"
     )
-    return Estimate(value=lin.value, se=float(res.se), ci=ci, n=lin.n, df=None)
+    return Estimate(value=lin.value, se=float(res.se), ci=ci, n=lin.n, df=None, bounds=_RANGE)
 
 
 def _check_method(method: str) -> Method:
@@ -339,7 +347,7 @@ def nps_compare(
 
     def estimate_of(lin: c.Lin, arrays: DesignArrays) -> Estimate:
         v = _textbook_variance(lin, arrays)
-        est = estimate_from_variance(lin.value, v, n=lin.n, df=None, level=level)
+        est = estimate_from_variance(lin.value, v, n=lin.n, df=None, level=level, bounds=_RANGE)
         return c.interval_like(est, wald_interval(est.value, est.se, None, lin.n, level), "wald")
 
     first, second = c.single_item_waves(scores, other, _NPS_INSTRUMENT, item, "NPS")

@@ -7,6 +7,8 @@ interval exact).
 
 from __future__ import annotations
 
+import math
+
 from servqual.errors import ParameterError, ServqualTypeError
 from servqual.models.instrument import Scale
 from servqual.models.results import Estimate, Interval
@@ -35,8 +37,9 @@ def rescale_0_100(value: Estimate | float, scale: Scale | tuple[int, int]) -> Es
     Raises
     ------
     servqual.errors.ParameterError
-        A scale with ``max <= min``, or an Estimate whose interval is not linear (``t`` or
-        ``normal``): a transformed interval cannot be rescaled and recomputed later.
+        A scale with ``max <= min``, a value that is not finite, or an Estimate whose
+        interval is not linear (``t`` or ``normal``): a transformed interval cannot be
+        rescaled and recomputed later.
 
     Examples
     --------
@@ -50,7 +53,12 @@ def rescale_0_100(value: Estimate | float, scale: Scale | tuple[int, int]) -> Es
     >>> round(r.value, 1), r.ci.method
     (66.7, 't')
     """
-    lo, hi = (scale.min, scale.max) if isinstance(scale, Scale) else scale
+    if isinstance(scale, Scale):
+        lo, hi = scale.min, scale.max
+    elif isinstance(scale, (tuple, list)) and len(scale) == 2:
+        lo, hi = scale
+    else:
+        raise ServqualTypeError(f"scale must be a Scale or a (min, max) pair, got {scale!r}")
     if not hi > lo:
         raise ParameterError(f"scale max {hi} must be above min {lo}")
     factor = 100.0 / (hi - lo)
@@ -66,9 +74,13 @@ def rescale_0_100(value: Estimate | float, scale: Scale | tuple[int, int]) -> Es
             level=value.ci.level,
             method=value.ci.method,
         )
-        return value.model_copy(
-            update={"value": (value.value - lo) * factor, "se": value.se * factor, "ci": ci}
-        )
+        b = value.bounds
+        bounds = None if b is None else ((b[0] - lo) * factor, (b[1] - lo) * factor)
+        update = {"value": (value.value - lo) * factor, "se": value.se * factor, "ci": ci}
+        return value.model_copy(update={**update, "bounds": bounds})
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ServqualTypeError(f"value must be an Estimate or a number, got {value!r}")
-    return (float(value) - lo) * factor
+    number = float(value) if not isinstance(value, int) or abs(value) < 2**1000 else math.inf
+    if not math.isfinite(number):
+        raise ParameterError(f"value must be a finite number, got {value!r:.40}")
+    return (number - lo) * factor

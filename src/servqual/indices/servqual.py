@@ -267,7 +267,10 @@ def servqual_gaps(
     scores = None if pts is None else _weighted_scores(gaps, cols, pts)
     arrays = perceptions.design.arrays
     keys, groups, n_groups = c.grouping(perceptions.design, by)
-    profiles = grouped_profiles(gaps, perceptions.instrument, arrays, groups, n_groups, level)
+    gap_bounds = c.gap_range(perceptions.instrument.scale)
+    profiles = grouped_profiles(
+        gaps, perceptions.instrument, arrays, groups, n_groups, level, gap_bounds
+    )
     w_means = None
     if scores is not None:
         w_means = c.domain_means(scores, arrays, groups, n_groups, "weighted SERVQUAL")
@@ -281,6 +284,7 @@ def servqual_gaps(
                 n=int(w_means.n[g]),
                 df=arrays.df,
                 level=level,
+                bounds=gap_bounds,
             )
         out[label] = ServqualResult(
             items=prof.items,
@@ -337,10 +341,14 @@ def servperf(
     (5.0, 5.5)
     """
     level = check_level(level)
+    c.check_responses(perceptions, "perceptions")
     values = perceptions.values()
     arrays = perceptions.design.arrays
     keys, groups, n_groups = c.grouping(perceptions.design, by)
-    profiles = grouped_profiles(values, perceptions.instrument, arrays, groups, n_groups, level)
+    scale = c.scale_range(perceptions.instrument.scale)
+    profiles = grouped_profiles(
+        values, perceptions.instrument, arrays, groups, n_groups, level, scale
+    )
     out: dict[DomainKey, ServperfResult] = {}
     for label, prof in zip(keys, profiles, strict=True):
         out[label] = ServperfResult(

@@ -45,6 +45,7 @@ from servqual.models.results import Estimate, Interval
 from servqual.responses import Responses
 from servqual.stats.design_arrays import linearized_variance
 from servqual.stats.domain_variance import domain_variances
+from servqual.stats.intervals import Bounds
 
 __all__ = ["skm_index"]
 
@@ -237,7 +238,7 @@ def _estimate(
     if spec.method == "linearization":
         variances = _variances(spec, mean_codes, answered_tot, groups)
         indices = linearized_estimates(
-            values, variances, sizes, df=spec.arrays.df, level=spec.level
+            values, variances, sizes, df=spec.arrays.df, level=spec.level, bounds=parts.range
         )
     else:
         indices = [
@@ -261,6 +262,13 @@ class ResultParts:
     regime: Regime
     weights_mode: WeightsMode
 
+    @property
+    def range(self) -> Bounds:
+        """The range of the index: 25 · Σω · (scale min, scale max), i.e. 25–100."""
+        scale = self.instrument.scale
+        total = 25.0 * float(self.omega.sum())
+        return (total * scale.min, total * scale.max)
+
     @classmethod
     def of(cls, spec: Spec) -> ResultParts:
         """The parts of a validated ``skm_index`` call."""
@@ -268,12 +276,23 @@ class ResultParts:
 
 
 def linearized_estimates(
-    values: FloatArray, variances: FloatArray, sizes: Sizes, *, df: float, level: float
+    values: FloatArray,
+    variances: FloatArray,
+    sizes: Sizes,
+    *,
+    df: float,
+    level: float,
+    bounds: Bounds,
 ) -> list[Estimate]:
-    """One t-interval estimate per domain from its value and linearization variance."""
+    """One t-interval estimate per domain, cut to the index's range ``bounds``."""
     return [
         estimate_from_variance(
-            float(values[g]), float(variances[g]), n=int(sizes[g]), df=df, level=level
+            float(values[g]),
+            float(variances[g]),
+            n=int(sizes[g]),
+            df=df,
+            level=level,
+            bounds=bounds,
         )
         for g in range(len(values))
     ]

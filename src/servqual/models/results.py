@@ -84,6 +84,11 @@ class Estimate(FrozenModel):
     deff : float or None
         Design effect (design variance / variance under simple random sampling of the same
         size), where the estimator computes one.
+    bounds : (float, float) or None
+        The range the estimate can take (an SKM index 25–100, a mean on a 1–4 scale, a
+        share 0–1), where it has one. Its interval never leaves this range: a symmetric
+        interval that would is cut to it, here and in :meth:`at_level` (see
+        :func:`servqual.stats.intervals.clip_to_bounds`).
 
     Examples
     --------
@@ -105,6 +110,14 @@ class Estimate(FrozenModel):
     n: int = Field(ge=0)
     df: float | None = None
     deff: float | None = None
+    bounds: tuple[float, float] | None = None
+
+    @field_validator("bounds")
+    @classmethod
+    def _bounds_ordered(cls, bounds: tuple[float, float] | None) -> tuple[float, float] | None:
+        if bounds is not None and not bounds[0] <= bounds[1]:
+            raise ValueError(f"bounds must be (low, high) with low <= high, got {bounds!r}")
+        return bounds
 
     @field_validator("se")
     @classmethod
@@ -143,7 +156,9 @@ class Estimate(FrozenModel):
         """
         from servqual.stats.intervals import recompute_interval
 
-        low, high = recompute_interval(self.ci.method, self.value, self.se, self.df, self.n, level)
+        low, high = recompute_interval(
+            self.ci.method, self.value, self.se, self.df, self.n, level, self.bounds
+        )
         return self.model_copy(
             update={"ci": Interval(low=low, high=high, level=level, method=self.ci.method)}
         )

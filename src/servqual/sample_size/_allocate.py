@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from servqual.errors import DesignError, ParameterError, ServqualTypeError
 from servqual.sample_size._result import Allocation, Label
+from servqual.sample_size._validate import guard_extremes
 
 __all__ = ["allocate", "largest_remainder"]
 
@@ -186,6 +187,7 @@ def _check(
     return strata, sizes, n_int, m
 
 
+@guard_extremes
 def allocate(
     stratum_sizes: Mapping[Any, int],
     n: int,

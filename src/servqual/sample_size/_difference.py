@@ -14,6 +14,7 @@ from servqual.sample_size._validate import (
     check_deff_rate,
     check_fraction,
     check_positive,
+    guard_extremes,
 )
 from servqual.stats.quantiles import check_level
 
@@ -71,6 +72,7 @@ def _n_means(d: float, alpha: float, power: float, sides: int, method: str) -> f
     return float(optimize.brentq(gap, _N_LOW, hi, xtol=1e-12))
 
 
+@guard_extremes
 def for_difference(
     first: float,
     second: float,

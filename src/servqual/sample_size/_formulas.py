@@ -13,6 +13,7 @@ from servqual.sample_size._validate import (
     check_fraction,
     check_population,
     check_positive,
+    guard_extremes,
 )
 from servqual.stats.quantiles import check_level, critical_value
 
@@ -50,6 +51,7 @@ def _finish(exact: float, population: int | None) -> int:
     return n if population is None else min(n, population)
 
 
+@guard_extremes
 def slovin(population: int, margin: float) -> SampleSize:
     """Slovin's sample size ``N / (1 + N e²)``, rounded up.
 
@@ -108,6 +110,7 @@ def _wilson_n0(p: float, margin: float, z: float) -> float:
     return (-b + math.sqrt(b * b - 4.0 * a * c)) / (2.0 * a)
 
 
+@guard_extremes
 def for_proportion(
     margin: float,
     *,
@@ -205,6 +208,7 @@ def for_proportion(
     )
 
 
+@guard_extremes
 def for_mean(
     sd: float,
     margin: float,

@@ -6,7 +6,7 @@ import bisect
 import math
 
 from servqual.sample_size._result import SampleSize
-from servqual.sample_size._validate import check_population
+from servqual.sample_size._validate import check_population, guard_extremes
 
 __all__ = ["KM_TABLE", "krejcie_morgan"]
 
@@ -45,6 +45,7 @@ def _table_lookup(population: int) -> tuple[int, int]:
     return KM_TABLE[min(i, len(KM_TABLE) - 1)]
 
 
+@guard_extremes
 def krejcie_morgan(population: int, *, table: bool = False) -> SampleSize:
     r"""Sample size from Krejcie & Morgan (1970), by formula or from the published table.
 

@@ -12,7 +12,40 @@ import numpy.typing as npt
 from servqual._frames import _column_to_numpy, get_column
 from servqual.errors import DataFormatError, DesignError, ParameterError, ServqualTypeError
 
-__all__ = ["column_or_array", "encode_labels", "frame_size", "make_rng", "positive_count"]
+__all__ = [
+    "KEYS_LIMIT",
+    "MAX_IN_MEMORY",
+    "check_in_memory",
+    "column_or_array",
+    "encode_labels",
+    "frame_size",
+    "make_rng",
+    "positive_count",
+]
+
+#: Frames up to this size draw one uniform key per unit (the documented keys method);
+#: larger frames select positions without materialising the frame.
+KEYS_LIMIT = 2**25
+
+#: Most units a sample, reservoir or batch of arrivals may hold: their positions,
+#: probabilities and weights live in memory (8 bytes each, three arrays).
+MAX_IN_MEMORY = 10**8
+
+
+def check_in_memory(count: int, what: str) -> int:
+    """Refuse a ``count`` of units that could not be held in memory.
+
+    Raises
+    ------
+    servqual.errors.ParameterError
+        Naming ``what`` and the count.
+    """
+    if count > MAX_IN_MEMORY:
+        raise ParameterError(
+            f"{what} is {count:,} units, more than the {MAX_IN_MEMORY:,} servqual keeps in "
+            "memory (positions, probabilities and weights of each); select in parts"
+        )
+    return count
 
 
 def make_rng(seed: Any) -> tuple[np.random.Generator, int | None]:
@@ -47,7 +80,10 @@ def _is_table(frame: Any) -> bool:
 
 
 def _check_unique_ids(frame: Any) -> None:
-    arr = np.asarray(frame)
+    try:
+        arr = np.asarray(frame)
+    except (TypeError, ValueError):  # ragged units (lists of lists): not ids to compare
+        return
     if arr.ndim != 1 or arr.dtype.kind not in "iuUS":
         return
     uniq, _first, counts = np.unique(arr, return_index=True, return_counts=True)
@@ -67,13 +103,23 @@ def frame_size(frame: Any) -> int:
     A sequence (list, tuple, 1-D array of ids) must not repeat an id.
     """
     if isinstance(frame, numbers.Integral) and not isinstance(frame, bool):
-        return positive_count(frame, "frame size")
+        size = positive_count(frame, "frame size")
+        if size > 2**62:
+            raise ParameterError(
+                f"frame size must be at most 2**62 (positions are 64-bit), got {size!r:.40}…"
+            )
+        return size
     if isinstance(frame, (str, bytes)):
         raise ServqualTypeError("frame must be an int, a sequence of units or a table, not text")
     if isinstance(frame, Mapping):
         if not frame:
             raise DataFormatError("the frame has no columns")
-        size = len(next(iter(frame.values())))
+        try:
+            size = len(next(iter(frame.values())))
+        except TypeError:
+            raise ServqualTypeError(
+                "a frame given as a mapping must map names to columns"
+            ) from None
     elif hasattr(frame, "num_rows"):  # pyarrow
         size = int(frame.num_rows)
     elif hasattr(frame, "shape") and getattr(frame, "ndim", 1) >= 1:
@@ -104,7 +150,12 @@ def column_or_array(frame: Any, values: Any, name: str, size: int) -> npt.NDArra
         except (KeyError, IndexError, ValueError):
             raise DataFormatError(f"{name} column {values!r} is not in the frame") from None
     else:
-        arr = _column_to_numpy(values)
+        try:
+            arr = _column_to_numpy(values)
+        except (TypeError, ValueError):  # ragged nesting, objects numpy cannot hold
+            raise DataFormatError(
+                f"{name} must be one value per unit, got {values!r:.60}"
+            ) from None
     if arr.ndim != 1 or arr.shape[0] != size:
         raise DataFormatError(
             f"{name} must have one value per unit ({size}), got shape {arr.shape}"

@@ -1,17 +1,33 @@
-"""Intercept sampling at the counter, when the number of visitors is not known ahead."""
+"""Intercept sampling at the counter, when the number of visitors is not known ahead.
+
+Both selectors are safe to share between threads (e.g. the request handlers of a web
+form): each holds a lock, so concurrent arrivals are numbered one after the other and
+every arrival is counted exactly once. Which thread's arrival gets which number is up to
+the scheduler, as it would be for visitors reaching two counters at the same moment.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from servqual.sampling._frame import make_rng, positive_count
+from servqual.errors import ParameterError
+from servqual.sampling._frame import check_in_memory, make_rng, positive_count
 from servqual.sampling._sample import Sample
 
 __all__ = ["EveryKth", "Reservoir", "every_kth"]
+
+
+def _interval(k: object) -> int:
+    """A selection interval: a whole number from 1 to 2**53 (exact in float64)."""
+    interval = positive_count(k, "k")
+    if interval > 2**53:
+        raise ParameterError(f"k must be at most 2**53, got {interval!r:.40}…")
+    return interval
 
 
 class EveryKth:
@@ -44,12 +60,15 @@ class EveryKth:
     """
 
     def __init__(self, k: int, start: int, seed: int | None = None) -> None:
-        self.k = positive_count(k, "k")
+        self.k = _interval(k)
+        if isinstance(start, bool) or not isinstance(start, (int, np.integer)):
+            raise ParameterError(f"start must be a whole number in [0, {self.k}), got {start!r}")
         if not 0 <= start < self.k:
-            raise ValueError(f"start must be in [0, {self.k}), got {start}")
+            raise ParameterError(f"start must be in [0, {self.k}), got {start}")
         self.start = int(start)
         self.seed = seed
         self.seen = 0
+        self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"EveryKth(k={self.k}, start={self.start}, seen={self.seen})"
@@ -63,15 +82,23 @@ class EveryKth:
         return bool(self.feed(1)[0])
 
     def feed(self, count: int) -> npt.NDArray[np.bool_]:
-        """Register ``count`` arrivals at once; a boolean mask of the selected ones."""
-        t = np.arange(self.seen, self.seen + positive_count(count, "count"))
-        self.seen += t.shape[0]
+        """Register ``count`` arrivals at once; a boolean mask of the selected ones.
+
+        Thread-safe: the arrivals of one call get consecutive numbers.
+        """
+        m = check_in_memory(positive_count(count, "count"), "a batch of arrivals")
+        with self._lock:
+            first = self.seen
+            self.seen += m
+        t = np.arange(first, first + m)
         out: npt.NDArray[np.bool_] = (t >= self.start) & ((t - self.start) % self.k == 0)
         return out
 
     def sample(self) -> Sample:
         """The selection so far as a :class:`Sample` (population = arrivals seen)."""
-        pos = np.arange(self.start, self.seen, self.k, dtype=np.int64)
+        with self._lock:
+            seen = self.seen
+        pos = np.arange(self.start, seen, self.k, dtype=np.int64)
         return Sample(
             method="every_kth",
             algorithm=(
@@ -79,11 +106,11 @@ class EveryKth:
                 "is selected when t >= start and (t - start) % k == 0"
             ),
             seed=self.seed,
-            population_size=self.seen,
+            population_size=seen,
             positions=pos,
             inclusion_probabilities=np.full(pos.shape[0], 1.0 / self.k),
             weights=np.full(pos.shape[0], float(self.k)),
-            population_sizes=(self.seen,),
+            population_sizes=(seen,),
             sample_sizes=(int(pos.shape[0]),),
         )
 
@@ -118,7 +145,7 @@ def every_kth(k: int, *, seed: Any) -> EveryKth:
     >>> len(chosen), chosen[1] - chosen[0]
     (4, 5)
     """
-    interval = positive_count(k, "k")
+    interval = _interval(k)
     rng, seed_int = make_rng(seed)
     start = min(int(np.floor(rng.random() * interval)), interval - 1)
     return EveryKth(interval, start, seed_int)
@@ -158,9 +185,10 @@ class Reservoir:
     """
 
     def __init__(self, size: int, *, seed: Any) -> None:
-        self.size = positive_count(size, "size")
+        self.size = check_in_memory(positive_count(size, "size"), "the reservoir size")
         self._rng, self.seed = make_rng(seed)
         self.seen = 0
+        self._lock = threading.RLock()
         self._slot_arrival = np.full(self.size, -1, dtype=np.int64)
         self._slot_item: list[Any] = [None] * self.size
 
@@ -169,16 +197,24 @@ class Reservoir:
 
     def add(self, item: Any) -> bool:
         """Feed one arrival; ``True`` if it is (for now) in the sample."""
-        before = self.seen
-        self.extend([item])
-        return bool(np.any(self._slot_arrival == before))
+        with self._lock:
+            before = self.seen
+            self.extend([item])
+            return bool(np.any(self._slot_arrival == before))
 
     def extend(self, items: Sequence[Any] | npt.ArrayLike) -> None:
-        """Feed a chunk of arrivals (any sequence, e.g. a list of ids or records)."""
+        """Feed a chunk of arrivals (any sequence, e.g. a list of ids or records).
+
+        Thread-safe: the arrivals of one call get consecutive numbers.
+        """
         chunk = items if isinstance(items, Sequence) else list(np.asarray(items).tolist())
-        m = len(chunk)
-        if m == 0:
+        if not chunk:
             return
+        with self._lock:
+            self._extend(chunk)
+
+    def _extend(self, chunk: Sequence[Any]) -> None:
+        m = len(chunk)
         t = np.arange(self.seen, self.seen + m, dtype=np.int64)
         fill = t < self.size
         slots = np.where(fill, t, -1)
@@ -203,21 +239,25 @@ class Reservoir:
     @property
     def positions(self) -> npt.NDArray[np.int64]:
         """Arrival numbers (0-based) of the kept respondents, ascending."""
-        out: npt.NDArray[np.int64] = np.sort(self._slot_arrival[self._filled()])
+        with self._lock:
+            out: npt.NDArray[np.int64] = np.sort(self._slot_arrival[self._filled()])
         return out
 
     @property
     def items(self) -> list[Any]:
         """The kept arrivals, in arrival order."""
-        filled = self._filled()
-        order = filled[np.argsort(self._slot_arrival[filled])]
-        return [self._slot_item[i] for i in order.tolist()]
+        with self._lock:
+            filled = self._filled()
+            order = filled[np.argsort(self._slot_arrival[filled])]
+            return [self._slot_item[i] for i in order.tolist()]
 
     def sample(self) -> Sample:
         """The current sample as a :class:`Sample` (population = arrivals seen)."""
-        pos = self.positions
+        with self._lock:
+            pos = self.positions
+            seen = self.seen
         k = int(pos.shape[0])
-        pi = k / self.seen if self.seen else 1.0
+        pi = k / seen if seen else 1.0
         return Sample(
             method="reservoir",
             algorithm=(
@@ -225,10 +265,10 @@ class Reservoir:
                 "j = floor(u * (t + 1)); if j < size it replaces slot j"
             ),
             seed=self.seed,
-            population_size=self.seen,
+            population_size=seen,
             positions=pos,
             inclusion_probabilities=np.full(k, pi),
             weights=np.full(k, 1.0 / pi),
-            population_sizes=(self.seen,),
+            population_sizes=(seen,),
             sample_sizes=(k,),
         )

@@ -12,6 +12,7 @@ import numpy.typing as npt
 
 __all__ = [
     "brewer",
+    "distinct_positions",
     "pps_probabilities",
     "pps_systematic",
     "smallest_keys",
@@ -36,6 +37,34 @@ def smallest_keys(keys: FloatArray, n: int) -> IntArray:
     out = np.concatenate((below, ties))
     out.sort()
     return out
+
+
+def distinct_positions(rng: np.random.Generator, size: int, n: int) -> IntArray:
+    """``n`` distinct positions of ``0 … size-1``, uniformly, in memory ``O(n)`` (ascending).
+
+    Draws ``Generator.integers(0, size)`` in rounds and keeps the first ``n`` distinct
+    positions in draw order (rejection of repeats): a sequence of uniform draws without
+    the repeats is a draw without replacement, so every ``n``-subset is equally likely.
+    The frame is never materialised, so ``size`` may be 10**12 or more. For
+    ``n > size/2`` the ``size - n`` units left out are drawn instead (then the sample,
+    and so the frame, is at most twice ``n``).
+    """
+    if n > size // 2:  # more than half: draw the units left out (at most size/2 <= n)
+        keep = np.ones(size, dtype=bool)
+        keep[distinct_positions(rng, size, size - n)] = False
+        return np.flatnonzero(keep)
+    out = np.empty(0, dtype=np.int64)
+    while out.size < n:
+        need = n - out.size
+        # draws whose expected number of distinct new positions exceeds `need` by a margin
+        want = min(need + 4.0 * need**0.5 + 16.0, (size - out.size) * 0.999)
+        m = int(np.log1p(-want / (size - out.size)) / np.log1p(-1.0 / size)) + 1
+        cand = np.concatenate((out, rng.integers(0, size, size=m)))
+        _, first = np.unique(cand, return_index=True)
+        first.sort()  # first occurrences, in draw order (out's own come first)
+        out = cand[first[:n]]
+    out.sort()
+    return out.astype(np.intp, copy=False)
 
 
 def systematic_positions(u: float, size: int, n: int) -> IntArray:

@@ -9,8 +9,14 @@ import numpy as np
 
 from servqual.errors import DegenerateDataWarning, ParameterError
 from servqual.sample_size._validate import check_fraction
-from servqual.sampling._frame import frame_size, make_rng, positive_count
-from servqual.sampling._kernels import smallest_keys, systematic_positions
+from servqual.sampling._frame import (
+    KEYS_LIMIT,
+    check_in_memory,
+    frame_size,
+    make_rng,
+    positive_count,
+)
+from servqual.sampling._kernels import distinct_positions, smallest_keys, systematic_positions
 from servqual.sampling._sample import Sample
 
 __all__ = ["bernoulli", "simple_random", "systematic"]
@@ -25,10 +31,18 @@ _SYSTEMATIC = (
     "(fractional interval N/n, random start)"
 )
 _BERNOULLI = "u = Generator.random(N); unit i is selected when u[i] < rate"
+_SRS_DISTINCT = (
+    "frame above 2**25 units: positions Generator.integers(0, N) drawn in rounds; the first "
+    "n distinct positions in draw order are selected"
+)
+_BERNOULLI_LARGE = (
+    "frame above 2**25 units: k = Generator.binomial(N, rate), then k distinct positions "
+    "as simple_random (Generator.integers(0, N) in rounds, first k distinct)"
+)
 
 
 def _check_n(n: Any, size: int, replace: bool = False) -> int:
-    count = positive_count(n, "n")
+    count = check_in_memory(positive_count(n, "n"), "the sample size n")
     if not replace and count > size:
         raise ParameterError(
             f"n = {count} is larger than the frame ({size} units); sampling is without replacement"
@@ -71,8 +85,11 @@ def simple_random(frame: Any, n: int, *, seed: Any, replace: bool = False) -> Sa
     Algorithm (without replacement): ``u = Generator.random(N)``; unit ``i`` receives key
     ``u[i]``; the ``n`` units with the smallest keys are the sample — the "sort by a
     random number" method, in :math:`O(N)` with ``numpy.partition``. Every subset of
-    size ``n`` is equally likely. With replacement: ``u = Generator.random(n)`` and draw
-    ``j`` takes position ``floor(u[j] · N)``.
+    size ``n`` is equally likely. A frame of more than 2**25 units is never
+    materialised: positions ``Generator.integers(0, N)`` are drawn in rounds and the
+    first ``n`` distinct ones kept (memory :math:`O(n)`, any ``N``, e.g. 10**12).
+    With replacement: ``u = Generator.random(n)`` and draw ``j`` takes position
+    ``floor(u[j] · N)``.
 
     Examples
     --------
@@ -103,6 +120,9 @@ def simple_random(frame: Any, n: int, *, seed: Any, replace: bool = False) -> Sa
             population_sizes=(size,),
             sample_sizes=(count,),
         )
+    if size > KEYS_LIMIT:
+        pos = distinct_positions(rng, size, count)
+        return _equal_probability("simple_random", _SRS_DISTINCT, seed_int, size, pos)
     pos = smallest_keys(rng.random(size), count)
     return _equal_probability("simple_random", _SRS_WOR, seed_int, size, pos)
 
@@ -212,6 +232,11 @@ def bernoulli(frame: Any, rate: float, *, seed: Any) -> Sample:
     size = frame_size(frame)
     p = check_fraction(rate, "rate", closed_high=True)
     rng, seed_int = make_rng(seed)
+    if size > KEYS_LIMIT:
+        # the realised size is Binomial(N, rate); given it, the units are a uniform subset
+        k = check_in_memory(int(rng.binomial(size, p)), "the Bernoulli sample")
+        pos = distinct_positions(rng, size, k)
+        return _equal_probability("bernoulli", _BERNOULLI_LARGE, seed_int, size, pos, rate=p)
     pos = np.flatnonzero(rng.random(size) < p)
     if pos.size == 0:
         warnings.warn(

@@ -97,8 +97,8 @@ def pps(
     raw = column_or_array(frame, sizes, "sizes", size)
     try:
         x = raw.astype(np.float64)
-    except (TypeError, ValueError):
-        raise ParameterError("sizes must be numbers") from None
+    except (TypeError, ValueError, OverflowError):
+        raise ParameterError("sizes must be numbers within float64's range") from None
     bad = np.flatnonzero(~np.isfinite(x) | (x <= 0))
     if bad.size:
         i = int(bad[0])

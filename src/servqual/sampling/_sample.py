@@ -52,6 +52,29 @@ FloatArray = Annotated[
 _WEIGHT, _STRATUM, _FPC = "sampling_weight", "sampling_stratum", "sampling_fpc"
 
 
+def _frame_length(frame: Any) -> int:
+    """Number of units in a frame of any supported kind (``Sample.take``'s inputs)."""
+    if isinstance(frame, (int, np.integer)) and not isinstance(frame, bool):
+        return int(frame)
+    if hasattr(frame, "num_rows"):  # pyarrow
+        return int(frame.num_rows)
+    if isinstance(frame, Mapping):
+        try:
+            lengths = {name: len(col) for name, col in frame.items()}
+        except TypeError:
+            raise ServqualTypeError(
+                "a frame given as a mapping must map names to columns"
+            ) from None
+        if len(set(lengths.values())) > 1:
+            raise DataFormatError(f"the frame's columns differ in length: {lengths}")
+        return next(iter(lengths.values()), 0)
+    if hasattr(frame, "shape") and len(getattr(frame, "shape", ())) >= 1:
+        return int(frame.shape[0])
+    if isinstance(frame, (str, bytes)) or not hasattr(frame, "__len__"):
+        raise ServqualTypeError(f"cannot take rows from a {type(frame).__name__}")
+    return len(frame)
+
+
 class Sample(FrozenModel):
     """Units selected at random from a frame, with their inclusion probabilities.
 
@@ -177,8 +200,22 @@ class Sample(FrozenModel):
         ``frame.take(positions)``; a numpy array → ``frame[positions]``; a mapping of
         columns → a dict of numpy arrays; a list or tuple → a list or tuple; an int frame
         → the positions themselves.
+
+        Raises
+        ------
+        servqual.errors.DataFormatError
+            If ``frame`` does not have the ``population_size`` units the sample was drawn
+            from (its positions would pick the wrong units, or none).
+        servqual.errors.ServqualTypeError
+            If ``frame`` is not a frame.
         """
         pos = self.positions
+        size = _frame_length(frame)
+        if size != self.population_size:
+            raise DataFormatError(
+                f"the frame has {size} units but the sample was drawn from a frame of "
+                f"{self.population_size}: take rows from the frame that was sampled"
+            )
         if isinstance(frame, (int, np.integer)) and not isinstance(frame, bool):
             return pos.copy()
         if hasattr(frame, "iloc"):

@@ -35,6 +35,7 @@ from servqual.errors import (
 from servqual.stats.bootstrap_ci import (
     Statistic,
     acceleration,
+    check_resamples,
     evaluate,
     interval_from_replicates,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "bootstrap_design_mean",
     "bootstrap_mean",
     "bootstrap_totals",
+    "check_resamples",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -111,19 +113,18 @@ def _check(
         raise ValidationError(f"the bootstrap needs at least 2 respondents, got {size}")
     if not callable(statistic):
         raise ServqualTypeError(f"statistic must be callable, got {type(statistic).__name__}")
-    if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)):
-        raise ParameterError(f"n_resamples must be an integer >= 1, got {n_resamples!r}")
-    if n_resamples < 1:
-        raise ParameterError(f"n_resamples must be an integer >= 1, got {n_resamples!r}")
     level = check_level(level)
+    b = check_resamples(n_resamples, level)
     if seed is not None and not isinstance(seed, (int, np.integer, np.random.Generator)):
         raise ServqualTypeError(f"seed must be an int or numpy Generator, got {seed!r}")
+    if isinstance(seed, (int, np.integer)) and seed < 0:
+        raise ParameterError(f"seed must be non-negative, got {seed!r}")
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     if strata is None:
         codes = np.zeros(v.shape[0], dtype=np.intp)
     else:
         codes = _strata_codes(strata, v.shape[0], freq)
-    return v, codes, freq, int(n_resamples), level, _check_method(method), rng
+    return v, codes, freq, b, level, _check_method(method), rng
 
 
 def _counts(counts: npt.ArrayLike, n: int) -> IntArray:

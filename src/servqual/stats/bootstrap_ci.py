@@ -17,7 +17,14 @@ from scipy import special
 from servqual.errors import DegenerateDataWarning, ParameterError
 from servqual.stats.resample import Patterns
 
-__all__ = ["Statistic", "acceleration", "evaluate", "interval_from_replicates"]
+__all__ = [
+    "Statistic",
+    "acceleration",
+    "check_resamples",
+    "evaluate",
+    "interval_from_replicates",
+    "min_resamples",
+]
 
 FloatArray = npt.NDArray[np.float64]
 Statistic = Callable[[FloatArray], npt.ArrayLike]
@@ -74,6 +81,18 @@ def acceleration(statistic: Statistic, strata: list[Patterns], total: FloatArray
     return float(num / (6.0 * den**1.5))
 
 
+def min_resamples(level: float) -> int:
+    """Fewest resamples for an interval at ``level``: one replicate beyond each quantile.
+
+    A percentile (or BCa) bound at tail probability ``α = (1 − level)/2`` is only an
+    order statistic of the replicates when ``B·α ≥ 1``; with fewer, both bounds are the
+    extreme replicates (one resample gives a point that need not hold the estimate, and
+    no standard error). So ``B ≥ ⌈1/α⌉``: 40 at 95 %, 200 at 99 %, and never below 2.
+    """
+    alpha = (1.0 - level) / 2.0
+    return max(2, math.ceil(1.0 / alpha - 1e-9))
+
+
 def interval_from_replicates(
     reps: FloatArray, value: float, level: float, method: Literal["percentile", "bca"], accel: float
 ) -> tuple[float, float]:
@@ -102,3 +121,22 @@ def interval_from_replicates(
         probs = special.ndtr(z0 + z / (1.0 - accel * z))
     low, high = np.quantile(reps, probs)
     return (float(low), float(high))
+
+
+def check_resamples(n_resamples: object, level: float) -> int:
+    """``n_resamples`` as an int, refused below what an interval at ``level`` needs.
+
+    Raises
+    ------
+    servqual.errors.ParameterError
+        If it is not an integer, or below :func:`~servqual.stats.bootstrap_ci.min_resamples`.
+    """
+    if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)):
+        raise ParameterError(f"n_resamples must be an integer, got {n_resamples!r}")
+    need = min_resamples(level)
+    if n_resamples < need:
+        raise ParameterError(
+            f"n_resamples is {n_resamples!r}, but a {level:.10g} interval needs at least "
+            f"{need} (one replicate beyond each tail quantile); use 2000 or more"
+        )
+    return int(n_resamples)

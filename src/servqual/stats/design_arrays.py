@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import cached_property
@@ -9,6 +10,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
+from servqual.errors import EstimationError
 from servqual.stats.calibration import CalibrationStep, calibration_residuals
 from servqual.stats.multistage import StagedVariance
 from servqual.stats.reduce import (
@@ -162,6 +164,28 @@ class DesignArrays:
             self.stages,
         )
 
+    def check_magnitude(self, wz: FloatArray) -> None:
+        """Refuse weighted influence values whose squared sums would overflow float64.
+
+        The variance sums squares of PSU totals of ``w z``; beyond ``sqrt(max / n)`` they
+        overflow, and ``inf − inf`` would give a silent NaN (or a zero) variance.
+
+        Raises
+        ------
+        servqual.errors.EstimationError
+            Naming the largest weighted value.
+        """
+        if wz.size == 0:
+            return
+        top = float(np.max(np.abs(wz)))
+        limit = math.sqrt(np.finfo(np.float64).max / (4.0 * max(self.n, 1)))
+        if not top <= limit:
+            raise EstimationError(
+                f"weighted values reach {top:g}: their squared sums overflow float64, so no "
+                "variance can be computed; rescale the column or the weights "
+                "(e.g. to thousands)"
+            )
+
     def residuals(self, z: npt.ArrayLike) -> FloatArray:
         """Linearized values ``z`` (n,) or (n, m) after the design's calibration steps.
 
@@ -187,11 +211,13 @@ def linearized_variance(z: npt.ArrayLike, design: DesignArrays) -> FloatArray:
     (``design.calibration``), ``z`` is first replaced by its residuals after the
     calibration steps (:meth:`DesignArrays.residuals`), as R ``survey``'s ``svyrecvar``.
     """
+    r = design.residuals(z)
+    design.check_magnitude(r * design.weights[:, None])
     if design.stages is not None:
-        wz = design.residuals(z) * design.weights[:, None]
+        wz = r * design.weights[:, None]
         cov = design.stages.covariance(wz, lonely_psu=design.lonely_psu, diagonal=True)
         return np.asarray(np.diagonal(cov).copy(), dtype=np.float64)
-    m = design.moments(design.residuals(z), diagonal=True)
+    m = design.moments(r, diagonal=True)
     cov = covariance(m, lonely_psu=design.lonely_psu)
     return np.asarray(np.diagonal(cov).copy(), dtype=np.float64)
 

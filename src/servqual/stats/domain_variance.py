@@ -115,6 +115,8 @@ def domain_variances(
     ------
     servqual.errors.DesignError
         If a stratum has a single PSU and the design's ``lonely_psu`` is ``"fail"``.
+    servqual.errors.EstimationError
+        If the weighted influence values are so large that their squared sums overflow.
 
     Examples
     --------
@@ -128,6 +130,7 @@ def domain_variances(
         return _blocked_variances(z, groups, n_groups, design)
     inside = groups < n_groups
     wz = np.where(inside, z * design.weights, 0.0)
+    design.check_magnitude(wz[:, None])
     h, g, s, q = _stratum_domain_sums(wz, groups, n_groups + 1, design)
     keep = g < n_groups
     h, g, s, q = h[keep], g[keep], s[keep], q[keep]

@@ -15,12 +15,13 @@ the interval ``psych::alpha.ci`` and pingouin report.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-from servqual.errors import InsufficientDataError
+from servqual.errors import DegenerateDataWarning, InsufficientDataError
 from servqual.stats.intervals import register_interval
 from servqual.stats.quantiles import check_level
 
@@ -80,7 +81,19 @@ def alpha_asymptotic_se(cov: npt.ArrayLike, n: int) -> float:
     total = float(c.sum())
     c2 = c @ c
     tr = float(np.trace(c))
-    q = (2.0 * k**2 / ((k - 1) ** 2 * total**3)) * (
-        total * (float(np.trace(c2)) + tr**2) - 2.0 * tr * float(c2.sum())
-    )
-    return math.sqrt(q / n) if q >= 0 else math.nan
+    positive = total * (float(np.trace(c2)) + tr**2)
+    bracket = positive - 2.0 * tr * float(c2.sum())
+    # Q is a variance (>= 0); a bracket that is 0 in exact arithmetic (it is for the
+    # answers [1, 1], [1, 1], [2, 4]) can round to a tiny negative number
+    if -1e-9 * abs(positive) <= bracket < 0:
+        bracket = 0.0
+    q = (2.0 * k**2 / ((k - 1) ** 2 * total**3)) * bracket
+    if not q >= 0:
+        warnings.warn(
+            f"the asymptotic variance of alpha is {q:g} (not a variance): its standard "
+            "error is NaN; the Feldt interval does not use it",
+            DegenerateDataWarning,
+            stacklevel=3,
+        )
+        return math.nan
+    return math.sqrt(q / n)

@@ -3,6 +3,12 @@
 The single place where interval methods live. :func:`recompute_interval` is what
 :meth:`servqual.Estimate.at_level` calls; each method registered in ``_FROM_SE`` must be
 computable from ``(value, se, df, n, level)`` alone.
+
+Range. An estimate whose value can only lie in a known range (an SKM index in 25–100, a
+mean on a 1–4 scale, a share in 0–1) carries that range as ``Estimate.bounds``, and
+:func:`clip_to_bounds` cuts its interval to it. The parameter itself lies in the range,
+so cutting off the part outside never removes it: the coverage of the interval is exactly
+that of the uncut interval; only its width (and its symmetry) change.
 """
 
 from __future__ import annotations
@@ -13,7 +19,16 @@ from collections.abc import Callable
 from servqual.errors import ParameterError
 from servqual.stats.quantiles import check_level, critical_value
 
-__all__ = ["recompute_interval", "register_interval", "symmetric_interval"]
+__all__ = [
+    "Bounds",
+    "clip_to_bounds",
+    "recompute_interval",
+    "register_interval",
+    "symmetric_interval",
+]
+
+Bounds = tuple[float, float]
+"""The closed range ``(low, high)`` an estimate can take."""
 
 IntervalFn = Callable[[float, float, "float | None", int, float], tuple[float, float]]
 
@@ -26,6 +41,23 @@ def symmetric_interval(
     if math.isnan(q) or math.isnan(se):
         return (math.nan, math.nan)
     return (value - q * se, value + q * se)
+
+
+def clip_to_bounds(
+    low: float, high: float, value: float, bounds: Bounds | None
+) -> tuple[float, float]:
+    """``[low, high]`` cut to ``bounds`` (widened to hold ``value``); NaN bounds stay NaN.
+
+    Cutting is coverage-neutral: the parameter lies in ``bounds``, so it is in the cut
+    interval exactly when it is in the uncut one. ``bounds`` is widened to include
+    ``value`` so that the interval always contains its estimate, even when rounding put
+    the estimate a hair outside its range.
+    """
+    if bounds is None or math.isnan(low) or math.isnan(high):
+        return low, high
+    lo = min(bounds[0], value) if not math.isnan(value) else bounds[0]
+    hi = max(bounds[1], value) if not math.isnan(value) else bounds[1]
+    return min(max(low, lo), hi), max(min(high, hi), lo)
 
 
 def _t(value: float, se: float, df: float | None, n: int, level: float) -> tuple[float, float]:
@@ -45,9 +77,18 @@ def register_interval(method: str, fn: IntervalFn) -> None:
 
 
 def recompute_interval(
-    method: str, value: float, se: float, df: float | None, n: int, level: float
+    method: str,
+    value: float,
+    se: float,
+    df: float | None,
+    n: int,
+    level: float,
+    bounds: Bounds | None = None,
 ) -> tuple[float, float]:
     """Recompute the interval of ``method`` at ``level`` without the data.
+
+    The interval is cut to ``bounds`` (the range of the estimate), as when it was first
+    computed (:func:`clip_to_bounds`).
 
     Raises
     ------
@@ -62,4 +103,5 @@ def recompute_interval(
             f"an interval of method {method!r} cannot be recomputed without the data; "
             f"methods that can: {sorted(_FROM_SE)}"
         )
-    return fn(value, se, df, n, level)
+    low, high = fn(value, se, df, n, level)
+    return clip_to_bounds(low, high, value, bounds)

@@ -70,11 +70,29 @@ def _beta_bounds(
 ) -> tuple[FloatArray, FloatArray]:
     tail = (1.0 - level) / 2.0
     # Guard the parameters where the bound is fixed anyway (a or b = 0 is undefined).
-    low = special.betaincinv(np.where(a_low > 0, a_low, 1.0), np.where(b_low > 0, b_low, 1.0), tail)
-    high = special.betaincinv(
+    low = _beta_quantile(np.where(a_low > 0, a_low, 1.0), np.where(b_low > 0, b_low, 1.0), tail)
+    high = _beta_quantile(
         np.where(a_high > 0, a_high, 1.0), np.where(b_high > 0, b_high, 1.0), 1.0 - tail
     )
-    return np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
+    return low, high
+
+
+def _beta_quantile(a: FloatArray, b: FloatArray, prob: float) -> FloatArray:
+    """Beta quantile, with a fallback where scipy's inversion fails.
+
+    For parameters around 1e18 and beyond ``betaincinv`` returns NaN; there the normal
+    approximation with the Beta's mean and variance is used, exact far below float64
+    resolution (the Beta's skewness is of order ``1/sqrt(a + b)``).
+    """
+    q = np.asarray(special.betaincinv(a, b, prob), dtype=np.float64)
+    failed = np.isnan(q)
+    if failed.any():
+        s = a + b
+        mean = a / s
+        sd = np.sqrt(mean * (b / s) / (s + 1.0))
+        approx = np.clip(mean + special.ndtri(prob) * sd, 0.0, 1.0)
+        q = np.where(failed, approx, q)
+    return q
 
 
 def _clopper_pearson(x: FloatArray, n: FloatArray, level: float) -> tuple[FloatArray, FloatArray]:

@@ -21,7 +21,10 @@ def check_level(level: float, name: str = "level") -> float:
     """
     if isinstance(level, bool) or not isinstance(level, (int, float)):
         raise ParameterError(f"{name} must be a number in (0, 1), got {level!r}")
-    value = float(level)
+    try:
+        value = float(level)
+    except OverflowError:
+        raise ParameterError(f"{name} must be in (0, 1), got {level!r:.40}") from None
     if not 0.0 < value < 1.0:
         raise ParameterError(f"{name} must be in (0, 1), got {level!r}")
     return value
@@ -45,4 +48,10 @@ def critical_value(level: float, df: float | None = None) -> float:
         return float(special.ndtri(q))
     if math.isnan(df) or df <= 0:
         return math.nan
+    if level < 1e-6:
+        # scipy's stdtrit loses the quantile next to the median (it returns 0 at
+        # level 1e-9, df 4); there t = (q − ½)/f(0) + O(level³), f(0) the t density at 0
+        log_f0 = special.gammaln((df + 1.0) / 2.0) - special.gammaln(df / 2.0)
+        f0 = math.exp(log_f0) / math.sqrt(df * math.pi)
+        return (level / 2.0) / f0
     return float(special.stdtrit(df, q))

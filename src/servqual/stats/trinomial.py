@@ -78,7 +78,10 @@ def adjusted_wald_interval(
     """Adjusted-Wald bounds: ``value·n/(n+3) ± z·se`` clipped to [−100, 100].
 
     ``value`` is the observed NPS and ``se`` the adjusted standard error
-    ``√(Var(p̃₊, p̃₋)/ñ)`` (times the design effect under a complex design).
+    ``√(Var(p̃₊, p̃₋)/ñ)`` (times the design effect under a complex design). The centre
+    is shrunk towards 0, so in a small sample at ±100 (or at a tiny level) the interval
+    could exclude the observed NPS; it is then extended to reach it (only ever wider,
+    so the coverage cannot fall).
 
     Examples
     --------
@@ -87,7 +90,8 @@ def adjusted_wald_interval(
     (14.0511, 44.2013)
     """
     centre = value * n / (n + _PSEUDO)
-    return _clip(symmetric_interval(centre, se, None, level))
+    low, high = _clip(symmetric_interval(centre, se, None, level))
+    return (min(low, value), max(high, value))
 
 
 register_interval("wald", wald_interval)
