@@ -71,6 +71,21 @@ def test_missing_by_label_is_the_same_error_for_design_and_indices() -> None:
         )
 
 
+def test_several_by_columns_follow_the_same_policy() -> None:
+    # each column of by=[...] is coded by the one grouping-column policy
+    frame = {**FRAME, "k": ["x"] * 6}
+    with pytest.raises(DesignError, match=r"domain column 's' is missing in row 2.*recode"):
+        sq.Design(frame).by(["k", "s"]).mean("y")
+    with pytest.raises(DesignError, match=r"domain column 'm' mixes"):
+        sq.Design(frame).by(["k", "m"]).mean("y")
+    r = sq.Responses.from_frame(
+        {"satisfaction": [1, 2, 3, 4, 5, 5], "k": frame["k"], "s": FRAME["s"]},
+        sq.instruments.CSAT,
+    )
+    with pytest.raises(DesignError, match=r"by column 's' is missing in row 2.*recode"):
+        sq.csat(r, by=["k", "s"])
+
+
 def test_mixed_types_in_strata_are_an_error_naming_both_values() -> None:
     with pytest.raises(DesignError, match=r"strata mixes .*'a' \(str\) in row 0 and 1 \(int\)"):
         sq.Design(FRAME, strata="m")

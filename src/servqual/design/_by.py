@@ -119,13 +119,13 @@ def code_domains(column: Callable[[str], npt.NDArray[Any]], by: object, coder: C
 def _code(
     column: Callable[[str], npt.NDArray[Any]], name: str, coder: Coder
 ) -> tuple[IntArray, list[Hashable]]:
-    """One column's codes and labels; labels must be orderable and distinct as text."""
-    try:
-        codes, labels = coder(column(name), name)
-    except TypeError as exc:
-        raise ValidationError(
-            f"by column {name!r} mixes values that cannot be ordered: {exc}"
-        ) from None
+    """One column's codes and labels; labels must be distinct as text.
+
+    ``coder`` applies the one grouping-column policy
+    (:func:`~servqual.design._build.group_codes`: a missing label or a column mixing
+    types that cannot be ordered is a :class:`~servqual.errors.DesignError`).
+    """
+    codes, labels = coder(column(name), name)
     _check_text(labels, name)
     return codes, labels
 
