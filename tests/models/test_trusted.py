@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pydantic
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -105,3 +106,16 @@ def test_grade_codes_match_grade_of(values: list[float], regime: str) -> None:
     # the vectorised grades against the scalar reference, NaN and infinities included
     codes = grade_codes(np.array(values, dtype=np.float64), regime)  # type: ignore[arg-type]
     assert [GRADES[c] for c in codes.tolist()] == [grade_of(v, regime) for v in values]  # type: ignore[arg-type]
+
+
+def test_models_built_together_stay_independent() -> None:
+    # they share the (frozen) set of fields set; a copy with an update gets its own
+    first, second = many_estimates(
+        [1.0, 2.0], [0.1, 0.2], [0.8, 1.6], [1.2, 2.4], [5, 5], df=4.0, level=0.95, method="t"
+    )
+    wider = first.at_level(0.99)
+    assert wider.ci.level == 0.99
+    assert first.ci.level == 0.95
+    assert second.model_fields_set == set(sq.Estimate.model_fields)
+    with pytest.raises(pydantic.ValidationError, match="frozen"):
+        first.value = 3.0  # type: ignore[misc]

@@ -12,7 +12,9 @@ The values handed in must already have the types validation would give (Python `
 and ``int`` from ``ndarray.tolist()``, ``str``, ``None``, models) and every field, in the
 model's field order, so the models are indistinguishable from validated ones: they
 compare equal, dump and round-trip through JSON identically (the tests check this against
-``model_validate(model.model_dump())``).
+``model_validate(model.model_dump())``). The models of one call share one set of the
+names of their fields (every field is set): the models are frozen, so nothing changes it,
+and pydantic copies it before a copy's update (``model_copy``).
 
 While the models are built the cyclic garbage collector is paused: they form trees
 without cycles, so a collection could free nothing, and the repeated passes over the
@@ -33,7 +35,11 @@ __all__ = ["built", "paused_gc"]
 M = TypeVar("M", bound=BaseModel)
 
 _new = object.__new__
-_put = object.__setattr__
+# The slots every pydantic model has, set as pydantic's own model_construct sets them.
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 @contextmanager
@@ -58,9 +64,9 @@ def built(cls: type[M], rows: Iterable[dict[str, Any]]) -> list[M]:
     out = []
     for row in rows:  # one model per row; no per-field work
         model = _new(cls)
-        _put(model, "__dict__", row)
-        _put(model, "__pydantic_fields_set__", set(names))
-        _put(model, "__pydantic_extra__", None)
-        _put(model, "__pydantic_private__", None)
+        _set_dict(model, row)
+        _set_fields(model, names)
+        _set_extra(model, None)
+        _set_private(model, None)
         out.append(model)
     return out
