@@ -13,7 +13,14 @@ from servqual.errors import DesignError, InsufficientDataError, ValidationError
 from servqual.stats.design_arrays import DesignArrays
 from servqual.stats.variance import LonelyPSU
 
-__all__ = ["build_arrays", "category_codes", "factorize", "missing_mask", "nonnegative"]
+__all__ = [
+    "build_arrays",
+    "category_codes",
+    "factorize",
+    "missing_mask",
+    "nonnegative",
+    "python_labels",
+]
 
 
 def missing_mask(values: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
@@ -37,7 +44,14 @@ def category_codes(
         v = values[i]
         raise DesignError(f"{field} is missing in row {i}: {getattr(v, 'item', lambda: v)()!r}")
     codes, uniq = factorize(values)
-    return codes, [u.item() if hasattr(u, "item") else u for u in uniq]
+    return codes, python_labels(uniq)
+
+
+def python_labels(uniq: npt.NDArray[Any]) -> list[Hashable]:
+    """Distinct values as Python objects (numpy scalars → ``int``, ``str``, …)."""
+    if uniq.dtype.kind != "O":
+        return list(uniq.tolist())  # the same values as each element's .item()
+    return [u.item() if hasattr(u, "item") else u for u in uniq]
 
 
 def factorize(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[Any]]:
@@ -173,7 +187,7 @@ def domain_codes(
         raise ValidationError(
             f"by column {by!r} mixes values that cannot be ordered: {exc}"
         ) from None
-    return groups, [u.item() if hasattr(u, "item") else u for u in uniq]
+    return groups, python_labels(uniq)
 
 
 def _population(
