@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from servqual.design._by import index_domains
+from servqual.design._estimators import estimates_from_variances
 from servqual.design.comparisons import Comparison, comparison_from_influence
 from servqual.design.comparisons import compare as compare_independent
 from servqual.design.design import Design, estimate_from_variance
@@ -156,11 +157,7 @@ def estimates_from(
     values: FloatArray, variances: FloatArray, counts: npt.ArrayLike, df: float, level: float
 ) -> list[Estimate]:
     """One Estimate (t interval on ``df``) per value, from its variance and count."""
-    n = np.asarray(counts)
-    return [
-        estimate_from_variance(float(v), float(s), n=int(k), df=df, level=level)
-        for v, s, k in zip(values, variances, n, strict=True)
-    ]
+    return estimates_from_variances(values, variances, counts, df=df, level=level)
 
 
 def column_variances(
@@ -266,10 +263,7 @@ def estimates(
 ) -> list[Estimate]:
     """One Estimate per column of linearized values ``z`` (n, k)."""
     var = linearized_variance(z, arrays)
-    return [
-        estimate_from_variance(float(v), float(s), n=int(c), df=arrays.df, level=level)
-        for v, s, c in zip(values, var, counts, strict=True)
-    ]
+    return estimates_from_variances(values, var, counts, df=arrays.df, level=level)
 
 
 def compare(

@@ -19,14 +19,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from servqual.design._estimators import symmetric_columns
 from servqual.errors import DegenerateDataWarning, InsufficientDataError, ItemError
 from servqual.indices.grades import GRADE_LABELS, GRADES, Regime, grade_codes
 from servqual.indices.skm_result import SKMElement, SKMResult, WeightsMode
 from servqual.models._trusted import built, paused_gc
 from servqual.models.instrument import Instrument
 from servqual.models.results import Estimate, many_estimates
-from servqual.stats.quantiles import critical_value
-from servqual.stats.variance import standard_error
 
 __all__ = ["IndexColumns", "ResultParts", "check_answered", "check_every_domain", "finish"]
 
@@ -68,11 +67,10 @@ class IndexColumns:
         level: float,
     ) -> IndexColumns:
         """A symmetric t interval per domain (``df=None``: normal), as one domain gets it."""
-        se = standard_error(values, variances)
-        half = critical_value(level, df) * se  # NaN where the quantile or se is NaN
+        se, low, high = symmetric_columns(values, variances, df=df, level=level)
         n = np.asarray(sizes).astype(np.int64)
         method = "normal" if df is None else "t"
-        return cls(values, se, values - half, values + half, n, df, level, method)
+        return cls(values, se, low, high, n, df, level, method)
 
     @classmethod
     def of(cls, estimates: Sequence[Estimate]) -> IndexColumns:
