@@ -84,10 +84,13 @@ def _count_codes(
     lo, hi = int(ints.min()), int(ints.max())
     if hi - lo > 4 * values.size + 1024 or hi > np.iinfo(np.intp).max:
         return None
-    shifted = np.subtract(ints, lo, dtype=np.intp) if lo else ints.astype(np.intp)
+    shifted = np.subtract(ints, lo, dtype=np.intp) if lo else ints.astype(np.intp, copy=False)
     present = np.bincount(shifted, minlength=hi - lo + 1) > 0
     uniq = (np.flatnonzero(present) + lo).astype(values.dtype)
     if present.all():  # every value lo … hi occurs: the shifted value is the code
+        if shifted is ints:  # the column itself (0 … hi): a read-only view, not a copy
+            shifted = shifted.view()
+            shifted.flags.writeable = False
         return shifted, uniq
     lookup = np.cumsum(present, dtype=np.intp) - 1
     return lookup[shifted], uniq

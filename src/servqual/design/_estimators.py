@@ -187,10 +187,10 @@ class RatioStatistic:
 
     def denominator(self, weights: FloatArray) -> FloatArray:
         """Per-row denominator variable times ``weights`` (the weights for a mean)."""
-        inside = self.groups < self.n_groups
         if self.x is not None:
             return weights * self.x
-        return np.where(inside, weights, 0.0)
+        inside = self.groups < self.n_groups
+        return weights if inside.all() else np.where(inside, weights, 0.0)
 
     def totals(self, weights: FloatArray) -> tuple[FloatArray, FloatArray | None]:
         """Numerator and denominator totals per domain (denominator ``None`` for a total)."""
@@ -228,10 +228,12 @@ class RatioStatistic:
         inside = self.groups < self.n_groups
         if tx is None:
             return np.where(inside, self.y, 0.0)
-        g = np.where(inside, self.groups, 0)
-        x = 1.0 if self.x is None else self.x
-        z = (self.y - value[g] * x) / tx[g]
-        return np.where(inside, z, 0.0)
+        everyone = bool(inside.all())  # no row outside: no masking passes
+        g = self.groups if everyone else np.where(inside, self.groups, 0)
+        centre = value[g] if self.x is None else value[g] * self.x
+        z = np.subtract(self.y, centre, out=centre)
+        z /= tx[g]
+        return z if everyone else np.where(inside, z, 0.0)
 
     def counts(self) -> IntArray:
         """Rows of each domain."""
