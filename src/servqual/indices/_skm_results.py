@@ -242,7 +242,7 @@ def _elements(parts: ResultParts, nrr: FloatArray, counts: FloatArray) -> list[S
         [GRADE_LABELS[grade] for grade in grades],
         strict=True,
     )
-    rows = (
+    rows = [
         {
             "code": code,
             "name": name,
@@ -256,5 +256,5 @@ def _elements(parts: ResultParts, nrr: FloatArray, counts: FloatArray) -> list[S
             "label": label,
         }
         for code, name, name_en, n, value, weight, weighted, conv, grade, label in columns
-    )
+    ]
     return built(SKMElement, rows)
