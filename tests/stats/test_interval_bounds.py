@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import servqual as sq
-from servqual.stats.intervals import clip_to_bounds, recompute_interval
+from servqual.stats.intervals import clip_columns, clip_to_bounds, recompute_interval
 
 finite = st.floats(-1e6, 1e6)
 
@@ -36,6 +36,25 @@ def test_clip_matches_the_obvious_definition(
     low, high = min(a, b), max(a, b)
     bounds = (min(r), max(r))
     assert clip_to_bounds(low, high, value, bounds) == _slow_clip(low, high, value, bounds)
+
+
+maybe_nan = st.one_of(finite, st.just(math.nan), st.just(-0.0), st.just(0.0))
+
+
+@given(
+    rows=st.lists(st.tuples(maybe_nan, maybe_nan, maybe_nan), max_size=20),
+    r=st.tuples(finite, finite),
+)
+def test_clip_columns_equals_clip_to_bounds_row_by_row(
+    rows: list[tuple[float, float, float]], r: tuple[float, float]
+) -> None:
+    # the vectorised cut of many domains against the one-estimate cut, NaN and signed zeros
+    bounds = (min(r), max(r))
+    low, high, value = np.array(rows, dtype=np.float64).reshape(-1, 3).T
+    cut_low, cut_high = clip_columns(low, high, value, bounds)
+    expected = [clip_to_bounds(lo, hi, v, bounds) for lo, hi, v in rows]
+    got = list(zip(cut_low.tolist(), cut_high.tolist(), strict=True))
+    assert [tuple(map(repr, pair)) for pair in got] == [tuple(map(repr, pair)) for pair in expected]
 
 
 @given(value=finite, half=st.floats(0, 1e6), r=st.tuples(finite, finite))

@@ -22,6 +22,7 @@ __all__ = [
     "group_codes",
     "missing_mask",
     "nonnegative",
+    "python_labels",
 ]
 
 
@@ -77,7 +78,7 @@ def group_codes(
         codes, uniq = factorize(values)
     except TypeError:
         raise DesignError(_mixed_message(values, field, where)) from None
-    return codes, [_plain(u) for u in uniq]
+    return codes, python_labels(uniq)
 
 
 def _mixed_message(values: npt.NDArray[Any], field: str, where: Callable[[int], str]) -> str:
@@ -95,6 +96,13 @@ def category_codes(
 ) -> tuple[npt.NDArray[np.intp], list[Hashable]]:
     """Codes and sorted labels of a categorical column (see :func:`group_codes`)."""
     return group_codes(values, field)
+
+
+def python_labels(uniq: npt.NDArray[Any]) -> list[Hashable]:
+    """Distinct values as Python objects (numpy scalars → ``int``, ``str``, …)."""
+    if uniq.dtype.kind != "O":
+        return list(uniq.tolist())  # the same values as each element's .item()
+    return [_plain(u) for u in uniq]
 
 
 def factorize(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[Any]]:
@@ -127,10 +135,13 @@ def _count_codes(
     lo, hi = int(ints.min()), int(ints.max())
     if hi - lo > 4 * values.size + 1024 or hi > np.iinfo(np.intp).max:
         return None
-    shifted = np.subtract(ints, lo, dtype=np.intp) if lo else ints.astype(np.intp)
+    shifted = np.subtract(ints, lo, dtype=np.intp) if lo else ints.astype(np.intp, copy=False)
     present = np.bincount(shifted, minlength=hi - lo + 1) > 0
     uniq = (np.flatnonzero(present) + lo).astype(values.dtype)
     if present.all():  # every value lo … hi occurs: the shifted value is the code
+        if shifted is ints:  # the column itself (0 … hi): a read-only view, not a copy
+            shifted = shifted.view()
+            shifted.flags.writeable = False
         return shifted, uniq
     lookup = np.cumsum(present, dtype=np.intp) - 1
     return lookup[shifted], uniq

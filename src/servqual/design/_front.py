@@ -31,8 +31,8 @@ from servqual.design._estimators import (
 )
 from servqual.design.ciprop import likelihood_bounds, subset_df
 from servqual.errors import DegenerateDataWarning, ParameterError
-from servqual.models.results import Estimate, Interval
-from servqual.stats.intervals import Bounds, clip_to_bounds
+from servqual.models.results import Estimate, Interval, many_estimates
+from servqual.stats.intervals import Bounds
 from servqual.stats.quantiles import check_level, critical_value
 from servqual.stats.svyciprop import svy_proportion_interval
 from servqual.stats.variance import standard_error
@@ -297,23 +297,18 @@ def domain_estimates(
             se = np.where(single, np.nan, se)
         low, high = _symmetric_bounds(value, se, df, level)
         method = "t" if df is not None else "normal"
-    deff = var.deff
-    cut = [
-        clip_to_bounds(float(lo), float(hi), float(v), bounds)
-        for lo, hi, v in zip(low, high, value, strict=True)
-    ]
-    return [
-        Estimate(
-            value=float(value[j]),
-            se=float(se[j]),
-            ci=Interval(low=cut[j][0], high=cut[j][1], level=level, method=method),
-            n=int(n[j]),
-            df=float(dfs[j]) if dfs is not None else one_df,
-            deff=None if deff is None or np.isnan(deff[j]) else float(deff[j]),
-            bounds=bounds,
-        )
-        for j in range(value.shape[0])
-    ]
+    return many_estimates(
+        value,
+        se,
+        low,
+        high,
+        n,
+        df=dfs if dfs is not None else one_df,
+        level=level,
+        method=method,
+        deff=var.deff,
+        bounds=bounds,
+    )
 
 
 def shares(

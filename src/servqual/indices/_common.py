@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from servqual.design._by import index_domains
+from servqual.design._estimators import estimates_from_variances
 from servqual.design.comparisons import Comparison, check_comparable, comparison_from_influence
 from servqual.design.comparisons import compare as compare_independent
 from servqual.design.design import Design, estimate_from_variance
@@ -166,11 +167,7 @@ def estimates_from(
 
     ``bounds`` is the range of every value (the index's range); intervals are cut to it.
     """
-    n = np.asarray(counts)
-    return [
-        estimate_from_variance(float(v), float(s), n=int(k), df=df, level=level, bounds=bounds)
-        for v, s, k in zip(values, variances, n, strict=True)
-    ]
+    return estimates_from_variances(values, variances, counts, df=df, level=level, bounds=bounds)
 
 
 def column_variances(
@@ -308,12 +305,7 @@ def estimates(
 ) -> list[Estimate]:
     """One Estimate per column of linearized values ``z`` (n, k), cut to ``bounds``."""
     var = linearized_variance(z, arrays)
-    return [
-        estimate_from_variance(
-            float(v), float(s), n=int(c), df=arrays.df, level=level, bounds=bounds
-        )
-        for v, s, c in zip(values, var, counts, strict=True)
-    ]
+    return estimates_from_variances(values, var, counts, df=arrays.df, level=level, bounds=bounds)
 
 
 def scale_range(scale: Scale) -> Bounds:

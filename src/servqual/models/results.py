@@ -11,11 +11,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from pydantic import Field, field_validator, model_validator
 
 from servqual.models._base import FrozenModel
+from servqual.models._trusted import built, paused_gc
 
-__all__ = ["Estimate", "Interval"]
+__all__ = ["Estimate", "Interval", "many_estimates"]
 
 _TABLE_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "level", "method", "n", "df", "deff")
 
@@ -187,3 +190,90 @@ class Estimate(FrozenModel):
             self.deff,
         )
         return dict(zip(_TABLE_COLUMNS, row, strict=True))
+
+
+def many_estimates(
+    value: npt.ArrayLike,
+    se: npt.ArrayLike,
+    low: npt.ArrayLike,
+    high: npt.ArrayLike,
+    n: npt.ArrayLike,
+    *,
+    df: float | npt.NDArray[np.float64] | None,
+    level: float,
+    method: str,
+    deff: npt.ArrayLike | None = None,
+    bounds: tuple[float, float] | None = None,
+) -> list[Estimate]:
+    """One :class:`Estimate` per position of the arrays (many domains at once).
+
+    ``df`` is one value for all or one per position. ``bounds`` is the range of every
+    estimate: it is attached to each, and the intervals are cut to it exactly as
+    :func:`~servqual.stats.intervals.clip_to_bounds` cuts one
+    (:func:`~servqual.stats.intervals.clip_columns`), so an interval handed in uncut
+    comes out as the one-estimate path gives it.
+
+    The constraints the models declare (``se >= 0`` or NaN, ``low <= high``, ``n >= 0``,
+    ``0 < level < 1``, ``bounds`` ordered) are checked over the whole arrays, after the
+    cut; when they hold, the models are built without per-object validation
+    (:mod:`servqual.models._trusted`), equal to validated ones. Otherwise every model is
+    validated, so the first offending value raises as it would alone. A NaN design
+    effect becomes ``None``.
+    """
+    from servqual.stats.intervals import clip_columns
+
+    v = np.asarray(value, dtype=np.float64)
+    s = np.asarray(se, dtype=np.float64)
+    lo, hi = clip_columns(
+        np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64), v, bounds
+    )
+    k = np.asarray(n).astype(np.int64)
+    dfs: list[float | None] = (
+        [None] * v.shape[0]
+        if df is None
+        else np.broadcast_to(np.asarray(df, dtype=np.float64), v.shape).tolist()
+    )
+    lev = float(level)
+    deffs: list[float | None] = (
+        [None] * v.shape[0]
+        if deff is None
+        else [None if d != d else d for d in np.asarray(deff, dtype=np.float64).tolist()]
+    )
+    pair = None if bounds is None else (float(bounds[0]), float(bounds[1]))
+    valid = (
+        0.0 < lev < 1.0
+        and (pair is None or pair[0] <= pair[1])
+        and not (np.any(lo > hi) or np.any(s < 0) or np.any(k < 0))
+    )
+    if not valid:  # let validation name the first bad value
+        columns = zip(
+            v.tolist(), s.tolist(), lo.tolist(), hi.tolist(), k.tolist(), dfs, deffs, strict=True
+        )
+        return [
+            Estimate(
+                value=a,
+                se=b,
+                ci=Interval(low=c, high=d, level=lev, method=method),
+                n=m,
+                df=f,
+                deff=e,
+                bounds=bounds,
+            )
+            for a, b, c, d, m, f, e in columns
+        ]
+    with paused_gc():
+        cis = built(
+            Interval,
+            (
+                {"low": c, "high": d, "level": lev, "method": method}
+                for c, d in zip(lo.tolist(), hi.tolist(), strict=True)
+            ),
+        )
+        rows = zip(v.tolist(), s.tolist(), cis, k.tolist(), dfs, deffs, strict=True)
+        return built(
+            Estimate,
+            (
+                {"value": a, "se": b, "ci": ci, "n": m, "df": f, "deff": e, "bounds": pair}
+                for a, b, ci, m, f, e in rows
+            ),
+        )
