@@ -18,7 +18,8 @@ Exception tree::
     ├── EstimationError (ValueError)        the data cannot support the requested figure
     │   ├── InsufficientDataError           n too small for an interval, empty domain
     │   └── ConvergenceError                an iterative method did not converge
-    └── ServqualTypeError (TypeError)       an argument of the wrong type
+    ├── ServqualTypeError (TypeError)       an argument of the wrong type
+    └── MissingDependencyError (ImportError) an optional extra is needed (names it)
 
     ServqualWarning (UserWarning)
     └── DegenerateDataWarning (RuntimeWarning)   legal but degenerate data; says what was done
@@ -36,6 +37,7 @@ __all__ = [
     "EstimationError",
     "InsufficientDataError",
     "ItemError",
+    "MissingDependencyError",
     "ModelValidationError",
     "ParameterError",
     "RespondentError",
@@ -104,6 +106,10 @@ class ConvergenceError(EstimationError):
 
 class ServqualTypeError(ServqualError, TypeError):
     """An argument of the wrong type."""
+
+
+class MissingDependencyError(ServqualError, ImportError):
+    """An optional dependency is not installed; the message names the extra to install."""
 
 
 class ServqualWarning(UserWarning):

@@ -26,6 +26,7 @@ from servqual.design._estimators import (
 )
 from servqual.design._front import shares
 from servqual.design._shared import DesignBase, read_only
+from servqual.engines._native import is_engine_frame
 from servqual.errors import ValidationError
 from servqual.models.results import Estimate
 from servqual.stats.calibration import CalibrationStep
@@ -87,6 +88,14 @@ class Design(DesignBase):
 
     proportion_methods: tuple[str, ...] = SVY_PROPORTION_METHODS
     """The interval methods of :meth:`proportion`."""
+
+    def __new__(cls, data: Any = None, *args: Any, **kwargs: Any) -> Design:
+        """A lazy engine frame (Polars lazy, DuckDB, Dask, Spark) gets an engine design."""
+        if cls is Design and is_engine_frame(data):
+            from servqual.engines.design import EngineDesign  # the engine layer, on demand
+
+            return super().__new__(EngineDesign)
+        return super().__new__(cls)
 
     def __init__(
         self,

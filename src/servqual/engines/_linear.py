@@ -1,0 +1,160 @@
+"""Means, totals, ratios and shares of an engine frame, per domain (private).
+
+The rows never leave the engine: it sums a handful of weighted variables per
+(stratum, PSU, domain) cell (:mod:`servqual.engines._reduce`); the point values, the
+variances (:mod:`servqual.engines._variance`) and the :class:`~servqual.Estimate` objects
+(:func:`servqual.design._front.domain_estimates`) are computed from that summary by the
+same functions as in memory.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from servqual.design._backends import Linearization, Variances
+from servqual.design._estimators import IntervalKind, Kind, RatioStatistic, check_na
+from servqual.design._front import domain_estimates
+from servqual.engines._reduce import Cells, EngineDesignSpec, Sum, reduce_cells
+from servqual.engines._validate import Rule, check_rules, missing, not_finite
+from servqual.engines._variance import cell_variances
+from servqual.errors import ParameterError, ValidationError
+from servqual.models.results import Estimate
+from servqual.stats.quantiles import check_level
+from servqual.stats.variance import srs_variance_from_sums
+
+__all__ = ["EngineBackend", "linear"]
+
+FloatArray = npt.NDArray[np.float64]
+_HINT = " (pass na='domain' to estimate over the rows that have a value)"
+
+
+class EngineBackend(Linearization):
+    """Linearization whose degrees of freedom come from the engine's summary."""
+
+    def __init__(self, df: float) -> None:
+        self._df = df
+
+    @property
+    def df(self) -> float:
+        """PSUs minus strata, counted by the engine (R ``degf``)."""
+        return self._df
+
+
+def _value_rules(lazy: Any, cols: tuple[str, ...], na: str, numeric: bool) -> list[Rule]:
+    """Missing values (``na="fail"``) and infinite values are errors naming the row."""
+    import narwhals as nw
+
+    rules = []
+    for col in cols:
+        if na == "fail":
+            bad = not_finite(col) if numeric else missing(lazy, col)
+            hint = _HINT
+        elif numeric:
+            bad = nw.col(col).cast(nw.Float64).abs() == float("inf")
+            hint = ""
+        else:
+            continue
+
+        def message(place: str, value: object, n: int, col: str = col, hint: str = hint) -> str:
+            return f"column {col!r} has a missing or non-finite value in {place}: {value!r}" + (
+                hint if value is None or value != value else ""
+            )
+
+        rules.append(Rule(bad, col, ValidationError, message))
+    return rules
+
+
+def _variables(
+    lazy: Any, kind: Kind, cols: tuple[str, ...], success: object, w: Any
+) -> dict[str, Sum]:
+    """The per-row sums of the estimator: ``w y``, ``w x`` and the srs (design effect) sums."""
+    import narwhals as nw
+
+    present = ~missing(lazy, cols[0])
+    for col in cols[1:]:
+        present = present & ~missing(lazy, col)
+    if success is not None:
+        y = nw.when(present & (nw.col(cols[0]) == success)).then(1.0).otherwise(0.0)
+    else:
+        y = nw.when(present).then(nw.col(cols[0]).cast(nw.Float64)).otherwise(0.0)
+    p = nw.when(present).then(1.0).otherwise(0.0)
+    x = (
+        nw.when(present).then(nw.col(cols[1]).cast(nw.Float64)).otherwise(0.0)
+        if kind == "ratio"
+        else p
+    )
+    return {
+        "wy": Sum(w * y, 1),
+        "wx": Sum(w * x, 1),
+        "w": Sum(w * p, 1),
+        "pos": Sum(nw.when(present & (w > 0)).then(1.0).otherwise(0.0), 0),
+        "rows": Sum(p, 0),
+        "wyy": Sum(w * y * y, 1),
+        "wxy": Sum(w * x * y, 1),
+        "wxx": Sum(w * x * x, 1),
+    }
+
+
+def linear(
+    lazy: Any,
+    spec: EngineDesignSpec,
+    kind: Kind,
+    cols: tuple[str, ...],
+    by: Any,
+    *,
+    level: float,
+    na: str,
+    interval: IntervalKind = "t",
+    success: object = None,
+    method: str | None = None,
+) -> tuple[list[Estimate], Cells]:
+    """Estimates of every domain (``by=None``: one) of a mean, total, ratio or share."""
+    level = check_level(level)
+    check_na(na)
+    if interval not in ("t", "normal"):
+        raise ParameterError(f"interval must be one of ['t', 'normal'], got {interval!r}")
+    names = set(lazy.collect_schema().names())
+    for col in cols:
+        if col not in names:
+            raise ValidationError(f"column {col!r} is not in the data; columns: {sorted(names)}")
+    check_rules(lazy, _value_rules(lazy, cols, na, numeric=success is None))
+    by_cols = () if by is None else ((by,) if isinstance(by, str) else tuple(by))
+    sums = _variables(lazy, kind, cols, success, spec.weight_expr())
+    cells = reduce_cells(lazy, spec, by_cols, sums, ["wy", "wx"])
+    ty, tx = cells.total("wy"), cells.total("wx")
+    labels = [None] if cells.domains is None else cells.domains.labels
+    none = np.zeros(0)
+    stat = RatioStatistic(kind, none, None, np.zeros(0, dtype=np.intp), cells.n_groups, labels)
+    if kind == "total":
+        coef, value = np.column_stack([np.ones_like(ty), np.zeros_like(ty)]), ty
+    else:
+        stat.check(tx)
+        value = ty / tx
+        coef = np.column_stack([1.0 / tx, -value / tx])
+    var = cell_variances(cells, ["wy", "wx"], coef)
+    sum_wz = coef[:, 0] * ty + coef[:, 1] * tx
+    sum_wzz = (
+        coef[:, 0] ** 2 * cells.total("wyy")
+        + 2.0 * coef[:, 0] * coef[:, 1] * cells.total("wxy")
+        + coef[:, 1] ** 2 * cells.total("wxx")
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        vsrs = srs_variance_from_sums(cells.total("pos"), cells.total("w"), sum_wz, sum_wzz)
+        deff = np.where(vsrs > 0, var / np.where(vsrs > 0, vsrs, 1.0), np.nan)
+    counts = np.rint(cells.total("rows")).astype(np.intp)
+    backend = EngineBackend(cells.df)
+    df = cells.df if (interval == "t" or method is not None) else None
+    ests = domain_estimates(
+        backend,
+        value,
+        Variances(var, deff),
+        counts,
+        df,
+        level,
+        several=cells.domains is not None and method is None,
+        proportion=method,
+    )
+    return ests, cells
