@@ -25,6 +25,7 @@ from servqual._build import (
     records_parts,
 )
 from servqual.design.design import Design
+from servqual.engines._native import is_engine_frame
 from servqual.errors import DataFormatError, ParameterError, ValidationError
 from servqual.models.instrument import Instrument
 from servqual.stats.variance import LonelyPSU
@@ -255,6 +256,18 @@ class Responses:
         >>> r.codes[:, 0].tolist(), r.attributes
         ([3, 2, -1], ['service'])
         """
+        if is_engine_frame(frame):  # Polars lazy, DuckDB, Dask, Spark: reduced in the engine
+            from servqual.engines.responses import EngineResponses
+
+            return EngineResponses(
+                frame,
+                instrument,
+                weights=weights,
+                strata=strata,
+                clusters=clusters,
+                fpc=fpc,
+                items=items,
+            )
         design = {"weights": weights, "strata": strata, "clusters": clusters, "fpc": fpc}
         parts = frame_parts(frame, instrument, design, id_column, items)
         return cls._from_parts(instrument, parts)
