@@ -16,7 +16,7 @@ design's degrees of freedom.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, Union
 
@@ -45,7 +45,6 @@ __all__ = [
     "Lin",
     "check_paired",
     "compare",
-    "domains",
     "estimate",
     "item_means",
 ]
@@ -63,25 +62,6 @@ class Lin:
     value: float
     z: FloatArray
     n: int
-
-
-def domains(design: Design, by: By) -> Iterator[tuple[Any, BoolArray]]:
-    """``(key, mask)`` of each group of ``by`` (one all-rows group ``"all"`` without ``by``).
-
-    Keys are the column's values as strings (a tuple of strings for several columns), in
-    sorted order. The masks are made one at a time (memory of one mask, not one per group).
-
-    Raises
-    ------
-    servqual.errors.ValidationError
-        No such column, or a missing label (naming the row).
-    """
-    if by is None:
-        yield "all", np.ones(design.n_rows, dtype=np.bool_)
-        return
-    found = index_domains(design.column, by)
-    for j, key in enumerate(found.keys):  # loop over groups; each mask is one pass
-        yield key, found.codes == j
 
 
 @dataclass(frozen=True)

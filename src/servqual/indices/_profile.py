@@ -12,13 +12,15 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from servqual.design.design import estimate_from_variance
 from servqual.errors import ItemError
 from servqual.indices import _common as c
 from servqual.models.instrument import Instrument
 from servqual.models.results import Estimate
 from servqual.stats.design_arrays import DesignArrays
+from servqual.stats.domain_variance import domain_variances
 
-__all__ = ["Profile", "dimension_columns", "profile"]
+__all__ = ["GroupProfile", "Profile", "dimension_columns", "grouped_profiles", "profile"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -77,3 +79,62 @@ def profile(
         overall=est[-1],
         overall_lin=c.Lin(float(all_values[-1]), all_z[:, -1], answered),
     )
+
+
+@dataclass(frozen=True)
+class GroupProfile:
+    """Estimates per item and dimension and overall, of one domain."""
+
+    items: dict[str, Estimate]
+    dimensions: dict[str, Estimate]
+    overall: Estimate
+
+
+def grouped_profiles(
+    values: FloatArray,
+    instrument: Instrument,
+    arrays: DesignArrays,
+    groups: npt.NDArray[np.intp],
+    n_groups: int,
+    level: float,
+) -> list[GroupProfile]:
+    """:func:`profile` of every domain in one pass over the rows (domain code per row).
+
+    Each row's influence values are those of its own domain; the variances of the
+    ``k + d + 1`` figures of every domain come from
+    :func:`~servqual.stats.domain_variance.domain_variances`, one call per figure.
+    """
+    dims = dimension_columns(instrument)
+    ids = instrument.item_ids
+    means, z, counts = c.grouped_item_means(values, arrays, groups, n_groups, ids)
+    dim_values = np.column_stack([means[:, cols].mean(axis=1) for cols in dims.values()])
+    dim_z = np.column_stack([z[:, cols].mean(axis=1) for cols in dims.values()])
+    n_dim = np.column_stack([counts[:, cols].max(axis=1) for cols in dims.values()])
+    all_values = np.column_stack([means, dim_values, dim_values.mean(axis=1)])
+    all_z = np.column_stack([z, dim_z, dim_z.mean(axis=1)])
+    answered = np.bincount(groups[(~np.isnan(values)).any(axis=1)], minlength=n_groups)
+    all_n = np.column_stack([counts, n_dim, answered])
+    var = np.column_stack(
+        [domain_variances(all_z[:, j], groups, n_groups, arrays) for j in range(all_z.shape[1])]
+    )
+    k, d = len(ids), len(dims)
+    out = []
+    for g in range(n_groups):  # loop over domains: results only, no pass over rows
+        est = [
+            estimate_from_variance(
+                float(all_values[g, j]),
+                float(var[g, j]),
+                n=int(all_n[g, j]),
+                df=arrays.df,
+                level=level,
+            )
+            for j in range(all_values.shape[1])
+        ]
+        out.append(
+            GroupProfile(
+                items=dict(zip(ids, est[:k], strict=True)),
+                dimensions=dict(zip(dims, est[k : k + d], strict=True)),
+                overall=est[-1],
+            )
+        )
+    return out

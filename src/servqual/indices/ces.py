@@ -120,14 +120,15 @@ def ces(
         Confidence level.
     method : {"logit", "xlogit", "asin", "beta", "wilson", "mean"}
         Interval of the share (R ``svyciprop``).
-    by : str, optional
+    by : str or list of str, optional
         One result per group of this respondent attribute.
+        Several columns: one result per combination, keyed by a tuple of strings.
     item : str, optional
         The item to use when the instrument has several.
 
     Returns
     -------
-    CESResult or dict of str to CESResult
+    CESResult or dict of str (or tuple of str) to CESResult
 
     Raises
     ------

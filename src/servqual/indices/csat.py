@@ -146,14 +146,15 @@ def csat(
         Confidence level, in (0, 1).
     method : {"logit", "xlogit", "asin", "beta", "wilson", "mean"}
         Interval of the share, as R's ``svyciprop`` (``"mean"``: the plain t interval).
-    by : str, optional
+    by : str or list of str, optional
         A respondent attribute column: one result per group.
+        Several columns: one result per combination, keyed by a tuple of strings.
     item : str, optional
         The item to use when the instrument has several.
 
     Returns
     -------
-    CSATResult or dict of str to CSATResult
+    CSATResult or dict of str (or tuple of str) to CSATResult
 
     Raises
     ------

@@ -274,12 +274,13 @@ def csi(
         taken from ``performance``.
     level : float
         Confidence level.
-    by : str, optional
+    by : str or list of str, optional
         One result per group of this respondent attribute (a domain of the full design).
+        Several columns: one result per combination, keyed by a tuple of strings.
 
     Returns
     -------
-    CSIResult or dict of str to CSIResult
+    CSIResult or dict of str (or tuple of str) to CSIResult
 
     Raises
     ------

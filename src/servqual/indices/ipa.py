@@ -35,12 +35,17 @@ import numpy.typing as npt
 from pydantic import Field
 
 from servqual.design._by import DomainKey
+from servqual.design.design import estimate_from_variance
 from servqual.errors import ItemError, ParameterError
 from servqual.indices import _common as c
 from servqual.models._base import FrozenModel
 from servqual.models.results import Estimate
 from servqual.responses import Responses
+from servqual.stats.design_arrays import DesignArrays
+from servqual.stats.domain_variance import domain_variances
 from servqual.stats.quantiles import check_level
+
+FloatArray = npt.NDArray[np.float64]
 
 __all__ = ["QUADRANTS", "IPAItem", "IPAResult", "ipa"]
 
@@ -164,6 +169,37 @@ def _high(value: float, line: float) -> bool:
     return value >= line - 1e-12 * max(1.0, abs(line))
 
 
+def _grouped_estimates(
+    values: FloatArray,
+    arrays: DesignArrays,
+    groups: npt.NDArray[np.intp],
+    n_groups: int,
+    ids: tuple[str, ...],
+    level: float,
+) -> list[tuple[FloatArray, list[Estimate]]]:
+    """Item means and their estimates in every domain, from one pass over the rows."""
+    means, z, counts = c.grouped_item_means(values, arrays, groups, n_groups, ids)
+    var = np.column_stack(
+        [domain_variances(z[:, j], groups, n_groups, arrays) for j in range(z.shape[1])]
+    )
+    return [
+        (
+            means[g],
+            [
+                estimate_from_variance(
+                    float(means[g, j]),
+                    float(var[g, j]),
+                    n=int(counts[g, j]),
+                    df=arrays.df,
+                    level=level,
+                )
+                for j in range(means.shape[1])
+            ],
+        )
+        for g in range(n_groups)
+    ]
+
+
 def ipa(
     performance: Responses,
     importance: Responses,
@@ -183,12 +219,13 @@ def ipa(
         Where the cross-hair lines are (see the module docstring).
     level : float
         Confidence level of the means' intervals (and of the clarity check).
-    by : str, optional
+    by : str or list of str, optional
         One result per group of this respondent attribute.
+        Several columns: one result per combination, keyed by a tuple of strings.
 
     Returns
     -------
-    IPAResult or dict of str to IPAResult
+    IPAResult or dict of str (or tuple of str) to IPAResult
 
     Raises
     ------
@@ -236,12 +273,14 @@ def ipa(
     perf, imp = performance.values(), importance.values()
     arrays = performance.design.arrays
     ids = inst.item_ids
+    keys, groups, n_groups = c.grouping(performance.design, by)
+    p_all = _grouped_estimates(perf, arrays, groups, n_groups, ids, level)
+    i_all = _grouped_estimates(imp, arrays, groups, n_groups, ids, level)
+    answered = (~np.isnan(perf) | ~np.isnan(imp)).any(axis=1)
+    n_rows = np.bincount(groups[answered], minlength=n_groups)
     out: dict[DomainKey, IPAResult] = {}
-    for label, mask in c.domains(performance.design, by):
-        p_mean, p_z, p_n = c.item_means(perf, arrays, mask, ids)
-        i_mean, i_z, i_n = c.item_means(imp, arrays, mask, ids)
-        p_est = c.estimates(p_mean, p_z, [int(k) for k in p_n], arrays, level)
-        i_est = c.estimates(i_mean, i_z, [int(k) for k in i_n], arrays, level)
+    for g, label in enumerate(keys):  # loop over domains: results only, no pass over rows
+        (p_mean, p_est), (i_mean, i_est) = p_all[g], i_all[g]
         si, sp = importance.instrument.scale, inst.scale
         i_line = _line(i_mean, crosshair, si.min, si.max)
         p_line = _line(p_mean, crosshair, sp.min, sp.max)
@@ -263,7 +302,7 @@ def ipa(
                     clear=clear,
                 )
             )
-        n = int(((~np.isnan(perf) | ~np.isnan(imp)) & mask[:, None]).any(axis=1).sum())
+        n = int(n_rows[g])
         out[label] = IPAResult(
             items=tuple(items),
             importance_line=i_line,

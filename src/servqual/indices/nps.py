@@ -200,8 +200,9 @@ def nps(
         1½ passive, ¾ promoter), ``ñ = n + 3``. ``"wald"``: ``NPS ± z·√(Var/n)``.
         Both use the normal quantile and are clipped to [−100, 100]. ``"bootstrap"``:
         percentile interval from resampling respondents within strata.
-    by : str, optional
+    by : str or list of str, optional
         A respondent attribute column: one result per group (a domain of the full design).
+        Several columns: one result per combination, keyed by a tuple of strings.
     item : str, optional
         The 0–10 item of a several-item instrument.
     n_resamples, seed
@@ -209,7 +210,7 @@ def nps(
 
     Returns
     -------
-    NPSResult or dict of str to NPSResult
+    NPSResult or dict of str (or tuple of str) to NPSResult
         With ``by=``, one per group keyed by ``str(value)``.
 
     Raises

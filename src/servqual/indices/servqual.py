@@ -28,9 +28,10 @@ from pydantic import Field
 
 from servqual.design._by import DomainKey
 from servqual.design.comparisons import Comparison
+from servqual.design.design import estimate_from_variance
 from servqual.errors import ParameterError, ScaleError, ValidationError
 from servqual.indices import _common as c
-from servqual.indices._profile import dimension_columns, profile
+from servqual.indices._profile import dimension_columns, grouped_profiles, profile
 from servqual.models._base import FrozenModel
 from servqual.models.results import Estimate
 from servqual.responses import Responses
@@ -213,12 +214,13 @@ def servqual_gaps(
         order of the dimensions' first appearance in the instrument).
     level : float
         Confidence level.
-    by : str, optional
+    by : str or list of str, optional
         One result per group of this respondent attribute (a domain of the full design).
+        Several columns: one result per combination, keyed by a tuple of strings.
 
     Returns
     -------
-    ServqualResult or dict of str to ServqualResult
+    ServqualResult or dict of str (or tuple of str) to ServqualResult
 
     Raises
     ------
@@ -263,13 +265,22 @@ def servqual_gaps(
     pts = None if importance_points is None else _points(importance_points, perceptions, list(cols))
     scores = None if pts is None else _weighted_scores(gaps, cols, pts)
     arrays = perceptions.design.arrays
+    keys, groups, n_groups = c.grouping(perceptions.design, by)
+    profiles = grouped_profiles(gaps, perceptions.instrument, arrays, groups, n_groups, level)
+    w_means = None
+    if scores is not None:
+        w_means = c.domain_means(scores, arrays, groups, n_groups, "weighted SERVQUAL")
     out: dict[DomainKey, ServqualResult] = {}
-    for label, mask in c.domains(perceptions.design, by):
-        prof = profile(gaps, perceptions.instrument, arrays, mask, level)
+    for g, (label, prof) in enumerate(zip(keys, profiles, strict=True)):
         weighted = None
-        if scores is not None:
-            m, z, k = c.item_means(scores[:, None], arrays, mask, ("weighted SERVQUAL",))
-            weighted = c.estimate(c.Lin(float(m[0]), z[:, 0], int(k[0])), arrays, level)
+        if w_means is not None:
+            weighted = estimate_from_variance(
+                float(w_means.value[g]),
+                float(w_means.variance[g]),
+                n=int(w_means.n[g]),
+                df=arrays.df,
+                level=level,
+            )
         out[label] = ServqualResult(
             items=prof.items,
             dimensions=prof.dimensions,
@@ -291,12 +302,13 @@ def servperf(
         Perception answers (reverse-scored items flipped from the instrument).
     level : float
         Confidence level.
-    by : str, optional
+    by : str or list of str, optional
         One result per group of this respondent attribute.
+        Several columns: one result per combination, keyed by a tuple of strings.
 
     Returns
     -------
-    ServperfResult or dict of str to ServperfResult
+    ServperfResult or dict of str (or tuple of str) to ServperfResult
 
     Raises
     ------
@@ -326,9 +338,10 @@ def servperf(
     level = check_level(level)
     values = perceptions.values()
     arrays = perceptions.design.arrays
+    keys, groups, n_groups = c.grouping(perceptions.design, by)
+    profiles = grouped_profiles(values, perceptions.instrument, arrays, groups, n_groups, level)
     out: dict[DomainKey, ServperfResult] = {}
-    for label, mask in c.domains(perceptions.design, by):
-        prof = profile(values, perceptions.instrument, arrays, mask, level)
+    for label, prof in zip(keys, profiles, strict=True):
         out[label] = ServperfResult(
             items=prof.items, dimensions=prof.dimensions, overall=prof.overall, n=prof.overall.n
         )

@@ -132,8 +132,9 @@ def skm_index(
 
     Returns
     -------
-    SKMResult or dict of str to SKMResult
-        One result; with ``by=``, one per value of the column, keyed by ``str(value)``.
+    SKMResult or dict of str (or tuple of str) to SKMResult
+        One result; with ``by=``, one per value of the column, keyed by ``str(value)``
+        (several columns: by the tuple of the values as strings).
 
     Raises
     ------
