@@ -122,3 +122,35 @@ def test_bootstrap_and_codes_are_refused(frame: Any) -> None:
     with pytest.raises(ServqualTypeError, match=r"answer codes need the rows in memory"):
         _ = responses.codes
     assert responses.n == len(responses) == 4000
+
+
+NPS_ITEM = sq.instruments.NPS.item_ids[0]
+
+
+@pytest.mark.parametrize("design", DESIGNS)
+@pytest.mark.parametrize("method", ["adjusted_wald", "wald"])
+def test_nps_equals_in_memory(frame: Any, design: str, method: str) -> None:
+    nps_frame = frame.select("province", "village", "unit", "w", pl.col("nps").alias(NPS_ITEM))
+    memory_responses = sq.Responses.from_frame(nps_frame, sq.instruments.NPS, **DESIGNS[design])
+    for native in _engines(nps_frame).values():
+        responses = sq.Responses.from_frame(native, sq.instruments.NPS, **DESIGNS[design])
+        for by in (None, "unit"):
+            memory = sq.nps(memory_responses, method=method, by=by)
+            got = sq.nps(responses, method=method, by=by)
+            pairs = [(memory, got)] if by is None else [(memory[k], got[k]) for k in memory]
+            assert by is None or list(got) == list(memory)
+            for a, b in pairs:
+                assert [b.nps.value, b.nps.se, b.nps.ci.low, b.nps.ci.high, b.promoters] == (
+                    pytest.approx(
+                        [a.nps.value, a.nps.se, a.nps.ci.low, a.nps.ci.high, a.promoters],
+                        rel=1e-9,
+                    )
+                )
+                assert (b.n, b.method, b.nps.deff) == (a.n, a.method, pytest.approx(a.nps.deff))
+
+
+def test_nps_bootstrap_is_refused(frame: Any) -> None:
+    nps_frame = frame.select(pl.col("nps").alias(NPS_ITEM))
+    responses = sq.Responses.from_frame(nps_frame.lazy(), sq.instruments.NPS)
+    with pytest.raises(ParameterError, match=r"method 'bootstrap' resamples rows in memory"):
+        sq.nps(responses, method="bootstrap")
