@@ -47,6 +47,7 @@ from servqual.models import (
     ServiceCatalog,
     ServiceStandard,
 )
+from servqual.parquet_io import read_parquet
 from servqual.reliability import ItemTotal, cronbach_alpha, item_total_correlations
 from servqual.report import (
     Report,
@@ -123,6 +124,7 @@ __all__ = [
     "proportion_ci",
     "rake",
     "read_csv",
+    "read_parquet",
     "render_html",
     "render_json",
     "render_markdown",

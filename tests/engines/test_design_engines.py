@@ -248,3 +248,26 @@ def test_introspection(frame: Any) -> None:
 
 def test_eager_polars_stays_in_memory(frame: Any) -> None:
     assert not isinstance(sq.Design(frame), EngineDesign)
+
+
+def test_engine_frame_without_narwhals_names_the_extra(
+    frame: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from servqual.errors import MissingDependencyError
+
+    monkeypatch.setitem(sys.modules, "narwhals", None)  # import narwhals → ImportError
+    with pytest.raises(MissingDependencyError, match=r"pip install 'servqual\[polars\]'"):
+        sq.Design(frame.lazy())
+    with pytest.raises(MissingDependencyError, match=r"pip install 'servqual\[duckdb\]'"):
+        sq.Responses.from_frame(duckdb.from_arrow(frame.to_arrow()), sq.instruments.SKM_2017)
+
+
+def test_engine_detection(frame: Any) -> None:
+    from servqual.engines import engine_of, is_engine_frame
+
+    assert engine_of(frame.lazy()) == "polars"
+    assert engine_of(duckdb.from_arrow(frame.to_arrow())) == "duckdb"
+    assert engine_of(frame) is None
+    assert not is_engine_frame({"a": [1]})

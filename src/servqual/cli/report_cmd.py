@@ -44,7 +44,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
             "per-element table, the three weakest elements, n and the method."
         ),
     )
-    p.add_argument("file", nargs="?", metavar="FILE.csv", help="survey answers (UTF-8 CSV)")
+    p.add_argument(
+        "file", nargs="?", metavar="FILE", help="survey answers (UTF-8 CSV, or .parquet)"
+    )
     p.add_argument("--demo", action="store_true", help="use the bundled demo survey")
     p.add_argument("--instrument", default="skm-2017", help="instrument (default: skm-2017)")
     design = p.add_argument_group("survey design")
@@ -165,15 +167,20 @@ def _read(
     path: Path, instrument: Instrument, design: dict[str, Any], population: int | None
 ) -> Responses:
     from servqual.csv_io import read_csv
+    from servqual.parquet_io import read_parquet
 
+    reader: Any = read_csv
+    if path.suffix.lower() == ".parquet":  # typed columns: no text encoding or separator
+        design = {k: v for k, v in design.items() if k not in ("encoding", "delimiter")}
+        reader = read_parquet
     if population is None:
-        return read_csv(path, instrument, **design)
+        return reader(path, instrument, **design)
     if design["strata"] or design["fpc"] or design["clusters"]:
         raise ParameterError(
             "--population is for an unstratified, unclustered survey; otherwise give the "
             "population of each stratum (in people, or in clusters) as a column with --fpc"
         )
-    responses = read_csv(path, instrument, **design)
+    responses = reader(path, instrument, **design)
     return _with_population(responses, population)
 
 
