@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -169,7 +170,7 @@ def _read(
     from servqual.csv_io import read_csv
     from servqual.parquet_io import read_parquet
 
-    reader: Any = read_csv
+    reader: Callable[..., Responses] = read_csv
     if path.suffix.lower() == ".parquet":  # typed columns: no text encoding or separator
         design = {k: v for k, v in design.items() if k not in ("encoding", "delimiter")}
         reader = read_parquet
