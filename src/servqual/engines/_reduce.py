@@ -139,12 +139,18 @@ def reduce_cells(
             for b in cross[i:]:
                 power = sums[a].power + sums[b].power
                 aggs[f"{a}*{b}"] = Sum(sums[a].expr * sums[b].expr, power)
-    exprs = [nw.len().alias("__rows")]
-    exprs += [s.expr.cast(nw.Float64).sum().alias(name) for name, s in aggs.items()]
+    # Row variables first, then only elementary sums in the group-by (Dask needs that)
+    row = {f"__sq{i}": s.expr.cast(nw.Float64) for i, s in enumerate(aggs.values())}
+    exprs = [nw.col(tmp).sum().alias(name) for tmp, name in zip(row, aggs, strict=True)]
     if spec.fpc is not None:
-        f = nw.col(spec.fpc).cast(nw.Float64)
-        exprs += [f.min().alias("__fpc_lo"), f.max().alias("__fpc_hi")]
-    query = lazy.group_by(*keys).agg(*exprs) if keys else lazy.select(*exprs)
+        row["__sq_fpc"] = nw.col(spec.fpc).cast(nw.Float64)
+        exprs += [nw.col("__sq_fpc").min().alias("__fpc_lo")]
+        exprs += [nw.col("__sq_fpc").max().alias("__fpc_hi")]
+    prepared = lazy.select(*keys, *[e.alias(tmp) for tmp, e in row.items()])
+    if keys:
+        query = prepared.group_by(*keys).agg(nw.len().alias("__rows"), *exprs)
+    else:
+        query = prepared.select(nw.len().alias("__rows"), *exprs)
     out = query.collect()
     return _code_cells(out, spec, by, aggs)
 

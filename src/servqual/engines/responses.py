@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from servqual._answers import _message
-from servqual.engines._validate import Rule, check_rules
+from servqual.engines._validate import Rule, check_rules, missing
 from servqual.engines.design import EngineDesign
 from servqual.errors import DataFormatError, ScaleError, ServqualTypeError
 from servqual.models.instrument import Instrument, Scale
@@ -30,15 +30,15 @@ def _scale_message(item: str, scale: Scale) -> Any:
     return message
 
 
-def answer_rules(columns: Mapping[str, str], scale: Scale) -> list[Rule]:
-    """One rule per item: an answer outside the scale, or not an integer."""
+def answer_rules(lazy: Any, columns: Mapping[str, str], scale: Scale) -> list[Rule]:
+    """One rule per item: an answer (not missing) outside the scale, or not an integer."""
     import narwhals as nw
 
     rules = []
     for item, col in columns.items():
         x = nw.col(col).cast(nw.Float64)
-        bad = (x < scale.min) | (x > scale.max) | (x != x.floor())
-        rules.append(Rule(bad.fill_null(value=False), col, ScaleError, _scale_message(item, scale)))
+        bad = ~missing(lazy, col) & ((x < scale.min) | (x > scale.max) | (x != x.floor()))
+        rules.append(Rule(bad, col, ScaleError, _scale_message(item, scale)))
     return rules
 
 
@@ -82,7 +82,9 @@ class EngineResponses(Responses):
                     f"the frame has no column {col!r} for item {item!r} of {instrument.id!r}; "
                     f"columns: {names} (map item ids to columns with items=)"
                 )
-        check_rules(self.design.lazy, answer_rules(self.item_columns, instrument.scale))
+        check_rules(
+            self.design.lazy, answer_rules(self.design.lazy, self.item_columns, instrument.scale)
+        )
 
     @property
     def lazy(self) -> Any:
