@@ -139,18 +139,20 @@ def reduce_cells(
             for b in cross[i:]:
                 power = sums[a].power + sums[b].power
                 aggs[f"{a}*{b}"] = Sum(sums[a].expr * sums[b].expr, power)
-    # Row variables first, then only elementary sums in the group-by (Dask needs that)
-    row = {f"__sq{i}": s.expr.cast(nw.Float64) for i, s in enumerate(aggs.values())}
-    exprs = [nw.col(tmp).sum().alias(name) for tmp, name in zip(row, aggs, strict=True)]
-    if spec.fpc is not None:
-        row["__sq_fpc"] = nw.col(spec.fpc).cast(nw.Float64)
-        exprs += [nw.col("__sq_fpc").min().alias("__fpc_lo")]
-        exprs += [nw.col("__sq_fpc").max().alias("__fpc_hi")]
-    prepared = lazy.select(*keys, *[e.alias(tmp) for tmp, e in row.items()])
-    if keys:
-        query = prepared.group_by(*keys).agg(nw.len().alias("__rows"), *exprs)
-    else:
-        query = prepared.select(nw.len().alias("__rows"), *exprs)
+    exprs = [nw.len().alias("__rows")]
+    fpc = None if spec.fpc is None else nw.col(spec.fpc).cast(nw.Float64)
+    if lazy.implementation == nw.Implementation.DASK:
+        # Dask aggregates only plain columns: compute the row variables first
+        row = {f"__sq{i}": s.expr.cast(nw.Float64) for i, s in enumerate(aggs.values())}
+        if fpc is not None:
+            row["__sq_fpc"], fpc = fpc, nw.col("__sq_fpc")
+        lazy = lazy.select(*keys, **row)
+        exprs += [nw.col(f"__sq{i}").sum().alias(name) for i, name in enumerate(aggs)]
+    else:  # the engine fuses the expressions into its aggregation
+        exprs += [s.expr.cast(nw.Float64).sum().alias(name) for name, s in aggs.items()]
+    if fpc is not None:
+        exprs += [fpc.min().alias("__fpc_lo"), fpc.max().alias("__fpc_hi")]
+    query = lazy.group_by(*keys).agg(*exprs) if keys else lazy.select(*exprs)
     out = query.collect()
     return _code_cells(out, spec, by, aggs)
 

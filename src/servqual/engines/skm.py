@@ -61,11 +61,13 @@ def _sums(responses: EngineResponses) -> tuple[dict[str, Sum], list[str]]:
     w = responses.design.spec.weight_expr()
     sums: dict[str, Sum] = {}
     for j, col in enumerate(responses.item_columns.values()):
-        answered = ~missing(lazy, col)
-        code = nw.when(answered).then(nw.col(col).cast(nw.Float64) - low).otherwise(0.0)
+        answered = (~missing(lazy, col)).cast(nw.Float64)  # 1.0 / 0.0
+        code = (nw.col(col).cast(nw.Float64) - low).fill_null(0.0)
+        if lazy.collect_schema()[col].is_float():
+            code = code.fill_nan(0.0)
         sums[f"c{j}"] = Sum(w * code, 1)
-        sums[f"a{j}"] = Sum(w * nw.when(answered).then(1.0).otherwise(0.0), 1)
-        sums[f"k{j}"] = Sum(nw.when(answered).then(1.0).otherwise(0.0), 0)
+        sums[f"a{j}"] = Sum(w * answered, 1)
+        sums[f"k{j}"] = Sum(answered, 0)
     k = len(responses.item_columns)
     return sums, [f"c{j}" for j in range(k)] + [f"a{j}" for j in range(k)]
 
