@@ -271,3 +271,13 @@ def test_engine_detection(frame: Any) -> None:
     assert engine_of(duckdb.from_arrow(frame.to_arrow())) == "duckdb"
     assert engine_of(frame) is None
     assert not is_engine_frame({"a": [1]})
+
+
+def test_missing_by_label_names_the_row(frame: Any) -> None:
+    row_9 = pl.int_range(pl.len()) == 9
+    bad = frame.with_columns(pl.when(row_9).then(None).otherwise(pl.col("unit")).alias("unit"))
+    with pytest.raises(ValidationError, match=r"by column 'unit' is missing in row 9: None"):
+        sq.Design(bad.lazy()).by("unit").mean("minutes")
+    responses = sq.Responses.from_frame(duckdb.from_arrow(bad.to_arrow()), sq.instruments.SKM_2017)
+    with pytest.raises(ValidationError, match=r"by column 'unit' is missing in a row \(a duckdb"):
+        sq.skm_index(responses, by="unit")

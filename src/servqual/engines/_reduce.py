@@ -154,7 +154,23 @@ def reduce_cells(
         exprs += [fpc.min().alias("__fpc_lo"), fpc.max().alias("__fpc_hi")]
     query = lazy.group_by(*keys).agg(*exprs) if keys else lazy.select(*exprs)
     out = query.collect()
+    _check_by_labels(lazy, out, by)
     return _code_cells(out, spec, by, aggs)
+
+
+def _check_by_labels(lazy: Any, out: Any, by: tuple[str, ...]) -> None:
+    """A missing ``by`` label forms a cell of its own: find its row (a second, small query)."""
+    from servqual.design._build import missing_mask
+    from servqual.engines._validate import Rule, check_rules, missing
+    from servqual.errors import ValidationError
+
+    for col in by:
+        if missing_mask(_column(out, col)).any():
+
+            def message(place: str, value: object, n: int, col: str = col) -> str:
+                return f"by column {col!r} is missing in {place}: {value}"
+
+            check_rules(lazy, [Rule(missing(lazy, col), col, ValidationError, message)])
 
 
 def _column(out: Any, name: str) -> npt.NDArray[Any]:
