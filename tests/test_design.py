@@ -238,6 +238,13 @@ def test_domain_estimator_repr_and_labels() -> None:
     assert repr(by) == "DomainEstimator(by='g', domains=['1', '2'])"
 
 
+def test_domain_estimator_repr_summarises_many_domains() -> None:
+    # a million-domain estimator prints the count and the first keys, not every key
+    many = sq.Design({"y": np.ones(12), "g": np.arange(12)}).by("g")
+    text = repr(many)
+    assert text == ("DomainEstimator(by='g', domains=['0', '1', '2', '3', '4', ...], n_domains=12)")
+
+
 def test_census_proportion_is_known_exactly() -> None:
     # fpc = number of rows: every unit observed, variance 0 (R: zero-width interval too)
     d = sq.Design({"ok": ["yes", "no", "yes", "yes"], "N": [4] * 4}, fpc="N")

@@ -49,8 +49,8 @@ from servqual.errors import (
     ScaleError,
     ServqualTypeError,
 )
+from servqual.indices._skm_results import IndexColumns, ResultParts, check_answered, finish
 from servqual.indices.grades import regime_of
-from servqual.indices.skm import ResultParts, check_answered, finish, linearized_estimates
 from servqual.indices.skm_result import SKMResult, WeightsMode
 from servqual.models.instrument import Instrument
 from servqual.stats.quantiles import check_level
@@ -385,8 +385,8 @@ class SKMAccumulator:
         sizes = [self._domains[key].size for key in keys]
         counts = np.array([self._domains[key].counts for key in keys], dtype=np.float64)
         df = float(moments[0].n_psu.sum() - len(moments[0].strata))
-        indices = linearized_estimates(values, variances, sizes, df=df, level=level)
-        results = finish(parts, indices, nrr, counts, sizes, labels, self._by, stacklevel=4)
+        index = IndexColumns.linearized(values, variances, sizes, df=df, level=level)
+        results = finish(parts, index, nrr, counts, labels, self._by, stacklevel=4)
         if self._by is None:
             return results[0]
         return dict(zip([str(x) for x in labels], results, strict=True))

@@ -13,7 +13,14 @@ from servqual.errors import DesignError, InsufficientDataError, ValidationError
 from servqual.stats.design_arrays import DesignArrays
 from servqual.stats.variance import LonelyPSU
 
-__all__ = ["build_arrays", "category_codes", "factorize", "missing_mask", "nonnegative"]
+__all__ = [
+    "build_arrays",
+    "category_codes",
+    "factorize",
+    "missing_mask",
+    "nonnegative",
+    "python_labels",
+]
 
 
 def missing_mask(values: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
@@ -37,7 +44,14 @@ def category_codes(
         v = values[i]
         raise DesignError(f"{field} is missing in row {i}: {getattr(v, 'item', lambda: v)()!r}")
     codes, uniq = factorize(values)
-    return codes, [u.item() if hasattr(u, "item") else u for u in uniq]
+    return codes, python_labels(uniq)
+
+
+def python_labels(uniq: npt.NDArray[Any]) -> list[Hashable]:
+    """Distinct values as Python objects (numpy scalars → ``int``, ``str``, …)."""
+    if uniq.dtype.kind != "O":
+        return list(uniq.tolist())  # the same values as each element's .item()
+    return [u.item() if hasattr(u, "item") else u for u in uniq]
 
 
 def factorize(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[Any]]:
@@ -70,10 +84,13 @@ def _count_codes(
     lo, hi = int(ints.min()), int(ints.max())
     if hi - lo > 4 * values.size + 1024 or hi > np.iinfo(np.intp).max:
         return None
-    shifted = np.subtract(ints, lo, dtype=np.intp) if lo else ints.astype(np.intp)
+    shifted = np.subtract(ints, lo, dtype=np.intp) if lo else ints.astype(np.intp, copy=False)
     present = np.bincount(shifted, minlength=hi - lo + 1) > 0
     uniq = (np.flatnonzero(present) + lo).astype(values.dtype)
     if present.all():  # every value lo … hi occurs: the shifted value is the code
+        if shifted is ints:  # the column itself (0 … hi): a read-only view, not a copy
+            shifted = shifted.view()
+            shifted.flags.writeable = False
         return shifted, uniq
     lookup = np.cumsum(present, dtype=np.intp) - 1
     return lookup[shifted], uniq
@@ -173,7 +190,7 @@ def domain_codes(
         raise ValidationError(
             f"by column {by!r} mixes values that cannot be ordered: {exc}"
         ) from None
-    return groups, [u.item() if hasattr(u, "item") else u for u in uniq]
+    return groups, python_labels(uniq)
 
 
 def _population(

@@ -108,7 +108,7 @@ def code_domains(column: Callable[[str], npt.NDArray[Any]], by: object, coder: C
         combos = np.column_stack([combos[uniq // len(more_labels)], uniq % len(more_labels)])
         parts.append(more_labels)
     if len(names) == 1:
-        return Domains(codes, [str(label) for label in labels], list(labels), names)
+        return Domains(codes, list(map(str, labels)), list(labels), names)
     raw: list[Hashable] = [
         tuple(parts[j][int(i)] for j, i in enumerate(row)) for row in combos.tolist()
     ]
@@ -131,7 +131,9 @@ def _code(
 
 
 def _check_text(labels: list[Hashable], name: str) -> None:
-    text = [str(label) for label in labels]
+    if all(type(label) is int for label in labels) or all(type(label) is str for label in labels):
+        return  # distinct integers (or strings) have distinct texts
+    text = list(map(str, labels))
     if len(set(text)) != len(text):
         seen: dict[str, Hashable] = {}
         for label, t in zip(labels, text, strict=True):

@@ -23,9 +23,9 @@ import numpy.typing as npt
 
 from servqual.design._build import missing_mask
 from servqual.errors import InsufficientDataError, ValidationError
-from servqual.models.results import Estimate, Interval
+from servqual.models.results import Estimate, Interval, many_estimates
 from servqual.stats.intervals import symmetric_interval
-from servqual.stats.quantiles import check_level
+from servqual.stats.quantiles import check_level, critical_value
 from servqual.stats.variance import standard_error
 
 __all__ = [
@@ -34,8 +34,10 @@ __all__ = [
     "NaPolicy",
     "RatioStatistic",
     "estimate_from_variance",
+    "estimates_from_variances",
     "indicator",
     "numeric_values",
+    "symmetric_columns",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -72,6 +74,30 @@ def estimate_from_variance(
         df=df,
         deff=deff,
     )
+
+
+def symmetric_columns(
+    values: FloatArray, variances: npt.ArrayLike, *, df: float | None, level: float
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Standard errors and interval bounds of many values, as :func:`estimate_from_variance`."""
+    se = standard_error(values, variances)
+    half = critical_value(check_level(level), df) * se  # NaN where the quantile or se is
+    return se, values - half, values + half
+
+
+def estimates_from_variances(
+    values: npt.ArrayLike,
+    variances: npt.ArrayLike,
+    n: npt.ArrayLike,
+    *,
+    df: float | None,
+    level: float,
+) -> list[Estimate]:
+    """:func:`estimate_from_variance` of many values at once (one model per value)."""
+    v = np.asarray(values, dtype=np.float64)
+    se, low, high = symmetric_columns(v, variances, df=df, level=level)
+    method = "normal" if df is None else "t"
+    return many_estimates(v, se, low, high, n, df=df, level=level, method=method)
 
 
 def _show(v: object) -> object:
@@ -161,10 +187,10 @@ class RatioStatistic:
 
     def denominator(self, weights: FloatArray) -> FloatArray:
         """Per-row denominator variable times ``weights`` (the weights for a mean)."""
-        inside = self.groups < self.n_groups
         if self.x is not None:
             return weights * self.x
-        return np.where(inside, weights, 0.0)
+        inside = self.groups < self.n_groups
+        return weights if inside.all() else np.where(inside, weights, 0.0)
 
     def totals(self, weights: FloatArray) -> tuple[FloatArray, FloatArray | None]:
         """Numerator and denominator totals per domain (denominator ``None`` for a total)."""
@@ -202,10 +228,12 @@ class RatioStatistic:
         inside = self.groups < self.n_groups
         if tx is None:
             return np.where(inside, self.y, 0.0)
-        g = np.where(inside, self.groups, 0)
-        x = 1.0 if self.x is None else self.x
-        z = (self.y - value[g] * x) / tx[g]
-        return np.where(inside, z, 0.0)
+        everyone = bool(inside.all())  # no row outside: no masking passes
+        g = self.groups if everyone else np.where(inside, self.groups, 0)
+        centre = value[g] if self.x is None else value[g] * self.x
+        z = np.subtract(self.y, centre, out=centre)
+        z /= tx[g]
+        return z if everyone else np.where(inside, z, 0.0)
 
     def counts(self) -> IntArray:
         """Rows of each domain."""

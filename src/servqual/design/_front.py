@@ -29,7 +29,7 @@ from servqual.design._estimators import (
     numeric_values,
 )
 from servqual.errors import DegenerateDataWarning, ParameterError
-from servqual.models.results import Estimate, Interval
+from servqual.models.results import Estimate, many_estimates
 from servqual.stats.quantiles import check_level, critical_value
 from servqual.stats.svyciprop import svy_proportion_interval
 from servqual.stats.variance import standard_error
@@ -228,18 +228,7 @@ def domain_estimates(
             se = np.where(single, np.nan, se)
         low, high = _symmetric_bounds(value, se, df, level)
         method = "t" if df is not None else "normal"
-    deff = var.deff
-    return [
-        Estimate(
-            value=float(value[j]),
-            se=float(se[j]),
-            ci=Interval(low=float(low[j]), high=float(high[j]), level=level, method=method),
-            n=int(n[j]),
-            df=df,
-            deff=None if deff is None or np.isnan(deff[j]) else float(deff[j]),
-        )
-        for j in range(value.shape[0])
-    ]
+    return many_estimates(value, se, low, high, n, df=df, level=level, method=method, deff=var.deff)
 
 
 def shares(

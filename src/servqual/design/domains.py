@@ -47,6 +47,8 @@ from servqual.stats.svyciprop import SvyProportionMethod
 __all__ = ["DomainEstimator", "DomainKey", "design_domains"]
 
 K = TypeVar("K", str, tuple[str, ...])
+_REPR_KEYS = 5
+"""Domain keys a ``repr`` shows before it summarises."""
 
 
 def design_domains(design: Estimable, by: str | Sequence[str]) -> Domains:
@@ -99,7 +101,15 @@ class DomainEstimator(Generic[K]):
         return list(self.domains.keys)  # type: ignore[arg-type]  # K is the key type of by
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(by={self.column!r}, domains={self.labels!r})"
+        """The ``by`` column(s) and the first keys (all of them when there are few)."""
+        keys = self.domains.keys
+        if len(keys) <= _REPR_KEYS:
+            return f"{type(self).__name__}(by={self.column!r}, domains={keys!r})"
+        first = ", ".join(repr(key) for key in keys[:_REPR_KEYS])
+        return (
+            f"{type(self).__name__}(by={self.column!r}, domains=[{first}, ...], "
+            f"n_domains={len(keys)})"
+        )
 
     def _keyed(self, ests: list[Estimate]) -> dict[K, Estimate]:
         return dict(zip(self.labels, ests, strict=True))

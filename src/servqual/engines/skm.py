@@ -25,8 +25,8 @@ from servqual.engines._variance import cell_variances
 from servqual.engines.responses import EngineResponses
 from servqual.errors import InsufficientDataError, ParameterError, ScaleError
 from servqual.indices._skm_inputs import _WEIGHTS_MODES
+from servqual.indices._skm_results import IndexColumns, ResultParts, check_every_domain, finish
 from servqual.indices.grades import regime_of
-from servqual.indices.skm import ResultParts, check_answered, finish, linearized_estimates
 from servqual.indices.skm_result import SKMResult
 from servqual.stats.quantiles import check_level
 
@@ -103,15 +103,14 @@ def engine_skm_index(
             f"the SKM index needs at least 2 respondents, got {int(sizes[0])}: no interval "
             "can be computed with one respondent"
         )
-    for g, label in enumerate(labels):
-        check_answered(parts, counts[g], answered_tot[g], name, label)
+    check_every_domain(parts, counts, answered_tot, name, labels)
     mean_codes = code_tot / answered_tot
     nrr = offset + sign * mean_codes
     values = 25.0 * (nrr @ parts.omega)
     coef = 25.0 * parts.omega * sign / answered_tot  # (G, k)
     variances = cell_variances(cells, names, np.hstack([coef, -coef * mean_codes]))
-    indices = linearized_estimates(values, variances, sizes, df=cells.df, level=level)
-    results = finish(parts, indices, nrr, counts, sizes, labels, name, stacklevel=5)
+    index = IndexColumns.linearized(values, variances, sizes, df=cells.df, level=level)
+    results = finish(parts, index, nrr, counts, labels, name, stacklevel=5)
     if keys is None:
         return results[0]
     return dict(zip(keys, results, strict=True))

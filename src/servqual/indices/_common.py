@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from servqual.design._by import index_domains
+from servqual.design._estimators import estimates_from_variances
 from servqual.design.comparisons import Comparison, comparison_from_influence
 from servqual.design.comparisons import compare as compare_independent
 from servqual.design.design import Design, estimate_from_variance
@@ -152,6 +153,22 @@ def grouped_item_means(
     return means, z, counts
 
 
+def estimates_from(
+    values: FloatArray, variances: FloatArray, counts: npt.ArrayLike, df: float, level: float
+) -> list[Estimate]:
+    """One Estimate (t interval on ``df``) per value, from its variance and count."""
+    return estimates_from_variances(values, variances, counts, df=df, level=level)
+
+
+def column_variances(
+    z: FloatArray, groups: npt.NDArray[np.intp], n_groups: int, arrays: DesignArrays
+) -> FloatArray:
+    """(G, m) design variances of each column of own-domain influence values ``z`` (n, m)."""
+    return np.column_stack(
+        [domain_variances(z[:, j], groups, n_groups, arrays) for j in range(z.shape[1])]
+    )
+
+
 def group_mask(design: Design, by: By, group: object) -> BoolArray:
     """Mask of the rows of group ``group`` of ``by`` (error if it has no rows)."""
     found = index_domains(design.column, by)
@@ -246,10 +263,7 @@ def estimates(
 ) -> list[Estimate]:
     """One Estimate per column of linearized values ``z`` (n, k)."""
     var = linearized_variance(z, arrays)
-    return [
-        estimate_from_variance(float(v), float(s), n=int(c), df=arrays.df, level=level)
-        for v, s, c in zip(values, var, counts, strict=True)
-    ]
+    return estimates_from_variances(values, var, counts, df=arrays.df, level=level)
 
 
 def compare(

@@ -12,13 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from servqual.design.design import estimate_from_variance
 from servqual.errors import ItemError
 from servqual.indices import _common as c
 from servqual.models.instrument import Instrument
 from servqual.models.results import Estimate
 from servqual.stats.design_arrays import DesignArrays
-from servqual.stats.domain_variance import domain_variances
 
 __all__ = ["GroupProfile", "Profile", "dimension_columns", "grouped_profiles", "profile"]
 
@@ -114,22 +112,11 @@ def grouped_profiles(
     all_z = np.column_stack([z, dim_z, dim_z.mean(axis=1)])
     answered = np.bincount(groups[(~np.isnan(values)).any(axis=1)], minlength=n_groups)
     all_n = np.column_stack([counts, n_dim, answered])
-    var = np.column_stack(
-        [domain_variances(all_z[:, j], groups, n_groups, arrays) for j in range(all_z.shape[1])]
-    )
+    var = c.column_variances(all_z, groups, n_groups, arrays)
     k, d = len(ids), len(dims)
     out = []
     for g in range(n_groups):  # loop over domains: results only, no pass over rows
-        est = [
-            estimate_from_variance(
-                float(all_values[g, j]),
-                float(var[g, j]),
-                n=int(all_n[g, j]),
-                df=arrays.df,
-                level=level,
-            )
-            for j in range(all_values.shape[1])
-        ]
+        est = c.estimates_from(all_values[g], var[g], all_n[g], arrays.df, level)
         out.append(
             GroupProfile(
                 items=dict(zip(ids, est[:k], strict=True)),

@@ -72,26 +72,31 @@ def element_sums(
 def _element_sums_by_group(
     codes: CodeArray, weights: FloatArray, groups: GroupArray, n_groups: int
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """:func:`element_sums` per domain from two bincounts per element, O(rows + domains).
+    """:func:`element_sums` per domain, O(rows + domains).
 
-    Each element's answers are counted per (domain, code) cell (the code ``-1``, missing,
-    included), weighted and unweighted; the sums follow from the (domains × codes) tables.
+    Each element's weights are summed per (domain, code) cell by one ``bincount`` (the
+    code ``-1``, missing, included); the sums follow from the (elements × domains × codes)
+    table. The answered counts are the domain sizes minus the missing answers, which are
+    counted from their positions alone (one ``bincount`` over the missing entries).
     """
     n, k = codes.shape
     levels = int(codes.max()) + 2 if n else 1  # codes -1 … max
     base = groups.astype(np.intp) * levels + 1
-    value = np.arange(levels - 1, dtype=np.float64)  # the code of each answered column
-    code_tot = np.empty((n_groups, k))
-    answered_tot = np.empty((n_groups, k))
-    counts = np.empty((n_groups, k))
     size = n_groups * levels
+    table = np.empty((k, n_groups, levels))
     for j in range(k):  # loop over elements (few), never over rows
-        cell = base + codes[:, j]
-        weighted = np.bincount(cell, weights=weights, minlength=size).reshape(n_groups, levels)
-        rows = np.bincount(cell, minlength=size).reshape(n_groups, levels)
-        code_tot[:, j] = weighted[:, 1:] @ value
-        answered_tot[:, j] = weighted[:, 1:].sum(axis=1)
-        counts[:, j] = rows[:, 1:].sum(axis=1)
+        table[j] = np.bincount(base + codes[:, j], weights=weights, minlength=size).reshape(
+            n_groups, levels
+        )
+    answered = table[:, :, 1:]
+    value = np.arange(levels - 1, dtype=np.float64)  # the code of each answered column
+    code_tot = np.ascontiguousarray((answered @ value).T)
+    answered_tot = np.ascontiguousarray(answered.sum(axis=2).T)
+    missing = np.flatnonzero(codes.reshape(-1) < 0)  # positions row * k + element
+    cell = groups[missing // k].astype(np.intp) * k + missing % k
+    skipped = np.bincount(cell, minlength=n_groups * k).reshape(n_groups, k)
+    sizes = np.bincount(groups, minlength=n_groups)
+    counts = (sizes[:, None] - skipped).astype(np.float64)
     return code_tot, answered_tot, counts
 
 

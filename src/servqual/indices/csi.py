@@ -237,24 +237,18 @@ def _grouped(
     answered = (~np.isnan(perf) | ~np.isnan(imp)).any(axis=1)
     n = np.bincount(groups[answered], minlength=n_groups).astype(np.intp)
 
-    def variances(cols: FloatArray) -> FloatArray:
-        return np.column_stack(
-            [domain_variances(cols[:, j], groups, n_groups, arrays) for j in range(cols.shape[1])]
-        )
-
     var = domain_variances(z, groups, n_groups, arrays)
     return _Grouped(
-        100.0 * wt / scale_max, var, n, mis, mss, variances(z_i), variances(z_p), n_i, n_p
+        100.0 * wt / scale_max,
+        var,
+        n,
+        mis,
+        mss,
+        c.column_variances(z_i, groups, n_groups, arrays),
+        c.column_variances(z_p, groups, n_groups, arrays),
+        n_i,
+        n_p,
     )
-
-
-def _item_estimates(
-    means: FloatArray, var: FloatArray, counts: FloatArray, df: float, level: float
-) -> list[Estimate]:
-    return [
-        estimate_from_variance(float(m), float(v), n=int(k), df=df, level=level)
-        for m, v, k in zip(means, var, counts, strict=True)
-    ]
 
 
 def csi(
@@ -320,8 +314,8 @@ def csi(
     out: dict[DomainKey, CSIResult] = {}
     for g, label in enumerate(keys):  # loop over domains: results only, no pass over rows
         mis, mss = parts.mis[g], parts.mss[g]
-        est_i = _item_estimates(mis, parts.var_i[g], parts.n_i[g], arrays.df, level)
-        est_p = _item_estimates(mss, parts.var_p[g], parts.n_p[g], arrays.df, level)
+        est_i = c.estimates_from(mis, parts.var_i[g], parts.n_i[g], arrays.df, level)
+        est_p = c.estimates_from(mss, parts.var_p[g], parts.n_p[g], arrays.df, level)
         wf = 100.0 * mis / mis.sum()
         items = tuple(
             CSIItem(id=i, mis=a, mss=b, wf=float(f), ws=float(f * m))

@@ -17,13 +17,18 @@ from __future__ import annotations
 
 from typing import Final, Literal, get_args
 
+import numpy as np
+import numpy.typing as npt
+
 from servqual.errors import ValidationError
 
 __all__ = [
+    "GRADES",
     "GRADE_LABELS",
     "THRESHOLDS",
     "Grade",
     "Regime",
+    "grade_codes",
     "grade_of",
     "label_of",
     "regime_of",
@@ -37,6 +42,9 @@ Grade = Literal["A", "B", "C", "D"]
 """Service-quality grade (mutu pelayanan)."""
 
 _REGIMES: Final = get_args(Regime)
+
+GRADES: Final[tuple[Grade, ...]] = ("A", "B", "C", "D")
+"""The grades, best first (the positions :func:`grade_codes` returns)."""
 
 THRESHOLDS: Final[dict[str, tuple[tuple[float, Grade], ...]]] = {
     # Permen PANRB 14/2017, table of the converted value: A 88.31–100, B 76.61–88.30,
@@ -96,6 +104,24 @@ def grade_of(converted: float, regime: Regime) -> Grade:
         if converted >= threshold:
             return grade
     return "D"
+
+
+def grade_codes(converted: npt.ArrayLike, regime: Regime) -> npt.NDArray[np.intp]:
+    """:func:`grade_of` of many values at once, as positions in :data:`GRADES`.
+
+    The same half-open thresholds; a NaN value gets D, as in :func:`grade_of`.
+
+    Examples
+    --------
+    >>> grade_codes([88.31, 88.3099, 76.605, float("nan")], "skm-2017").tolist()
+    [0, 1, 2, 3]
+    """
+    v = np.asarray(converted, dtype=np.float64)
+    codes = np.full(v.shape, len(GRADES) - 1, dtype=np.intp)
+    table = THRESHOLDS[regime]
+    for position in range(len(table) - 1, -1, -1):  # lowest threshold first, best grade wins
+        codes[v >= table[position][0]] = GRADES.index(table[position][1])
+    return codes
 
 
 def label_of(grade: Grade) -> str:

@@ -35,14 +35,12 @@ import numpy.typing as npt
 from pydantic import Field
 
 from servqual.design._by import DomainKey
-from servqual.design.design import estimate_from_variance
 from servqual.errors import ItemError, ParameterError
 from servqual.indices import _common as c
 from servqual.models._base import FrozenModel
 from servqual.models.results import Estimate
 from servqual.responses import Responses
 from servqual.stats.design_arrays import DesignArrays
-from servqual.stats.domain_variance import domain_variances
 from servqual.stats.quantiles import check_level
 
 FloatArray = npt.NDArray[np.float64]
@@ -179,23 +177,9 @@ def _grouped_estimates(
 ) -> list[tuple[FloatArray, list[Estimate]]]:
     """Item means and their estimates in every domain, from one pass over the rows."""
     means, z, counts = c.grouped_item_means(values, arrays, groups, n_groups, ids)
-    var = np.column_stack(
-        [domain_variances(z[:, j], groups, n_groups, arrays) for j in range(z.shape[1])]
-    )
+    var = c.column_variances(z, groups, n_groups, arrays)
     return [
-        (
-            means[g],
-            [
-                estimate_from_variance(
-                    float(means[g, j]),
-                    float(var[g, j]),
-                    n=int(counts[g, j]),
-                    df=arrays.df,
-                    level=level,
-                )
-                for j in range(means.shape[1])
-            ],
-        )
+        (means[g], c.estimates_from(means[g], var[g], counts[g], arrays.df, level))
         for g in range(n_groups)
     ]
 

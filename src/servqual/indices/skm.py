@@ -22,26 +22,20 @@ delta method to ``svytotal`` of the answers and the answered indicators.
 
 from __future__ import annotations
 
-import math
-import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from servqual.design._by import key_text
-from servqual.design.design import estimate_from_variance
 from servqual.engines.responses import EngineResponses
-from servqual.errors import DegenerateDataWarning, InsufficientDataError, ItemError
 from servqual.indices import _skm_kernel as kernel
 from servqual.indices._skm_inputs import Method, Spec, domains, validate
-from servqual.indices.grades import Regime, grade_of, label_of
+from servqual.indices._skm_results import IndexColumns, ResultParts, check_every_domain, finish
 from servqual.indices.skm_bootstrap import bootstrap_index
-from servqual.indices.skm_result import SKMElement, SKMResult, WeightsMode
-from servqual.models.instrument import Instrument
-from servqual.models.results import Estimate, Interval
+from servqual.indices.skm_result import SKMResult, WeightsMode
+from servqual.models.results import Estimate
 from servqual.responses import Responses
 from servqual.stats.design_arrays import linearized_variance
 from servqual.stats.domain_variance import domain_variances
@@ -223,90 +217,34 @@ def _estimate(
     """The index of every domain (``groups=None``: the whole sample), in one pass each."""
     codes = spec.responses.codes
     n_groups = len(labels)
-    sizes = [codes.shape[0]] if groups is None else np.bincount(groups, minlength=n_groups)
-    for g, label in enumerate(labels):
-        if sizes[g] < 2 and groups is None:
-            raise InsufficientDataError(
-                f"{sizes[g]} respondent(s){_where(by, label)}: the SKM index needs at least "
-                "2, no interval can be computed with one respondent"
-            )
+    sizes = (
+        np.array([codes.shape[0]]) if groups is None else np.bincount(groups, minlength=n_groups)
+    )
     weights = spec.arrays.weights
     code_tot, answered_tot, counts = kernel.element_sums(codes, weights, groups, n_groups)
-    parts = ResultParts.of(spec)
-    for g, label in enumerate(labels):
-        check_answered(parts, counts[g], answered_tot[g], by, label)
+    parts = ResultParts(spec.responses.instrument, spec.omega, spec.regime, spec.weights_mode)
+    check_every_domain(parts, counts, answered_tot, by, labels)
     mean_codes = code_tot / answered_tot
     nrr = spec.offset + spec.sign * mean_codes  # (G, k)
     values = 25.0 * (nrr @ spec.omega)
     if spec.method == "linearization":
         variances = _variances(spec, mean_codes, answered_tot, groups)
-        indices = linearized_estimates(
+        index = IndexColumns.linearized(
             values, variances, sizes, df=spec.arrays.df, level=spec.level
         )
     else:
-        indices = [
-            _bootstrap(
-                spec,
-                weights if groups is None else weights * (groups == g),
-                float(values[g]),
-                int(sizes[g]),
-            )
-            for g in range(n_groups)
-        ]
-    return finish(parts, indices, nrr, counts, sizes, labels, by, stacklevel=5)
-
-
-@dataclass(frozen=True)
-class ResultParts:
-    """What the results need besides the estimated numbers (shared with streaming)."""
-
-    instrument: Instrument
-    omega: FloatArray  # element weights ω_j as used in the index
-    regime: Regime
-    weights_mode: WeightsMode
-
-    @classmethod
-    def of(cls, spec: Spec) -> ResultParts:
-        """The parts of a validated ``skm_index`` call."""
-        return cls(spec.responses.instrument, spec.omega, spec.regime, spec.weights_mode)
-
-
-def linearized_estimates(
-    values: FloatArray, variances: FloatArray, sizes: Sizes, *, df: float, level: float
-) -> list[Estimate]:
-    """One t-interval estimate per domain from its value and linearization variance."""
-    return [
-        estimate_from_variance(
-            float(values[g]), float(variances[g]), n=int(sizes[g]), df=df, level=level
+        index = IndexColumns.of(
+            [
+                _bootstrap(
+                    spec,
+                    weights if groups is None else weights * (groups == g),
+                    float(values[g]),
+                    int(sizes[g]),
+                )
+                for g in range(n_groups)
+            ]
         )
-        for g in range(len(values))
-    ]
-
-
-def finish(
-    parts: ResultParts,
-    indices: list[Estimate],
-    nrr: FloatArray,
-    counts: FloatArray,
-    sizes: Sizes,
-    labels: list[str | None],
-    by: str | None,
-    *,
-    stacklevel: int,
-) -> list[SKMResult]:
-    """Results of every domain: degenerate intervals warned about, elements and grades.
-
-    ``stacklevel`` is passed to :func:`warnings.warn` (the user's frame).
-    """
-    results = []
-    for g, label in enumerate(labels):
-        index = indices[g]
-        if sizes[g] < 2:  # a one-respondent domain: a value, but no interval
-            index = _without_interval(index, by, label, stacklevel)
-        else:
-            _warn_degenerate(index, by, label, stacklevel)
-        results.append(_result(parts, index, nrr[g], counts[g], by, label))
-    return results
+    return finish(parts, index, nrr, counts, labels, by, stacklevel=5)
 
 
 def _variances(
@@ -337,108 +275,4 @@ def _bootstrap(spec: Spec, weights: FloatArray, value: float, n: int) -> Estimat
         interval="bca" if spec.method == "bootstrap_bca" else "percentile",
         n_resamples=spec.n_resamples,
         seed=spec.seed,
-    )
-
-
-def _where(by: str | None, domain: str | None) -> str:
-    return "" if by is None else f" in domain {by}={domain!r}"
-
-
-def check_answered(
-    parts: ResultParts,
-    counts: FloatArray,
-    answered_tot: FloatArray,
-    by: str | None,
-    domain: str | None,
-) -> None:
-    """Refuse an element nobody answered, or answered only with weight 0 (in a domain)."""
-    items = parts.instrument.items
-    for j in np.flatnonzero(counts == 0):
-        item = items[int(j)]
-        raise ItemError(
-            f"element {item.id!r} ({item.text}) was answered by nobody{_where(by, domain)}: "
-            "its NRR, and so the index, cannot be computed"
-        )
-    for j in np.flatnonzero(answered_tot <= 0):
-        item = items[int(j)]
-        raise InsufficientDataError(
-            f"every respondent who answered element {item.id!r}{_where(by, domain)} has "
-            "weight 0: its NRR cannot be computed"
-        )
-
-
-def _without_interval(
-    index: Estimate, by: str | None, domain: str | None, stacklevel: int
-) -> Estimate:
-    warnings.warn(
-        f"1 respondent{_where(by, domain)}: the SKM index is reported, but no standard "
-        "error can be estimated from one respondent, so its interval is NaN",
-        DegenerateDataWarning,
-        stacklevel=stacklevel,
-    )
-    nan = float("nan")
-    ci = Interval(low=nan, high=nan, level=index.ci.level, method=index.ci.method)
-    return index.model_copy(update={"se": nan, "ci": ci})
-
-
-def _warn_degenerate(index: Estimate, by: str | None, domain: str | None, stacklevel: int) -> None:
-    if not (math.isfinite(index.ci.low) and math.isfinite(index.ci.high)):
-        warnings.warn(
-            f"the design has {index.df} degrees of freedom{_where(by, domain)}: the "
-            "interval of the SKM index cannot be computed and is NaN",
-            DegenerateDataWarning,
-            stacklevel=stacklevel,
-        )
-    elif index.se == 0:
-        warnings.warn(
-            f"the SKM index has standard error 0{_where(by, domain)} (every element was "
-            "answered identically by all who answered it): its interval has zero width",
-            DegenerateDataWarning,
-            stacklevel=stacklevel,
-        )
-
-
-def _result(
-    parts: ResultParts,
-    index: Estimate,
-    nrr: FloatArray,
-    counts: FloatArray,
-    by: str | None,
-    domain: str | None,
-) -> SKMResult:
-    elements = []
-    for j, item in enumerate(parts.instrument.items):
-        converted = float(25.0 * nrr[j])
-        grade = grade_of(converted, parts.regime)
-        elements.append(
-            SKMElement(
-                code=item.id,
-                name=item.text,
-                name_en=item.text_en,
-                n=int(counts[j]),
-                nrr=float(nrr[j]),
-                weight=float(parts.omega[j]),
-                weighted_nrr=float(parts.omega[j] * nrr[j]),
-                converted=converted,
-                grade=grade,
-                label=label_of(grade),
-            )
-        )
-    grade = grade_of(index.value, parts.regime)
-    low, high = index.ci.low, index.ci.high
-    crosses = not (math.isfinite(low) and math.isfinite(high)) or grade_of(
-        low, parts.regime
-    ) != grade_of(high, parts.regime)
-    return SKMResult(
-        index=index,
-        grade=grade,
-        label=label_of(grade),
-        elements=tuple(elements),
-        n=index.n,
-        crosses_grade_boundary=crosses,
-        regime=parts.regime,
-        weights_mode=parts.weights_mode,
-        instrument=parts.instrument.id,
-        by=by,
-        domain=domain,
     )

@@ -11,11 +11,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from pydantic import Field, field_validator, model_validator
 
 from servqual.models._base import FrozenModel
+from servqual.models._trusted import built, paused_gc
 
-__all__ = ["Estimate", "Interval"]
+__all__ = ["Estimate", "Interval", "many_estimates"]
 
 _TABLE_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "level", "method", "n", "df")
 
@@ -161,3 +164,67 @@ class Estimate(FrozenModel):
             self.df,
         )
         return dict(zip(_TABLE_COLUMNS, row, strict=True))
+
+
+def many_estimates(
+    value: npt.ArrayLike,
+    se: npt.ArrayLike,
+    low: npt.ArrayLike,
+    high: npt.ArrayLike,
+    n: npt.ArrayLike,
+    *,
+    df: float | None,
+    level: float,
+    method: str,
+    deff: npt.ArrayLike | None = None,
+) -> list[Estimate]:
+    """One :class:`Estimate` per position of the arrays (many domains at once).
+
+    The constraints the models declare (``se >= 0`` or NaN, ``low <= high``, ``n >= 0``,
+    ``0 < level < 1``) are checked over the whole arrays; when they hold, the models are
+    built without per-object validation (:mod:`servqual.models._trusted`), equal to
+    validated ones. Otherwise every model is validated, so the first offending value
+    raises as it would alone. A NaN design effect becomes ``None``.
+    """
+    v = np.asarray(value, dtype=np.float64)
+    s = np.asarray(se, dtype=np.float64)
+    lo = np.asarray(low, dtype=np.float64)
+    hi = np.asarray(high, dtype=np.float64)
+    k = np.asarray(n).astype(np.int64)
+    df_f = None if df is None else float(df)
+    lev = float(level)
+    deffs: list[float | None] = (
+        [None] * v.shape[0]
+        if deff is None
+        else [None if d != d else d for d in np.asarray(deff, dtype=np.float64).tolist()]
+    )
+    valid = 0.0 < lev < 1.0 and not (np.any(lo > hi) or np.any(s < 0) or np.any(k < 0))
+    if not valid:  # let validation name the first bad value
+        rows = zip(v.tolist(), s.tolist(), lo.tolist(), hi.tolist(), k.tolist(), deffs, strict=True)
+        return [
+            Estimate(
+                value=a,
+                se=b,
+                ci=Interval(low=c, high=d, level=lev, method=method),
+                n=m,
+                df=df_f,
+                deff=e,
+            )
+            for a, b, c, d, m, e in rows
+        ]
+    with paused_gc():
+        cis = built(
+            Interval,
+            (
+                {"low": c, "high": d, "level": lev, "method": method}
+                for c, d in zip(lo.tolist(), hi.tolist(), strict=True)
+            ),
+        )
+        rows_e = zip(v.tolist(), s.tolist(), cis, k.tolist(), deffs, strict=True)
+        return built(
+            Estimate,
+            (
+                {"value": a, "se": b, "ci": ci, "n": m, "df": df_f, "deff": e}
+                for a, b, ci, m, e in rows_e
+            ),
+        )

@@ -83,11 +83,11 @@ def _stratum_domain_sums(
     wz: FloatArray, groups: IntArray, n_codes: int, a: DesignArrays
 ) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
     """(stratum, domain, S, Q) of every non-empty cell; ``n_codes`` = domains + 1."""
-    g = groups.astype(np.int64)
+    g = groups.astype(np.int64, copy=False)
     if a.psu_codes is None:  # each row is its own PSU: t = w z
-        keys, (s, q) = cell_sums(
-            a.stratum_codes.astype(np.int64) * n_codes + g, len(a.strata) * n_codes, [wz, wz * wz]
-        )
+        # one stratum: the (stratum, domain) code is the domain code
+        code = g if len(a.strata) == 1 else a.stratum_codes.astype(np.int64) * n_codes + g
+        keys, (s, q) = cell_sums(code, len(a.strata) * n_codes, [wz, wz * wz])
     else:
         psu_keys, (t,) = cell_sums(
             a.psu_codes.astype(np.int64) * n_codes + g, a.n_psu * n_codes, [wz]
@@ -224,13 +224,17 @@ def domain_srs_variances(
     than two rows have a non-zero weight).
     """
     inside = groups < n_groups
-    g = np.where(inside, groups, n_groups)
+    everyone = bool(inside.all())  # no row outside every domain: no masking passes
+    g = groups if everyone else np.where(inside, groups, n_groups)
+    z_in = z if everyone else np.where(inside, z, 0.0)
     w = design.weights
-    wz = w * np.where(inside, z, 0.0)
+    wz = w * z_in
     length = n_groups + 1
-    count = _sums(g, (w > 0).astype(np.float64), length)[:n_groups]
+    positive = w > 0
+    rows = g if positive.all() else g[positive]
+    count = np.bincount(rows, minlength=length)[:n_groups].astype(np.float64)
     total = _sums(g, w, length)[:n_groups]
     sum_wz = _sums(g, wz, length)[:n_groups]
-    sum_wzz = _sums(g, wz * np.where(inside, z, 0.0), length)[:n_groups]
+    sum_wzz = _sums(g, wz * z_in, length)[:n_groups]
     with np.errstate(divide="ignore", invalid="ignore"):
         return srs_variance_from_sums(count, total, sum_wz, sum_wzz)

@@ -1,0 +1,259 @@
+"""From the estimated numbers of every domain to :class:`SKMResult` objects (private).
+
+Shared by :func:`servqual.skm_index` and :class:`servqual.SKMAccumulator`. With ``by=``
+there can be tens of thousands of domains, each with nine elements, so everything here
+works on whole arrays (one row per domain): the checks, the grades, the warnings'
+selection. The models are then built without per-object validation
+(:mod:`servqual.models._trusted`) from values of the right types, so they equal validated
+ones; the index estimates go through :func:`servqual.models.results.many_estimates`, which
+checks their constraints over the arrays first.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from servqual.design._estimators import symmetric_columns
+from servqual.errors import DegenerateDataWarning, InsufficientDataError, ItemError
+from servqual.indices.grades import GRADE_LABELS, GRADES, Regime, grade_codes
+from servqual.indices.skm_result import SKMElement, SKMResult, WeightsMode
+from servqual.models._trusted import built, paused_gc
+from servqual.models.instrument import Instrument
+from servqual.models.results import Estimate, many_estimates
+
+__all__ = ["IndexColumns", "ResultParts", "check_answered", "check_every_domain", "finish"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class ResultParts:
+    """What the results need besides the estimated numbers."""
+
+    instrument: Instrument
+    omega: FloatArray  # element weights ω_j as used in the index
+    regime: Regime
+    weights_mode: WeightsMode
+
+
+@dataclass(frozen=True)
+class IndexColumns:
+    """The index of every domain as arrays (one entry per domain), before it is a model."""
+
+    value: FloatArray
+    se: FloatArray
+    low: FloatArray
+    high: FloatArray
+    n: IntArray
+    df: float | None
+    level: float
+    method: str
+
+    @classmethod
+    def linearized(
+        cls,
+        values: FloatArray,
+        variances: FloatArray,
+        sizes: npt.ArrayLike,
+        *,
+        df: float | None,
+        level: float,
+    ) -> IndexColumns:
+        """A symmetric t interval per domain (``df=None``: normal), as one domain gets it."""
+        se, low, high = symmetric_columns(values, variances, df=df, level=level)
+        n = np.asarray(sizes).astype(np.int64)
+        method = "normal" if df is None else "t"
+        return cls(values, se, low, high, n, df, level, method)
+
+    @classmethod
+    def of(cls, estimates: Sequence[Estimate]) -> IndexColumns:
+        """The columns of estimates that share ``df``, level and method (bootstrap)."""
+        first = estimates[0]
+        return cls(
+            np.array([e.value for e in estimates]),
+            np.array([e.se for e in estimates]),
+            np.array([e.ci.low for e in estimates]),
+            np.array([e.ci.high for e in estimates]),
+            np.array([e.n for e in estimates], dtype=np.int64),
+            first.df,
+            first.ci.level,
+            first.ci.method,
+        )
+
+    def estimates(self) -> list[Estimate]:
+        """One :class:`Estimate` per domain."""
+        return many_estimates(
+            self.value,
+            self.se,
+            self.low,
+            self.high,
+            self.n,
+            df=self.df,
+            level=self.level,
+            method=self.method,
+        )
+
+
+def _where(by: str | None, domain: str | None) -> str:
+    return "" if by is None else f" in domain {by}={domain!r}"
+
+
+def check_answered(
+    parts: ResultParts,
+    counts: FloatArray,
+    answered_tot: FloatArray,
+    by: str | None,
+    domain: str | None,
+) -> None:
+    """Refuse an element nobody answered, or answered only with weight 0 (in a domain)."""
+    items = parts.instrument.items
+    for j in np.flatnonzero(counts == 0):
+        item = items[int(j)]
+        raise ItemError(
+            f"element {item.id!r} ({item.text}) was answered by nobody{_where(by, domain)}: "
+            "its NRR, and so the index, cannot be computed"
+        )
+    for j in np.flatnonzero(answered_tot <= 0):
+        item = items[int(j)]
+        raise InsufficientDataError(
+            f"every respondent who answered element {item.id!r}{_where(by, domain)} has "
+            "weight 0: its NRR cannot be computed"
+        )
+
+
+def check_every_domain(
+    parts: ResultParts,
+    counts: FloatArray,
+    answered_tot: FloatArray,
+    by: str | None,
+    labels: Sequence[str | None],
+) -> None:
+    """:func:`check_answered` for the (domains × elements) arrays: the first bad domain raises."""
+    bad = np.flatnonzero((counts == 0).any(axis=1) | (answered_tot <= 0).any(axis=1))
+    if bad.size:
+        g = int(bad[0])
+        check_answered(parts, counts[g], answered_tot[g], by, labels[g])
+
+
+def _warn(index: IndexColumns, by: str | None, labels: Sequence[str | None], level: int) -> None:
+    """The warnings of the domains without a usable interval, in domain order."""
+    single = index.n < 2
+    finite = np.isfinite(index.low) & np.isfinite(index.high)
+    for g in np.flatnonzero(single | ~finite | (index.se == 0)).tolist():
+        where = _where(by, labels[g])
+        if single[g]:
+            message = (
+                f"1 respondent{where}: the SKM index is reported, but no standard error can "
+                "be estimated from one respondent, so its interval is NaN"
+            )
+        elif not finite[g]:
+            message = (
+                f"the design has {index.df} degrees of freedom{where}: the interval of the "
+                "SKM index cannot be computed and is NaN"
+            )
+        else:
+            message = (
+                f"the SKM index has standard error 0{where} (every element was answered "
+                "identically by all who answered it): its interval has zero width"
+            )
+        warnings.warn(message, DegenerateDataWarning, stacklevel=level)
+
+
+def finish(
+    parts: ResultParts,
+    index: IndexColumns,
+    nrr: FloatArray,
+    counts: FloatArray,
+    labels: Sequence[str | None],
+    by: str | None,
+    *,
+    stacklevel: int,
+) -> list[SKMResult]:
+    """Results of every domain: degenerate intervals warned about, elements and grades.
+
+    A one-respondent domain keeps its value but gets a NaN standard error and interval.
+    ``stacklevel`` is passed to :func:`warnings.warn` (the user's frame).
+    """
+    _warn(index, by, labels, stacklevel)
+    single = index.n < 2
+    if single.any():
+        index = replace(
+            index,
+            se=np.where(single, np.nan, index.se),
+            low=np.where(single, np.nan, index.low),
+            high=np.where(single, np.nan, index.high),
+        )
+    estimates = index.estimates()
+    with paused_gc():
+        elements = _elements(parts, nrr, counts)
+        k = nrr.shape[1]
+        grades = grade_codes(index.value, parts.regime).tolist()
+        low = grade_codes(index.low, parts.regime)
+        high = grade_codes(index.high, parts.regime)
+        finite = np.isfinite(index.low) & np.isfinite(index.high)
+        crosses = (~finite | (low != high)).tolist()
+        common: dict[str, Any] = {
+            "regime": parts.regime,
+            "weights_mode": parts.weights_mode,
+            "instrument": parts.instrument.id,
+            "by": by,
+        }
+        rows = (
+            {
+                "index": est,
+                "grade": GRADES[grade],
+                "label": GRADE_LABELS[GRADES[grade]],
+                "elements": tuple(elements[g * k : (g + 1) * k]),
+                "n": est.n,
+                "crosses_grade_boundary": cross,
+                **common,
+                "domain": None if label is None else str(label),
+            }
+            for g, (est, grade, cross, label) in enumerate(
+                zip(estimates, grades, crosses, labels, strict=True)
+            )
+        )
+        return built(SKMResult, rows)
+
+
+def _elements(parts: ResultParts, nrr: FloatArray, counts: FloatArray) -> list[SKMElement]:
+    """Every domain's elements, domain after domain, in the instrument's order."""
+    items = parts.instrument.items
+    converted = 25.0 * nrr
+    grades = [GRADES[c] for c in grade_codes(converted, parts.regime).ravel().tolist()]
+    weights = np.broadcast_to(parts.omega, nrr.shape)
+    columns = zip(
+        counts.astype(np.int64).ravel().tolist(),
+        nrr.ravel().tolist(),
+        weights.ravel().tolist(),
+        (nrr * parts.omega).ravel().tolist(),
+        converted.ravel().tolist(),
+        grades,
+        strict=True,
+    )
+    named = [(item.id, item.text, item.text_en) for item in items] * nrr.shape[0]
+    rows = (
+        {
+            "code": code,
+            "name": name,
+            "name_en": name_en,
+            "n": n,
+            "nrr": value,
+            "weight": weight,
+            "weighted_nrr": weighted,
+            "converted": conv,
+            "grade": grade,
+            "label": GRADE_LABELS[grade],
+        }
+        for (code, name, name_en), (n, value, weight, weighted, conv, grade) in zip(
+            named, columns, strict=True
+        )
+    )
+    return built(SKMElement, rows)
