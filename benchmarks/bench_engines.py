@@ -10,8 +10,10 @@ repeats and the process's peak resident memory:
   by="unit")`` with the scan a ``pl.scan_parquet`` or a ``duckdb.read_parquet`` relation
   (validation query + one aggregation; only the cell sums come back).
 
-Usage: ``python benchmarks/bench_engines.py [N]`` (default 10,000,000; needs polars,
-duckdb, narwhals and pyarrow).
+Usage: ``python benchmarks/bench_engines.py [N] [--dask]`` (default 10,000,000; needs
+polars, duckdb, narwhals and pyarrow; ``--dask`` adds the same index on a LocalCluster of
+two worker processes reading the file with ``dd.read_parquet``, with each worker's peak
+memory).
 """
 
 from __future__ import annotations
@@ -84,7 +86,31 @@ def _case(name: str, path: str) -> float:
     return time.perf_counter() - t0
 
 
+def dask_case(path: str) -> dict[str, float]:
+    """skm_index(by="unit") on a LocalCluster of two worker processes; each worker's peak."""
+    import dask.dataframe as dd
+    from distributed import Client, LocalCluster
+
+    import servqual as sq
+
+    def peak_mb() -> float:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None)
+    with cluster, Client(cluster) as client:
+        t0 = time.perf_counter()
+        frame = dd.read_parquet(path, split_row_groups=True)  # a partition per row group
+        responses = sq.Responses.from_frame(frame, sq.instruments.SKM_2017, **KW)
+        sq.skm_index(responses, by="unit")
+        seconds = time.perf_counter() - t0
+        workers = client.run(peak_mb)
+    return {"seconds": seconds, "worker_peak_mb": max(workers.values()), "peak_mb": peak_mb()}
+
+
 def _child(name: str, path: str) -> None:
+    if name == "dask":
+        print(json.dumps({"case": name, **dask_case(path)}))
+        return
     best = min(_case(name, path) for _ in range(REPEATS))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"case": name, "seconds": best, "peak_mb": peak_mb}))
@@ -127,6 +153,18 @@ def run(n: int = 10_000_000) -> dict[str, dict[str, float]]:
             f"{engine:7s} skm_index(by='unit'), 1,000 units {skm['seconds']:7.2f} s"
             f"   peak {skm['peak_mb']:6.0f} MB   ratio {skm['seconds'] / floor['seconds']:.2f}x"
         )
+    if "--dask" in sys.argv:
+        out = subprocess.run(
+            [sys.executable, __file__, "--case", "dask", str(path)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        d = rows["dask"] = json.loads(out.stdout.strip().splitlines()[-1])
+        print(
+            f"dask    skm_index(by='unit'), 2 worker processes {d['seconds']:7.2f} s"
+            f"   worker peak {d['worker_peak_mb']:6.0f} MB   client peak {d['peak_mb']:6.0f} MB"
+        )
     path.unlink()
     folder.rmdir()
     return rows
@@ -136,4 +174,5 @@ if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--case":
         _child(sys.argv[2], sys.argv[3])
     else:
-        run(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000)
+        sizes = [a for a in sys.argv[1:] if a.isdigit()]
+        run(int(sizes[0]) if sizes else 10_000_000)
