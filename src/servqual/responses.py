@@ -267,6 +267,7 @@ class Responses:
                 clusters=clusters,
                 fpc=fpc,
                 items=items,
+                id_column=id_column,
             )
         design = {"weights": weights, "strata": strata, "clusters": clusters, "fpc": fpc}
         parts = frame_parts(frame, instrument, design, id_column, items)

@@ -154,3 +154,13 @@ def test_nps_bootstrap_is_refused(frame: Any) -> None:
     responses = sq.Responses.from_frame(nps_frame.lazy(), sq.instruments.NPS)
     with pytest.raises(ParameterError, match=r"method 'bootstrap' resamples rows in memory"):
         sq.nps(responses, method="bootstrap")
+
+
+def test_attributes_and_id_column(frame: Any) -> None:
+    numbered = frame.with_row_index("rid")
+    responses = sq.Responses.from_frame(numbered.lazy(), SKM, id_column="rid", weights="w")
+    assert (
+        responses.attributes == sq.Responses.from_frame(numbered, SKM, id_column="rid").attributes
+    )
+    with pytest.raises(DataFormatError, match=r"id_column column 'respondent' is not in the frame"):
+        sq.Responses.from_frame(frame.lazy(), SKM, id_column="respondent")

@@ -67,6 +67,7 @@ class EngineResponses(Responses):
         clusters: str | None = None,
         fpc: str | None = None,
         items: Mapping[str, str] | None = None,
+        id_column: str | None = None,
         lonely_psu: Any = "fail",
     ) -> None:
         self.instrument = instrument
@@ -82,6 +83,11 @@ class EngineResponses(Responses):
                     f"the frame has no column {col!r} for item {item!r} of {instrument.id!r}; "
                     f"columns: {names} (map item ids to columns with items=)"
                 )
+        if id_column is not None and id_column not in names:
+            raise DataFormatError(
+                f"id_column column {id_column!r} is not in the frame; columns: {names}"
+            )
+        self.id_column = id_column  # estimates need no ids: not read, not checked for duplicates
         check_rules(
             self.design.lazy, answer_rules(self.design.lazy, self.item_columns, instrument.scale)
         )
@@ -107,6 +113,12 @@ class EngineResponses(Responses):
     @codes.setter
     def codes(self, value: Any) -> None:  # pragma: no cover - never set on an engine frame
         raise ServqualTypeError("EngineResponses has no codes to set")
+
+    @property
+    def attributes(self) -> list[str]:
+        """The frame's columns that are neither items nor the id column."""
+        used = {*self.item_columns.values(), self.id_column}
+        return [c for c in self.design.columns if c not in used]
 
     def attribute(self, name: str) -> np.ndarray[Any, Any]:
         """Not available: the rows stay in the engine."""
