@@ -226,20 +226,23 @@ def finish(
 def _elements(parts: ResultParts, nrr: FloatArray, counts: FloatArray) -> list[SKMElement]:
     """Every domain's elements, domain after domain, in the instrument's order."""
     items = parts.instrument.items
+    domains = nrr.shape[0]
     converted = 25.0 * nrr
     grades = [GRADES[c] for c in grade_codes(converted, parts.regime).ravel().tolist()]
-    weights = np.broadcast_to(parts.omega, nrr.shape)
     columns = zip(
+        [item.id for item in items] * domains,
+        [item.text for item in items] * domains,
+        [item.text_en for item in items] * domains,
         counts.astype(np.int64).ravel().tolist(),
         nrr.ravel().tolist(),
-        weights.ravel().tolist(),
+        np.broadcast_to(parts.omega, nrr.shape).ravel().tolist(),
         (nrr * parts.omega).ravel().tolist(),
         converted.ravel().tolist(),
         grades,
+        [GRADE_LABELS[grade] for grade in grades],
         strict=True,
     )
-    named = [(item.id, item.text, item.text_en) for item in items] * nrr.shape[0]
-    rows = (
+    rows = [
         {
             "code": code,
             "name": name,
@@ -250,10 +253,8 @@ def _elements(parts: ResultParts, nrr: FloatArray, counts: FloatArray) -> list[S
             "weighted_nrr": weighted,
             "converted": conv,
             "grade": grade,
-            "label": GRADE_LABELS[grade],
+            "label": label,
         }
-        for (code, name, name_en), (n, value, weight, weighted, conv, grade) in zip(
-            named, columns, strict=True
-        )
-    )
+        for code, name, name_en, n, value, weight, weighted, conv, grade, label in columns
+    ]
     return built(SKMElement, rows)
