@@ -164,3 +164,24 @@ def test_attributes_and_id_column(frame: Any) -> None:
     )
     with pytest.raises(DataFormatError, match=r"id_column column 'respondent' is not in the frame"):
         sq.Responses.from_frame(frame.lazy(), SKM, id_column="respondent")
+
+
+@pytest.mark.parametrize("design", DESIGNS)
+def test_csat_equals_in_memory(frame: Any, design: str) -> None:
+    item = sq.instruments.CSAT.item_ids[0]
+    csat_frame = frame.select(
+        "province", "village", "unit", "w", pl.col("U2").cast(pl.Int64).alias(item)
+    ).with_columns(pl.col(item) + 1)  # 2…5 on the 1–5 CSAT scale
+    memory_responses = sq.Responses.from_frame(csat_frame, sq.instruments.CSAT, **DESIGNS[design])
+    for native in _engines(csat_frame).values():
+        responses = sq.Responses.from_frame(native, sq.instruments.CSAT, **DESIGNS[design])
+        for by in (None, "unit"):
+            memory = sq.csat(memory_responses, by=by, top=2)
+            got = sq.csat(responses, by=by, top=2)
+            pairs = [(memory, got)] if by is None else [(memory[k], got[k]) for k in memory]
+            for a, b in pairs:
+                for ea, eb in ((a.top_box, b.top_box), (a.mean, b.mean)):
+                    assert [eb.value, eb.se, eb.ci.low, eb.ci.high, eb.n] == pytest.approx(
+                        [ea.value, ea.se, ea.ci.low, ea.ci.high, ea.n], rel=1e-9
+                    )
+                    assert eb.ci.method == ea.ci.method

@@ -46,7 +46,8 @@ def cell_variances(cells: Cells, names: list[str], coef: FloatArray) -> FloatArr
         q = np.zeros_like(t)
         for i, a in enumerate(names):
             for j in range(i, len(names)):
-                both = cells.sums[f"{a}*{names[j]}"]
+                pair = f"{a}*{names[j]}"
+                both = cells.sums[pair if pair in cells.sums else f"{names[j]}*{a}"]
                 q += (1.0 if i == j else 2.0) * b[:, i] * b[:, j] * both
         h, g, s = cells.h.astype(np.int64), cells.g.astype(np.int64), t
     return variances_from_sums(h.astype(np.intp), g.astype(np.intp), s, q, n_codes, cells.strata)
