@@ -185,3 +185,24 @@ def test_csat_equals_in_memory(frame: Any, design: str) -> None:
                         [ea.value, ea.se, ea.ci.low, ea.ci.high, ea.n], rel=1e-9
                     )
                     assert eb.ci.method == ea.ci.method
+
+
+@pytest.mark.parametrize("design", DESIGNS)
+def test_ces_equals_in_memory(frame: Any, design: str) -> None:
+    item = sq.instruments.CES.item_ids[0]
+    ces_frame = frame.select(
+        "province", "village", "unit", "w", (pl.col("U4").cast(pl.Int64) + 2).alias(item)
+    )  # 3…6 on the 1–7 CES scale
+    memory_responses = sq.Responses.from_frame(ces_frame, sq.instruments.CES, **DESIGNS[design])
+    for native in _engines(ces_frame).values():
+        responses = sq.Responses.from_frame(native, sq.instruments.CES, **DESIGNS[design])
+        for by in (None, "unit"):
+            memory = sq.ces(memory_responses, by=by)
+            got = sq.ces(responses, by=by)
+            pairs = [(memory, got)] if by is None else [(memory[k], got[k]) for k in memory]
+            for a, b in pairs:
+                assert b.threshold == a.threshold
+                for ea, eb in ((a.low_effort, b.low_effort), (a.mean, b.mean)):
+                    assert [eb.value, eb.se, eb.ci.low, eb.ci.high, eb.n] == pytest.approx(
+                        [ea.value, ea.se, ea.ci.low, ea.ci.high, ea.n], rel=1e-9
+                    )
