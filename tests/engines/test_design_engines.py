@@ -281,3 +281,16 @@ def test_missing_by_label_names_the_row(frame: Any) -> None:
     responses = sq.Responses.from_frame(duckdb.from_arrow(bad.to_arrow()), sq.instruments.SKM_2017)
     with pytest.raises(ValidationError, match=r"by column 'unit' is missing in a row \(a duckdb"):
         sq.skm_index(responses, by="unit")
+
+
+def test_by_column_not_in_the_frame(frame: Any) -> None:
+    d = sq.Design(frame.lazy())
+    with pytest.raises(ValidationError, match=r"column 'region' is not in the data; columns: \["):
+        d.by("region").mean("minutes")
+    responses = sq.Responses.from_frame(
+        duckdb.from_arrow(frame.to_arrow()), sq.instruments.SKM_2017
+    )
+    with pytest.raises(ValidationError, match=r"column 'region' is not in the data"):
+        sq.skm_index(responses, by=["unit", "region"])
+    with pytest.raises(sq.errors.ParameterError, match=r"by is an empty list"):
+        sq.skm_index(responses, by=[])

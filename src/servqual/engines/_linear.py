@@ -17,7 +17,7 @@ import numpy.typing as npt
 from servqual.design._backends import Linearization, Variances
 from servqual.design._estimators import IntervalKind, Kind, RatioStatistic, check_na
 from servqual.design._front import domain_estimates
-from servqual.engines._reduce import Cells, EngineDesignSpec, Sum, reduce_cells
+from servqual.engines._reduce import Cells, EngineDesignSpec, Sum, by_columns, reduce_cells
 from servqual.engines._validate import Rule, check_rules, missing, not_finite
 from servqual.engines._variance import cell_variances
 from servqual.errors import ParameterError, ValidationError
@@ -121,7 +121,7 @@ def linear(
         if col not in names:
             raise ValidationError(f"column {col!r} is not in the data; columns: {sorted(names)}")
     check_rules(lazy, _value_rules(lazy, cols, na, numeric=success is None))
-    by_cols = () if by is None else ((by,) if isinstance(by, str) else tuple(by))
+    by_cols = by_columns(lazy, by)
     sums = _variables(lazy, kind, cols, success, spec.weight_expr())
     cells = reduce_cells(lazy, spec, by_cols, sums, ["wy", "wx"])
     ty, tx = cells.total("wy"), cells.total("wx")

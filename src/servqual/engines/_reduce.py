@@ -25,11 +25,12 @@ import numpy as np
 import numpy.typing as npt
 
 from servqual.design._build import _population, category_codes, domain_codes, factorize
-from servqual.design._by import Domains, code_domains
+from servqual.design._by import Domains, check_by, code_domains
+from servqual.errors import ValidationError
 from servqual.stats.domain_variance import StrataInfo
 from servqual.stats.variance import LonelyPSU, design_df
 
-__all__ = ["Cells", "EngineDesignSpec", "Sum", "reduce_cells"]
+__all__ = ["Cells", "EngineDesignSpec", "Sum", "by_columns", "reduce_cells"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -115,6 +116,18 @@ class Cells:
         return out.astype(np.intp)
 
 
+def by_columns(lazy: Any, by: Any) -> tuple[str, ...]:
+    """The ``by`` column names (``None``: none), each checked to be in the frame."""
+    if by is None:
+        return ()
+    names = check_by(by)
+    present = set(lazy.collect_schema().names())
+    for name in names:
+        if name not in present:
+            raise ValidationError(f"column {name!r} is not in the data; columns: {sorted(present)}")
+    return names
+
+
 def reduce_cells(
     lazy: Any,
     spec: EngineDesignSpec,
@@ -162,7 +175,6 @@ def _check_by_labels(lazy: Any, out: Any, by: tuple[str, ...]) -> None:
     """A missing ``by`` label forms a cell of its own: find its row (a second, small query)."""
     from servqual.design._build import missing_mask
     from servqual.engines._validate import Rule, check_rules, missing
-    from servqual.errors import ValidationError
 
     for col in by:
         if missing_mask(_column(out, col)).any():

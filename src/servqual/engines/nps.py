@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from servqual.engines._reduce import Sum, reduce_cells
+from servqual.engines._reduce import Sum, by_columns, reduce_cells
 from servqual.engines._validate import missing
 from servqual.engines._variance import cell_variances
 from servqual.engines.responses import EngineResponses
@@ -80,7 +80,7 @@ def engine_nps_parts(responses: EngineResponses, by: Any, item: str | None) -> E
         "det": Sum(w * flag(y < 7), 1),
         "n": Sum(flag(nw.lit(value=True)), 0),
     }
-    by_cols = () if by is None else ((by,) if isinstance(by, str) else tuple(by))
+    by_cols = by_columns(responses.lazy, by)
     cells = reduce_cells(responses.lazy, responses.design.spec, by_cols, sums, ["wy", "wx"])
     keys = ["all"] if cells.domains is None else list(cells.domains.keys)
     size = cells.total("wx")

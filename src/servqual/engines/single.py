@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from servqual.engines._reduce import Sum, reduce_cells
+from servqual.engines._reduce import Sum, by_columns, reduce_cells
 from servqual.engines._validate import missing
 from servqual.engines._variance import cell_variances
 from servqual.engines.responses import EngineResponses
@@ -57,7 +57,7 @@ def engine_mean_and_share(
         "wh": Sum(w * nw.when(answered & hit(v)).then(100.0).otherwise(0.0), 1),
         "n": Sum(nw.when(answered).then(1.0).otherwise(0.0), 0),
     }
-    by_cols = () if by is None else ((by,) if isinstance(by, str) else tuple(by))
+    by_cols = by_columns(responses.lazy, by)
     cells = reduce_cells(responses.lazy, responses.design.spec, by_cols, sums, ["wy", "wx", "wh"])
     size = cells.total("wx")
     if (size <= 0).any():

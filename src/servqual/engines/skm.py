@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from servqual.design._by import key_text
-from servqual.engines._reduce import Sum, reduce_cells
+from servqual.engines._reduce import Sum, by_columns, reduce_cells
 from servqual.engines._validate import missing
 from servqual.engines._variance import cell_variances
 from servqual.engines.responses import EngineResponses
@@ -87,7 +87,7 @@ def engine_skm_index(
     reverse = np.array([item.reverse for item in inst.items])
     offset = np.where(reverse, float(inst.scale.max), float(inst.scale.min))
     sign = np.where(reverse, -1.0, 1.0)
-    by_cols = () if by is None else ((by,) if isinstance(by, str) else tuple(by))
+    by_cols = by_columns(responses.lazy, by)
     sums, names = _sums(responses)
     cells = reduce_cells(responses.lazy, responses.design.spec, by_cols, sums, names)
     k = len(inst.items)
