@@ -294,3 +294,17 @@ def test_by_column_not_in_the_frame(frame: Any) -> None:
         sq.skm_index(responses, by=["unit", "region"])
     with pytest.raises(sq.errors.ParameterError, match=r"by is an empty list"):
         sq.skm_index(responses, by=[])
+
+
+def test_text_columns_are_refused_with_their_type(frame: Any) -> None:
+    text = frame.with_columns(pl.col("w").cast(pl.String), pl.col("U2").cast(pl.String))
+    with pytest.raises(DesignError, match=r"weights must be numeric; column 'w' has type String"):
+        sq.Design(text.lazy(), weights="w")
+    with pytest.raises(
+        ValidationError, match=r"column 'channel' must be numeric; column 'channel'"
+    ):
+        sq.Design(text.lazy()).mean("channel")
+    with pytest.raises(
+        sq.errors.ScaleError, match=r"the answers to item 'U2' must be numeric; column 'U2' has"
+    ):
+        sq.Responses.from_frame(duckdb.from_arrow(text.to_arrow()), sq.instruments.SKM_2017)

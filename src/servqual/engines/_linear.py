@@ -18,7 +18,7 @@ from servqual.design._backends import Linearization, Variances
 from servqual.design._estimators import IntervalKind, Kind, RatioStatistic, check_na
 from servqual.design._front import domain_estimates
 from servqual.engines._reduce import Cells, EngineDesignSpec, Sum, by_columns, reduce_cells
-from servqual.engines._validate import Rule, check_rules, missing, not_finite
+from servqual.engines._validate import Rule, check_rules, missing, not_finite, require_numeric
 from servqual.engines._variance import cell_variances
 from servqual.errors import ParameterError, ValidationError
 from servqual.models.results import Estimate
@@ -120,6 +120,9 @@ def linear(
     for col in cols:
         if col not in names:
             raise ValidationError(f"column {col!r} is not in the data; columns: {sorted(names)}")
+    if success is None:
+        for col in cols:
+            require_numeric(lazy, col, ValidationError, f"column {col!r}")
     check_rules(lazy, _value_rules(lazy, cols, na, numeric=success is None))
     by_cols = by_columns(lazy, by)
     sums = _variables(lazy, kind, cols, success, spec.weight_expr())

@@ -15,7 +15,7 @@ from typing import Any
 
 from servqual.errors import ValidationError
 
-__all__ = ["Rule", "check_rules", "missing", "not_finite"]
+__all__ = ["Rule", "check_rules", "missing", "not_finite", "require_numeric"]
 
 _ROW = "__servqual_row"
 
@@ -49,6 +49,13 @@ def not_finite(col: str) -> Any:
 
     c = nw.col(col).cast(nw.Float64)
     return c.is_null() | ~c.is_finite().fill_null(value=False)
+
+
+def require_numeric(lazy: Any, col: str, error: type[ValidationError], what: str) -> None:
+    """Refuse a non-numeric column before the engine is asked to cast it (names its type)."""
+    dtype = lazy.collect_schema()[col]
+    if not dtype.is_numeric():
+        raise error(f"{what} must be numeric; column {col!r} has type {dtype}")
 
 
 def check_rules(lazy: Any, rules: list[Rule]) -> None:

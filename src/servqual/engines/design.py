@@ -16,7 +16,7 @@ from servqual.design.design import Design
 from servqual.engines._linear import EngineBackend, linear
 from servqual.engines._native import check_columns, engine_of, narwhals_frame
 from servqual.engines._reduce import EngineDesignSpec, reduce_cells
-from servqual.engines._validate import Rule, check_rules, missing, not_finite
+from servqual.engines._validate import Rule, check_rules, missing, not_finite, require_numeric
 from servqual.errors import DesignError, ServqualTypeError
 from servqual.models.results import Estimate
 from servqual.stats.svyciprop import SvyProportionMethod
@@ -42,6 +42,9 @@ def design_rules(lazy: Any, spec: EngineDesignSpec) -> list[Rule]:
     import narwhals as nw
 
     rules = []
+    for field, col in (("weights", spec.weights), ("fpc", spec.fpc)):
+        if col is not None:
+            require_numeric(lazy, col, DesignError, field)
     if spec.weights is not None:
         bad = not_finite(spec.weights) | (nw.col(spec.weights).cast(nw.Float64) < 0)
         rules.append(Rule(bad, spec.weights, DesignError, _weight_message))

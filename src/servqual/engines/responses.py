@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from servqual._answers import _message
-from servqual.engines._validate import Rule, check_rules, missing
+from servqual.engines._validate import Rule, check_rules, missing, require_numeric
 from servqual.engines.design import EngineDesign
 from servqual.errors import DataFormatError, ScaleError, ServqualTypeError
 from servqual.models.instrument import Instrument, Scale
@@ -83,6 +83,8 @@ class EngineResponses(Responses):
                     f"the frame has no column {col!r} for item {item!r} of {instrument.id!r}; "
                     f"columns: {names} (map item ids to columns with items=)"
                 )
+        for item, col in self.item_columns.items():
+            require_numeric(self.design.lazy, col, ScaleError, f"the answers to item {item!r}")
         if id_column is not None and id_column not in names:
             raise DataFormatError(
                 f"id_column column {id_column!r} is not in the frame; columns: {names}"
