@@ -50,7 +50,7 @@ def polars_frame(cols: dict[str, Any]) -> Any:
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def make_survey() -> Callable[..., Any]:
     """``make_survey(n, seed)`` → the survey as a Polars DataFrame."""
     return lambda n=4000, seed=20240601: polars_frame(survey(n, seed))

@@ -29,15 +29,15 @@ SKM = sq.instruments.SKM_2017
 def spark() -> Iterator[Any]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the JVM's start-up notices
-        session = (
+        spark_ctx = (
             pyspark_sql.SparkSession.builder.master("local[2]")
             .appName("servqual-tests")
             .config("spark.ui.enabled", "false")
             .config("spark.sql.shuffle.partitions", "4")
             .getOrCreate()
         )
-    yield session
-    session.stop()
+    yield spark_ctx
+    spark_ctx.stop()
 
 
 def _close(a: sq.Estimate, b: sq.Estimate) -> None:
