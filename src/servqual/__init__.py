@@ -51,6 +51,7 @@ from servqual.models import (
     ServiceStandard,
 )
 from servqual.models.frames import DomainResults
+from servqual.parquet_io import read_parquet
 from servqual.reliability import (
     ItemTotal,
     ReliabilityTable,
@@ -158,6 +159,7 @@ __all__ = [
     "read_catalog",
     "read_csv",
     "read_export",
+    "read_parquet",
     "reliability_table",
     "render_html",
     "render_json",

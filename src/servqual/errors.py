@@ -23,7 +23,8 @@ Exception tree::
     │   ├── InsufficientDataError           n too small for an interval, empty domain
     │   │   └── ZeroVarianceError           an item answered identically by everyone
     │   └── ConvergenceError                an iterative method did not converge
-    └── ServqualTypeError (TypeError)       an argument of the wrong type
+    ├── ServqualTypeError (TypeError)       an argument of the wrong type
+    └── MissingDependencyError (ImportError) an optional extra is needed (names it)
 
     ServqualWarning (UserWarning)
     └── DegenerateDataWarning (RuntimeWarning)   legal but degenerate data; says what was done
@@ -42,6 +43,7 @@ __all__ = [
     "ExportMappingError",
     "InsufficientDataError",
     "ItemError",
+    "MissingDependencyError",
     "ModelValidationError",
     "ParameterError",
     "RecordError",
@@ -137,6 +139,10 @@ class ConvergenceError(EstimationError):
 
 class ServqualTypeError(ServqualError, TypeError):
     """An argument of the wrong type."""
+
+
+class MissingDependencyError(ServqualError, ImportError):
+    """An optional dependency is not installed; the message names the extra to install."""
 
 
 class ServqualWarning(UserWarning):

@@ -26,6 +26,7 @@ from servqual._build import (
 )
 from servqual._response_checks import check_codes, check_instrument
 from servqual.design.design import Design
+from servqual.engines._native import is_engine_frame
 from servqual.errors import (
     DataFormatError,
     ParameterError,
@@ -275,6 +276,19 @@ class Responses:
         ([3, 2, -1], ['service'])
         """
         instrument = resolve(instrument)
+        if is_engine_frame(frame):  # Polars lazy, DuckDB, Dask, Spark: reduced in the engine
+            from servqual.engines.responses import EngineResponses
+
+            return EngineResponses(
+                frame,
+                instrument,
+                weights=weights,
+                strata=strata,
+                clusters=clusters,
+                fpc=fpc,
+                items=items,
+                id_column=id_column,
+            )
         design = {"weights": weights, "strata": strata, "clusters": clusters, "fpc": fpc}
         parts = frame_parts(frame, instrument, design, id_column, items)
         return cls._from_parts(instrument, parts)

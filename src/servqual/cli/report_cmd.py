@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -65,7 +66,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
             "per-element table, the three weakest elements, n and the method."
         ),
     )
-    p.add_argument("file", nargs="?", metavar="FILE.csv", help="survey answers (UTF-8 CSV)")
+    p.add_argument(
+        "file", nargs="?", metavar="FILE", help="survey answers (UTF-8 CSV, or .parquet)"
+    )
     p.add_argument("--demo", action="store_true", help="use the bundled demo survey")
     p.add_argument(
         "--instrument",
@@ -264,14 +267,25 @@ def _attributes(
 
     The others are not converted, which keeps a wide national file quick to read.
     """
-    from servqual._csv_cells import read_header
+    if _is_parquet(path):
+        from servqual.parquet_io import parquet_columns
 
-    header, _, _ = read_header(str(path), design.get("encoding", "utf-8"), design.get("delimiter"))
+        header = parquet_columns(path)
+    else:
+        from servqual._csv_cells import read_header
+
+        header, _, _ = read_header(
+            str(path), design.get("encoding", "utf-8"), design.get("delimiter")
+        )
     if by is not None:
         _check_by(by, instrument, header, design.get("id_column"))
     wanted = [f"imp_{i}" for i in instrument.item_ids]  # importance_responses' prefix
     found = [c for c in header if c in wanted and c != by]
     return found if by is None else [by, *found]
+
+
+def _is_parquet(path: Path) -> bool:
+    return path.suffix.lower() == ".parquet"
 
 
 def _read(
@@ -281,15 +295,29 @@ def _read(
     population: int | None,
     by: str | None,
 ) -> Responses:
-    from servqual.csv_io import read_csv
-
     if population is not None and (design["strata"] or design["fpc"] or design["clusters"]):
         raise ParameterError(
             "--population is for an unstratified, unclustered survey; otherwise give the "
             "population of each stratum (in people, or in clusters) as a column with --fpc"
         )
     design["attributes"] = _attributes(path, instrument, design, by)
-    responses = read_csv(path, instrument, **design)
+    reader: Callable[..., Responses]
+    if _is_parquet(path):  # typed columns: no text encoding, separator or progress display
+        from servqual.parquet_io import read_parquet
+
+        if design.get("thousands") is not None:
+            raise ParameterError(
+                "--thousands is for numbers written as text in a CSV file; the columns of "
+                "a Parquet file are already numbers"
+            )
+        text_only = ("encoding", "delimiter", "thousands", "progress")
+        design = {k: v for k, v in design.items() if k not in text_only}
+        reader = read_parquet
+    else:
+        from servqual.csv_io import read_csv
+
+        reader = read_csv
+    responses = reader(path, instrument, **design)
     return responses if population is None else _with_population(responses, population)
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "check_column_name",
     "factorize",
     "group_codes",
+    "missing_label_message",
     "missing_mask",
     "nonnegative",
     "python_labels",
@@ -68,17 +69,22 @@ def group_codes(
     missing = np.flatnonzero(missing_mask(values))
     if missing.size:
         v = _plain(values[int(missing[0])])
-        raise DesignError(
-            f"{field} is missing in {_where(missing, where)}: {v!r}"
-            + (f" ({missing.size} rows in all)" if missing.size > 1 else "")
-            + "; recode the missing values to a label of their own (e.g. 'unknown') "
-            "or drop those rows"
-        )
+        raise DesignError(missing_label_message(field, _where(missing, where), v, missing.size))
     try:
         codes, uniq = factorize(values)
     except TypeError:
         raise DesignError(_mixed_message(values, field, where)) from None
     return codes, python_labels(uniq)
+
+
+def missing_label_message(field: str, place: str, value: object, n: int) -> str:
+    """The error of a missing grouping label (one wording in memory and in an engine)."""
+    return (
+        f"{field} is missing in {place}: {value!r}"
+        + (f" ({n} rows in all)" if n > 1 else "")
+        + "; recode the missing values to a label of their own (e.g. 'unknown') "
+        "or drop those rows"
+    )
 
 
 def _mixed_message(values: npt.NDArray[Any], field: str, where: Callable[[int], str]) -> str:

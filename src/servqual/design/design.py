@@ -28,6 +28,7 @@ from servqual.design._front import shares
 from servqual.design._shared import DesignBase, design_names, read_only
 from servqual.design._statistics import SurveyStatistics
 from servqual.design.multistage import PPSMethod, PPSVariance, build_staged, check_pps
+from servqual.engines._native import is_engine_frame
 from servqual.errors import DesignError, ServqualTypeError, ValidationError
 from servqual.models.frames import DomainResults
 from servqual.models.results import Estimate
@@ -104,6 +105,14 @@ class Design(SurveyStatistics, DesignBase):
 
     proportion_methods: tuple[str, ...] = SVY_PROPORTION_METHODS
     """The interval methods of :meth:`proportion`."""
+
+    def __new__(cls, data: Any = None, *args: Any, **kwargs: Any) -> Design:
+        """A lazy engine frame (Polars lazy, DuckDB, Dask, Spark) gets an engine design."""
+        if cls is Design and is_engine_frame(data):
+            from servqual.engines.design import EngineDesign  # the engine layer, on demand
+
+            return super().__new__(EngineDesign)
+        return super().__new__(cls)
 
     def __init__(
         self,

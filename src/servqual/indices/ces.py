@@ -11,6 +11,7 @@ design mean.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +20,7 @@ from pydantic import Field
 from servqual.design._by import DomainKey
 from servqual.design.comparisons import Comparison
 from servqual.design.design import estimate_from_variance
+from servqual.engines.responses import EngineResponses
 from servqual.errors import ParameterError
 from servqual.indices import _common as c
 from servqual.indices.csat import (
@@ -154,11 +156,23 @@ def ces(
     """
     level = check_level(level)
     method = check_share_method(method)
-    responses, values = c.single_item(scores, _CES, item, "CES", same_scale=False)
-    hit, threshold, easy = _low_effort(values, responses, threshold)
-    df = responses.design.df
-    scale = c.scale_range(responses.instrument.scale)
-    keys, means, shares = mean_and_share(responses, values, hit, by)
+    if isinstance(scores, EngineResponses):  # the rows stay in their engine
+        from servqual.engines.single import engine_mean_and_share
+
+        _, threshold, easy = _low_effort(np.empty(0), scores, threshold)
+        cut = threshold
+
+        def low(v: Any) -> Any:
+            return v >= cut if easy else v <= cut
+
+        keys, means, shares, df = engine_mean_and_share(scores, item, low, by)
+        scale = c.scale_range(scores.instrument.scale)
+    else:
+        responses, values = c.single_item(scores, _CES, item, "CES", same_scale=False)
+        hit, threshold, easy = _low_effort(values, responses, threshold)
+        df = responses.design.df
+        scale = c.scale_range(responses.instrument.scale)
+        keys, means, shares = mean_and_share(responses, values, hit, by)
     out: dict[DomainKey, CESResult] = {}
     for j, key in enumerate(keys):  # loop over domains: results only, no pass over rows
         n = int(shares.n[j])

@@ -24,6 +24,7 @@ from pydantic import Field
 from servqual.design._by import DomainKey
 from servqual.design.comparisons import Comparison
 from servqual.design.design import estimate_from_variance
+from servqual.engines.responses import EngineResponses
 from servqual.errors import ParameterError
 from servqual.indices import _common as c
 from servqual.instruments import CSAT as _CSAT
@@ -187,12 +188,20 @@ def csat(
     """
     level = check_level(level)
     method = check_share_method(method)
-    responses, values = c.single_item(scores, _CSAT, item, "CSAT", same_scale=False)
-    top = _top(top, responses)
-    hit = values >= responses.instrument.scale.max - top + 1
-    df = responses.design.df
-    scale = c.scale_range(responses.instrument.scale)
-    keys, means, shares = mean_and_share(responses, values, hit, by)
+    if isinstance(scores, EngineResponses):  # the rows stay in their engine
+        from servqual.engines.single import engine_mean_and_share
+
+        top = _top(top, scores)
+        cut = scores.instrument.scale.max - top + 1
+        keys, means, shares, df = engine_mean_and_share(scores, item, lambda v: v >= cut, by)
+        scale = c.scale_range(scores.instrument.scale)
+    else:
+        responses, values = c.single_item(scores, _CSAT, item, "CSAT", same_scale=False)
+        top = _top(top, responses)
+        hit = values >= responses.instrument.scale.max - top + 1
+        df = responses.design.df
+        scale = c.scale_range(responses.instrument.scale)
+        keys, means, shares = mean_and_share(responses, values, hit, by)
     out: dict[DomainKey, CSATResult] = {}
     for j, key in enumerate(keys):  # loop over domains: results only, no pass over rows
         n = int(shares.n[j])

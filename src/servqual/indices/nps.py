@@ -29,6 +29,7 @@ from pydantic import Field
 from servqual.design._by import DomainKey
 from servqual.design.comparisons import Comparison
 from servqual.design.design import estimate_from_variance
+from servqual.engines.responses import EngineResponses
 from servqual.errors import ParameterError
 from servqual.indices import _common as c
 from servqual.instruments import NPS as _NPS_INSTRUMENT
@@ -265,22 +266,35 @@ def nps(
     """
     level = check_level(level)
     method = _check_method(method)
-    responses, values = c.single_item(scores, _NPS_INSTRUMENT, item, "NPS")
-    y = _scores(values)
-    arrays = responses.design.arrays
-    keys, groups, n_groups = c.grouping(responses.design, by)
-    means = c.domain_means(y, arrays, groups, n_groups, keys)
-    pro, det = _domain_shares(y, arrays.weights, groups, n_groups)
-    textbook = (arrays.n - 1) / arrays.n  # the textbook divisor n (see the module notes)
+    if isinstance(scores, EngineResponses):  # the rows stay in their engine
+        if method == "bootstrap":
+            raise ParameterError(
+                "method 'bootstrap' resamples rows in memory; a frame reduced in "
+                f"{scores.design.engine} supports 'adjusted_wald' and 'wald'"
+            )
+        from servqual.engines.nps import engine_nps_parts
+
+        p = engine_nps_parts(scores, by, item)
+        keys, value, variance, counts, n_rows = p.keys, p.value, p.variance, p.n, p.n_rows
+        pro, det = p.promoters, p.detractors
+    else:
+        responses, values = c.single_item(scores, _NPS_INSTRUMENT, item, "NPS")
+        y = _scores(values)
+        arrays = responses.design.arrays
+        keys, groups, n_groups = c.grouping(responses.design, by)
+        means = c.domain_means(y, arrays, groups, n_groups, keys)
+        value, variance, counts, n_rows = means.value, means.variance, means.n, arrays.n
+        pro, det = _domain_shares(y, arrays.weights, groups, n_groups)
+    textbook = (n_rows - 1) / n_rows  # the textbook divisor n (see the module notes)
     out: dict[DomainKey, NPSResult] = {}
     for j, label in enumerate(keys):  # loop over domains; rows only for the bootstrap
-        lin = c.Lin(float(means.value[j]), np.empty(0), int(means.n[j]))
+        lin = c.Lin(float(value[j]), np.empty(0), int(counts[j]))
         p_pro, p_det = float(pro[j]), float(det[j])
         if method == "bootstrap":
             mask = groups == j
             est = _bootstrap(y, arrays, mask, lin, level, n_resamples, seed)
         else:
-            v_text = float(means.variance[j]) * textbook
+            v_text = float(variance[j]) * textbook
             est = _estimate(lin, (p_pro, p_det), v_text, method, level)
         out[label] = NPSResult(
             nps=est,

@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from servqual.design._by import key_text
+from servqual.engines.responses import EngineResponses
 from servqual.indices import _skm_kernel as kernel
 from servqual.indices._skm_inputs import Method, Spec, domains, validate
 from servqual.indices._skm_results import IndexColumns, ResultParts, check_every_domain, finish
@@ -195,6 +196,10 @@ def skm_index(
     >>> round(sq.skm_index(responses, weights="regulation").index.value, 4)  # 0.111
     80.0588
     """
+    if isinstance(responses, EngineResponses):  # the rows stay in their engine
+        from servqual.engines.skm import engine_skm_index  # imports this module
+
+        return engine_skm_index(responses, level=level, by=by, weights=weights, method=method)
     spec = validate(responses, level, weights, method, n_resamples, seed)
     if by is None:
         return _estimate(spec, None, [None], None)[0]

@@ -29,6 +29,8 @@ time grows with rows × domains. Multistage and PPS designs (``design.stages``, 
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -36,9 +38,20 @@ import numpy.typing as npt
 
 from servqual.stats.design_arrays import DesignArrays, linearized_variance
 from servqual.stats.reduce import FloatArray, IntArray
-from servqual.stats.variance import lonely_strata, srs_variance_from_sums, stratum_factors
+from servqual.stats.variance import (
+    LonelyPSU,
+    lonely_strata,
+    srs_variance_from_sums,
+    stratum_factors,
+)
 
-__all__ = ["cell_sums", "domain_srs_variances", "domain_variances"]
+__all__ = [
+    "StrataInfo",
+    "cell_sums",
+    "domain_srs_variances",
+    "domain_variances",
+    "variances_from_sums",
+]
 
 _DENSE_CELLS = 1 << 22
 """Cell counts up to this (or up to twice the rows) are summed by a dense bincount."""
@@ -133,7 +146,31 @@ def domain_variances(
     design.check_magnitude(wz[:, None])
     h, g, s, q = _stratum_domain_sums(wz, groups, n_groups + 1, design)
     keep = g < n_groups
-    h, g, s, q = h[keep], g[keep], s[keep], q[keep]
+    strata = StrataInfo(design.psu_per_stratum, design.pop, design.strata, design.lonely_psu)
+    return variances_from_sums(h[keep], g[keep], s[keep], q[keep], n_groups, strata)
+
+
+@dataclass(frozen=True)
+class StrataInfo:
+    """What the variance needs of a design besides the sums: its strata and their PSUs."""
+
+    psu_per_stratum: IntArray
+    pop: FloatArray
+    strata: tuple[Hashable, ...]
+    lonely_psu: LonelyPSU
+
+
+def variances_from_sums(
+    h: IntArray, g: IntArray, s: FloatArray, q: FloatArray, n_groups: int, design: StrataInfo
+) -> FloatArray:
+    """Domain variances from ``S_hg`` and ``Q_hg`` of the non-empty (stratum, domain) cells.
+
+    The estimate half of :func:`domain_variances`, shared by every way of getting the
+    sums: ``bincount`` over rows in memory, or a dataframe engine's own group-by
+    (:mod:`servqual.engines`). ``h``, ``g``: stratum and domain of each cell (each pair
+    at most once); ``s``, ``q``: the sum and the sum of squares of the PSU totals of the
+    weighted influence values there.
+    """
     n = design.psu_per_stratum.astype(np.float64)
     f, census, scale = stratum_factors(n, design.pop)
     lonely = lonely_strata(n, census, design.strata, design.lonely_psu)

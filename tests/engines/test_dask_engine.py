@@ -1,0 +1,72 @@
+"""The same estimates from a Dask DataFrame on a LocalCluster of two worker processes.
+
+Independent fact: the in-memory numpy path (see test_design_engines.py); here the reduce
+step runs in the Dask workers and only the cell sums come back (rel 1e-9).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+import servqual as sq
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+pytest.importorskip("narwhals")
+
+pytestmark = [
+    # narwhals announces that its Dask support moves to a separate package (not yet
+    # released); the support itself is unchanged
+    pytest.mark.filterwarnings("ignore:Dask support is moving out of Narwhals:FutureWarning"),
+    # the cluster's own shutdown notices
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+]
+
+KW = {"weights": "w", "strata": "province", "clusters": "village"}
+SKM = sq.instruments.SKM_2017
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    with cluster, distributed.Client(cluster) as c:
+        yield c
+
+
+def _close(a: sq.Estimate, b: sq.Estimate) -> None:
+    assert [b.value, b.se, b.ci.low, b.ci.high, b.n, b.df or -1.0] == pytest.approx(
+        [a.value, a.se, a.ci.low, a.ci.high, a.n, a.df or -1.0], rel=1e-9
+    )
+
+
+def test_two_worker_processes_give_the_in_memory_estimates(
+    client: Any, make_survey: Callable[..., Any]
+) -> None:
+    frame = make_survey(1500, 11)
+    assert len(client.scheduler_info()["workers"]) == 2
+    ddf = dd.from_pandas(frame.to_pandas(), npartitions=4)
+    memory, engine = sq.Design(frame, **KW), sq.Design(ddf, **KW)
+    assert engine.engine == "dask"
+    _close(memory.ratio("minutes", "cases"), engine.ratio("minutes", "cases"))
+    _close(memory.proportion("channel", "web"), engine.proportion("channel", "web"))
+    a = sq.skm_index(sq.Responses.from_frame(frame, SKM, **KW))
+    b = sq.skm_index(sq.Responses.from_frame(ddf, SKM, **KW))
+    _close(a.index, b.index)
+    by_a = sq.skm_index(sq.Responses.from_frame(frame, SKM, **KW), by="unit")
+    by_b = sq.skm_index(sq.Responses.from_frame(ddf, SKM, **KW), by="unit")
+    assert len(by_a) == 50
+    assert list(by_b) == list(by_a)
+    for key in by_a:
+        _close(by_a[key].index, by_b[key].index)
+    item = sq.instruments.NPS.item_ids[0]
+    nps_frame = frame.rename({"nps": item})
+    nps_a = sq.nps(sq.Responses.from_frame(nps_frame, sq.instruments.NPS, **KW))
+    nps_dd = dd.from_pandas(nps_frame.to_pandas(), npartitions=4)
+    nps_b = sq.nps(sq.Responses.from_frame(nps_dd, sq.instruments.NPS, **KW))
+    _close(nps_a.nps, nps_b.nps)

@@ -1,0 +1,63 @@
+"""The same estimates from a PySpark DataFrame in local mode (two cores).
+
+Independent fact: the in-memory numpy path (see test_design_engines.py). Skipped, with
+the reason, when pyspark or a Java runtime is missing (pyspark is not in the test extra:
+CI installs it when it fits, see changes/engines-ci.txt).
+"""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+import servqual as sq
+
+pyspark_sql = pytest.importorskip("pyspark.sql", reason="pyspark is not installed")
+pytest.importorskip("narwhals")
+if shutil.which("java") is None:
+    pytest.skip("no Java runtime on the PATH: PySpark cannot start", allow_module_level=True)
+
+KW = {"weights": "w", "strata": "province", "clusters": "village"}
+SKM = sq.instruments.SKM_2017
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the JVM's start-up notices
+        spark_ctx = (
+            pyspark_sql.SparkSession.builder.master("local[2]")
+            .appName("servqual-tests")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "4")
+            .getOrCreate()
+        )
+    yield spark_ctx
+    spark_ctx.stop()
+
+
+def _close(a: sq.Estimate, b: sq.Estimate) -> None:
+    assert [b.value, b.se, b.ci.low, b.ci.high, b.n, b.df or -1.0] == pytest.approx(
+        [a.value, a.se, a.ci.low, a.ci.high, a.n, a.df or -1.0], rel=1e-9
+    )
+
+
+def test_local_spark_gives_the_in_memory_estimates(
+    spark: Any, make_survey: Callable[..., Any]
+) -> None:
+    frame = make_survey(1500, 11)
+    sdf = spark.createDataFrame(frame.rows(), schema=frame.columns)
+    memory, engine = sq.Design(frame, **KW), sq.Design(sdf, **KW)
+    assert engine.engine == "spark"
+    _close(memory.ratio("minutes", "cases"), engine.ratio("minutes", "cases"))
+    _close(memory.proportion("channel", "web"), engine.proportion("channel", "web"))
+    a = sq.skm_index(sq.Responses.from_frame(frame, SKM, **KW), by="unit")
+    b = sq.skm_index(sq.Responses.from_frame(sdf, SKM, **KW), by="unit")
+    assert len(a) == 50
+    assert list(b) == list(a)
+    for key in a:
+        _close(a[key].index, b[key].index)
