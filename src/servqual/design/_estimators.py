@@ -195,8 +195,15 @@ def indicator(
     return hit.astype(np.float64), ~missing
 
 
+def whole_sample(groups: IntArray, n_groups: int) -> bool:
+    """Whether every row is in the one domain (the whole design): sums need no bincount."""
+    return n_groups == 1 and not groups.any()
+
+
 def group_totals(groups: IntArray, n_groups: int, values: FloatArray) -> FloatArray:
     """``Σ values`` per domain code (the last code, "outside every domain", dropped)."""
+    if whole_sample(groups, n_groups):
+        return np.array([values.sum()], dtype=np.float64)
     sums = np.bincount(groups, weights=values, minlength=n_groups + 1)
     return np.asarray(sums[:n_groups], dtype=np.float64)
 
@@ -285,6 +292,12 @@ class RatioStatistic:
 
         Total: ``y``; mean: ``(y - ȳ_g) / N_g``; ratio: ``(y - R_g x) / X_g``.
         """
+        if tx is not None and whole_sample(self.groups, self.n_groups):
+            # one domain holding every row: scalar centring, no gathers
+            centre = value[0] if self.x is None else value[0] * self.x
+            z: FloatArray = np.asarray(self.y - centre, dtype=np.float64)
+            z /= tx[0]
+            return z
         inside = self.groups < self.n_groups
         if tx is None:
             return np.where(inside, self.y, 0.0)
@@ -297,4 +310,6 @@ class RatioStatistic:
 
     def counts(self) -> IntArray:
         """Rows of each domain."""
+        if whole_sample(self.groups, self.n_groups):
+            return np.array([self.groups.shape[0]], dtype=np.intp)
         return np.bincount(self.groups, minlength=self.n_groups + 1)[: self.n_groups]

@@ -43,6 +43,7 @@ from servqual.report.render import (
     _sections,
     _weakest,
     _withheld,
+    check_report,
     method_note,
 )
 from servqual.report.screening_section import (
@@ -150,6 +151,7 @@ def render_html(report: Report, *, language: Language = "en", standalone: bool =
     >>> sq.render_html(report, standalone=False).startswith('<section class="servqual-report"')
     True
     """
+    report = check_report(report, "render_html")
     language = check_language(language)
     body = _body(report, language)
     if not standalone:

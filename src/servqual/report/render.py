@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from servqual._escape import json_text, markdown_text, one_line, plain_text
+from servqual.errors import ServqualTypeError
 from servqual.indices.grades import Regime, thresholds
 from servqual.report._labels import (
     Language,
@@ -199,6 +200,16 @@ def _sections(report: Report, language: Language, esc: Escape) -> Iterator[_Sect
         )
 
 
+def check_report(report: object, renderer: str) -> Report:
+    """Refuse anything but a :class:`Report` with a named error (not an AttributeError)."""
+    if not isinstance(report, Report):
+        raise ServqualTypeError(
+            f"{renderer} renders a servqual Report (from sq.skm_report or Report.from_skm), "
+            f"got {type(report).__name__}"
+        )
+    return report
+
+
 def render_text(report: Report, *, language: Language = "en") -> str:
     """Render a report as plain text for a terminal.
 
@@ -238,6 +249,7 @@ def render_text(report: Report, *, language: Language = "en") -> str:
     ...     report, language="id")
     True
     """
+    report = check_report(report, "render_text")
     language = check_language(language)
     title, header = _header_lines(report, language, plain_text)
     out = [title, "=" * len(title), *header]
@@ -301,6 +313,7 @@ def render_markdown(report: Report, *, language: Language = "en") -> str:
     | --- | --- | ---: | ---: | ---: | :---: |
     | U1 | Requirements | 395 | 3.212 | 80.30 | B |
     """
+    report = check_report(report, "render_markdown")
     language = check_language(language)
     title, header = _header_lines(report, language, markdown_text)
     out = [f"# {title}", "", "  \n".join(header)]
@@ -354,4 +367,5 @@ def render_json(report: Report, *, indent: int | None = 2) -> str:
     >>> sq.Report.model_validate_json(text).overall.index.value  # unrounded
     78.77...
     """
+    report = check_report(report, "render_json")
     return json_text(report.model_dump_json(indent=indent)) + "\n"

@@ -236,11 +236,18 @@ def domain_srs_variances(
     weight, ``Σ w``, ``Σ w z`` and ``Σ w z²`` over the domain's rows (``NaN`` where fewer
     than two rows have a non-zero weight).
     """
+    w = design.weights
+    if n_groups == 1 and not groups.any():  # the whole design: sums, no bincounts
+        wz1 = w * z
+        one = np.array([float(np.count_nonzero(w > 0))])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return srs_variance_from_sums(
+                one, np.array([w.sum()]), np.array([wz1.sum()]), np.array([np.dot(wz1, z)])
+            )
     inside = groups < n_groups
     everyone = bool(inside.all())  # no row outside every domain: no masking passes
     g = groups if everyone else np.where(inside, groups, n_groups)
     z_in = z if everyone else np.where(inside, z, 0.0)
-    w = design.weights
     wz = w * z_in
     length = n_groups + 1
     positive = w > 0
