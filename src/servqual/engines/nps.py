@@ -18,7 +18,8 @@ from servqual.engines._reduce import Sum, by_columns, reduce_cells
 from servqual.engines._validate import missing
 from servqual.engines._variance import cell_variances
 from servqual.engines.responses import EngineResponses
-from servqual.errors import InsufficientDataError, ParameterError, ScaleError
+from servqual.engines.single import item_column
+from servqual.errors import InsufficientDataError, ScaleError
 
 __all__ = ["EngineNPSParts", "engine_nps_parts"]
 
@@ -46,16 +47,7 @@ def _column(responses: EngineResponses, item: str | None) -> tuple[str, bool]:
             f"NPS needs answers on 0–10; instrument {inst.id!r} is on "
             f"{inst.scale.min}–{inst.scale.max}"
         )
-    ids = inst.item_ids
-    if item is None:
-        if len(ids) != 1:
-            raise ParameterError(
-                f"instrument {inst.id!r} has {len(ids)} items; "
-                f"choose one with item=, one of {list(ids)}"
-            )
-        item = ids[0]
-    j = inst.index(item)
-    return responses.item_columns[item], bool(inst.items[j].reverse)
+    return item_column(responses, item)
 
 
 def engine_nps_parts(responses: EngineResponses, by: Any, item: str | None) -> EngineNPSParts:
