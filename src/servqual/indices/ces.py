@@ -19,15 +19,14 @@ from pydantic import Field
 
 from servqual.design._by import DomainKey
 from servqual.design.comparisons import Comparison
-from servqual.design.design import estimate_from_variance
 from servqual.engines.responses import EngineResponses
 from servqual.errors import ParameterError
 from servqual.indices import _common as c
 from servqual.indices.csat import (
     ShareMethod,
     check_share_method,
+    domain_mean_and_share,
     mean_and_share,
-    share_from_variance,
 )
 from servqual.instruments import CES as _CES
 from servqual.models._base import FrozenModel
@@ -175,19 +174,10 @@ def ces(
         keys, means, shares = mean_and_share(responses, values, hit, by)
     out: dict[DomainKey, CESResult] = {}
     for j, key in enumerate(keys):  # loop over domains: results only, no pass over rows
-        n = int(shares.n[j])
+        mean, low_effort, n = domain_mean_and_share(means, shares, j, df, level, scale, method)
         out[key] = CESResult(
-            mean=estimate_from_variance(
-                float(means.value[j]),
-                float(means.variance[j]),
-                n=int(means.n[j]),
-                df=df,
-                level=level,
-                bounds=scale,
-            ),
-            low_effort=share_from_variance(
-                float(shares.value[j]), float(shares.variance[j]), n, df, level, method
-            ),
+            mean=mean,
+            low_effort=low_effort,
             threshold=threshold,
             high_is_easy=easy,
             n=n,

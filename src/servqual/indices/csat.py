@@ -33,6 +33,7 @@ from servqual.models.frames import DomainResults
 from servqual.models.results import Estimate
 from servqual.responses import Responses
 from servqual.stats.design_arrays import DesignArrays, linearized_variance
+from servqual.stats.intervals import Bounds
 from servqual.stats.percent import percent_interval
 from servqual.stats.quantiles import check_level
 from servqual.stats.svyciprop import SVY_PROPORTION_METHODS
@@ -117,6 +118,31 @@ def mean_and_share(
     indicator = np.where(np.isnan(values), np.nan, 100.0 * hit)
     share = c.domain_means(indicator, arrays, groups, n_groups, "share")
     return keys, mean, share
+
+
+def domain_mean_and_share(
+    means: c.DomainMeans,
+    shares: c.DomainMeans,
+    j: int,
+    df: float,
+    level: float,
+    scale: Bounds,
+    method: ShareMethod,
+) -> tuple[Estimate, Estimate, int]:
+    """Domain ``j``'s mean (within ``scale``), its percent share and the share's answers."""
+    n = int(shares.n[j])
+    mean = estimate_from_variance(
+        float(means.value[j]),
+        float(means.variance[j]),
+        n=int(means.n[j]),
+        df=df,
+        level=level,
+        bounds=scale,
+    )
+    share = share_from_variance(
+        float(shares.value[j]), float(shares.variance[j]), n, df, level, method
+    )
+    return mean, share, n
 
 
 def _top(top: int, responses: Responses) -> int:
@@ -204,18 +230,7 @@ def csat(
         keys, means, shares = mean_and_share(responses, values, hit, by)
     out: dict[DomainKey, CSATResult] = {}
     for j, key in enumerate(keys):  # loop over domains: results only, no pass over rows
-        n = int(shares.n[j])
-        mean = estimate_from_variance(
-            float(means.value[j]),
-            float(means.variance[j]),
-            n=int(means.n[j]),
-            df=df,
-            level=level,
-            bounds=scale,
-        )
-        top_box = share_from_variance(
-            float(shares.value[j]), float(shares.variance[j]), n, df, level, method
-        )
+        mean, top_box, n = domain_mean_and_share(means, shares, j, df, level, scale, method)
         out[key] = CSATResult(top_box=top_box, mean=mean, top=top, n=n)
     return DomainResults(out, by=by) if by is not None else out["all"]
 
