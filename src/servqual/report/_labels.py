@@ -8,6 +8,7 @@ the thousands dot (``78,79``; ``8.620``), as Indonesian reports print them.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Literal
 
 from servqual.errors import ParameterError
@@ -20,6 +21,7 @@ __all__ = [
     "fmt_int",
     "fmt_level",
     "label_text",
+    "phrase",
     "word",
 ]
 
@@ -113,8 +115,14 @@ _IKM_WORDS: dict[str, tuple[str, str]] = {
 
 def word(key: str, language: Language, regime: str | None = None) -> str:
     """A fixed phrase of the report in ``language`` (IKM wording for the 2004 regime)."""
-    en, id_ = _IKM_WORDS[key] if regime == "ikm-2004" and key in _IKM_WORDS else _WORDS[key]
-    return en if language == "en" else id_
+    words = _IKM_WORDS if regime == "ikm-2004" and key in _IKM_WORDS else _WORDS
+    return phrase(words, key, language)
+
+
+def phrase(words: Mapping[str, tuple[object, object]], key: str, language: Language) -> str:
+    """The (English, Indonesian) pair ``words[key]`` in ``language``, as text."""
+    en, id_ = words[key]
+    return str(en if language == "en" else id_)
 
 
 def label_text(label: str, language: Language) -> str:

@@ -17,7 +17,7 @@ from servqual._escape import markdown_text, one_line, plain_text
 from servqual.models._base import FrozenModel
 from servqual.models.results import Estimate
 from servqual.models.service import ServiceCatalog
-from servqual.report._labels import Language, check_language, fmt, fmt_int
+from servqual.report._labels import Language, check_language, fmt, fmt_int, phrase
 from servqual.standards.calendar import WorkCalendar
 from servqual.standards.compliance import compliance
 from servqual.standards.records import ServiceRecords
@@ -67,8 +67,7 @@ _WORDS = {
 
 
 def _w(key: str, language: Language) -> str:
-    en, id_ = _WORDS[key]
-    return en if language == "en" else id_
+    return phrase(_WORDS, key, language)
 
 
 class ComplianceRow(FrozenModel):

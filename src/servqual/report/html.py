@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from servqual._escape import one_line
 from servqual.indices.grades import thresholds
-from servqual.report._labels import Language, check_language, fmt, fmt_level, word
+from servqual.report._labels import Language, check_language, fmt, fmt_level, phrase, word
 from servqual.report._svg import Bar, IPAText, bar_chart, ipa_chart
 from servqual.report.compliance_section import (
     ComplianceSection,
@@ -112,8 +112,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 
 
 def _w(key: str, language: Language) -> str:
-    en, id_ = _WORDS[key]
-    return en if language == "en" else id_
+    return phrase(_WORDS, key, language)
 
 
 def render_html(report: Report, *, language: Language = "en", standalone: bool = True) -> str:

@@ -16,7 +16,7 @@ import numpy as np
 from servqual._escape import markdown_text, plain_text
 from servqual.errors import ScaleError
 from servqual.indices.ipa import Crosshair, IPAResult, ipa
-from servqual.report._labels import Language, check_language, fmt
+from servqual.report._labels import Language, check_language, fmt, phrase
 from servqual.responses import MISSING, Responses
 
 __all__ = [
@@ -50,8 +50,7 @@ _WORDS = {
 
 
 def _w(key: str, language: Language) -> str:
-    en, id_ = _WORDS[key]
-    return en if language == "en" else id_
+    return phrase(_WORDS, key, language)
 
 
 def importance_responses(responses: Responses, *, prefix: str = "imp_") -> Responses | None:

@@ -15,7 +15,7 @@ from typing import Literal
 
 from servqual._escape import json_text, markdown_text, one_line, plain_text
 from servqual.models.results import Interval
-from servqual.report._labels import Language, check_language, fmt
+from servqual.report._labels import Language, check_language, fmt, phrase
 from servqual.screening.models import Screening
 
 __all__ = [
@@ -100,8 +100,7 @@ _WORDS = {
 
 
 def _w(key: str, language: Language) -> str:
-    en, id_ = _WORDS[key]
-    return str(en if language == "en" else id_)
+    return phrase(_WORDS, key, language)
 
 
 def _ci(ci: Interval, digits: int, language: Language) -> str:
