@@ -10,7 +10,7 @@ categorical margin's counts or from ``size=``. The g-weights, bounds and residua
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -139,21 +139,36 @@ def calibrate(
     """A new design with GREG-calibrated weights; see :meth:`Design.calibrate`."""
     from servqual.design.design import Design
 
-    model, totals = model_matrix(design, population, size)
+    model, g_of = _g_factors(design, population, size, bounds, calfun, max_iter, tol)
     w0 = design.arrays.weights
-    g = greg_g(
-        model,
-        w0,
-        totals,
-        bounds=_bounds(bounds),
-        calfun=_calfun(calfun),
-        max_iter=max_iter,
-        tol=tol,
-    )
+    g = g_of(w0)
     step = GregStep(model, w0, g)
     arrays = design.arrays.with_weights(w0 * g, calibration=(*design.arrays.calibration, step))
-    columns = {name: design.column(name) for name in design.columns}
-    return Design._from_arrays(columns, arrays, design)
+    return Design._from_arrays(_columns(design), arrays, design)
+
+
+def _g_factors(
+    design: Design | ReplicateDesign,
+    population: Population,
+    size: float | None,
+    bounds: tuple[float, float] | None,
+    calfun: CalFun,
+    max_iter: int,
+    tol: float,
+) -> tuple[FloatArray, Callable[[FloatArray], FloatArray]]:
+    """The model matrix and the GREG g-factors of any base weights, arguments checked once."""
+    model, totals = model_matrix(design, population, size)
+    b, cf = _bounds(bounds), _calfun(calfun)
+
+    def g_of(w: FloatArray) -> FloatArray:
+        return greg_g(model, w, totals, bounds=b, calfun=cf, max_iter=max_iter, tol=tol)
+
+    return model, g_of
+
+
+def _columns(design: Design | ReplicateDesign) -> dict[str, Any]:
+    """The design's columns by name, to build the new design from."""
+    return {name: design.column(name) for name in design.columns}
 
 
 def _trimmed(w: FloatArray, lower: float, upper: float, strict: bool) -> FloatArray:
@@ -180,8 +195,7 @@ def trim_weights(
     if lo > hi:
         raise ParameterError(f"lower {lower!r} is above upper {upper!r}")
     w = _trimmed(design.arrays.weights.copy(), lo, hi, strict)
-    columns = {name: design.column(name) for name in design.columns}
-    return Design._from_arrays(columns, design.arrays.with_weights(w), design)
+    return Design._from_arrays(_columns(design), design.arrays.with_weights(w), design)
 
 
 def _number_or_inf(value: object, what: str) -> float:
@@ -203,16 +217,12 @@ def calibrate_replicates(
     """Calibrate the full-sample and every replicate's weights (R ``calibrate(svrepdesign)``)."""
     from servqual.design.replicates import ReplicateDesign
 
-    model, totals = model_matrix(design, population, size)
-    b, cf = _bounds(bounds), _calfun(calfun)
-    columns = {name: design.column(name) for name in design.columns}
-    columns[design.weights_column] = design.weights * greg_g(
-        model, design.weights, totals, bounds=b, calfun=cf, max_iter=max_iter, tol=tol
-    )
+    _, g_of = _g_factors(design, population, size, bounds, calfun, max_iter, tol)
+    columns = _columns(design)
+    columns[design.weights_column] = design.weights * g_of(design.weights)
     reps = design.replicate_weights
     for j, name in enumerate(design.replicate_columns):
-        g = greg_g(model, reps[:, j], totals, bounds=b, calfun=cf, max_iter=max_iter, tol=tol)
-        columns[name] = reps[:, j] * g
+        columns[name] = reps[:, j] * g_of(reps[:, j])
     fixed_scale = design.type not in ("BRR", "Fay")
     return ReplicateDesign(
         columns,
