@@ -17,8 +17,8 @@ from servqual.engines._reduce import Sum, by_columns, reduce_cells
 from servqual.engines._validate import missing
 from servqual.engines._variance import cell_variances
 from servqual.engines.responses import EngineResponses
-from servqual.errors import InsufficientDataError, ParameterError
-from servqual.indices._common import DomainMeans
+from servqual.errors import InsufficientDataError
+from servqual.indices._common import DomainMeans, chosen_item
 
 __all__ = ["engine_mean_and_share", "item_column"]
 
@@ -26,14 +26,7 @@ __all__ = ["engine_mean_and_share", "item_column"]
 def item_column(responses: EngineResponses, item: str | None) -> tuple[str, bool]:
     """The frame column of the chosen item and whether it is reverse-scored."""
     inst = responses.instrument
-    ids = inst.item_ids
-    if item is None:
-        if len(ids) != 1:
-            raise ParameterError(
-                f"instrument {inst.id!r} has {len(ids)} items; "
-                f"choose one with item=, one of {list(ids)}"
-            )
-        item = ids[0]
+    item = chosen_item(inst, item)
     j = inst.index(item)
     return responses.item_columns[item], bool(inst.items[j].reverse)
 

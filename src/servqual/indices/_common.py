@@ -394,6 +394,19 @@ def interval_like(est: Estimate, bounds: tuple[float, float], method: str) -> Es
     return est.model_copy(update={"ci": ci})
 
 
+def chosen_item(instrument: Instrument, item: str | None) -> str:
+    """``item``, or the only item of ``instrument`` when ``item`` is None."""
+    ids = instrument.item_ids
+    if item is not None:
+        return item
+    if len(ids) != 1:
+        raise ParameterError(
+            f"instrument {instrument.id!r} has {len(ids)} items; "
+            f"choose one with item=, one of {list(ids)}"
+        )
+    return ids[0]
+
+
 def single_item(
     scores: object,
     instrument: Instrument,
@@ -425,15 +438,7 @@ def single_item(
                 f"{name} needs answers on {scale.min}–{scale.max}; instrument "
                 f"{scores.instrument.id!r} is on {s.min}–{s.max}"
             )
-        ids = scores.instrument.item_ids
-        if item is None:
-            if len(ids) != 1:
-                raise ParameterError(
-                    f"instrument {scores.instrument.id!r} has {len(ids)} items; "
-                    f"choose one with item=, one of {list(ids)}"
-                )
-            item = ids[0]
-        j = scores.instrument.index(item)
+        j = scores.instrument.index(chosen_item(scores.instrument, item))
         return scores, scores.values()[:, j]
     values = _answers_1d(scores, scale, name)
     n = values.shape[0]
