@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -29,6 +30,7 @@ from servqual.errors import (
     ValidationError,
 )
 from servqual.models.results import Estimate, Interval, many_estimates
+from servqual.stats.domain_variance import whole_sample
 from servqual.stats.intervals import Bounds, clip_to_bounds, symmetric_interval
 from servqual.stats.quantiles import check_level, critical_value
 from servqual.stats.variance import standard_error
@@ -195,14 +197,14 @@ def indicator(
     return hit.astype(np.float64), ~missing
 
 
-def whole_sample(groups: IntArray, n_groups: int) -> bool:
-    """Whether every row is in the one domain (the whole design): sums need no bincount."""
-    return n_groups == 1 and not groups.any()
+def group_totals(
+    groups: IntArray, n_groups: int, values: FloatArray, *, whole: bool = False
+) -> FloatArray:
+    """``Σ values`` per domain code (the last code, "outside every domain", dropped).
 
-
-def group_totals(groups: IntArray, n_groups: int, values: FloatArray) -> FloatArray:
-    """``Σ values`` per domain code (the last code, "outside every domain", dropped)."""
-    if whole_sample(groups, n_groups):
+    ``whole``: every row is in the one domain (:func:`whole_sample`), so a plain sum.
+    """
+    if whole:
         return np.array([values.sum()], dtype=np.float64)
     sums = np.bincount(groups, weights=values, minlength=n_groups + 1)
     return np.asarray(sums[:n_groups], dtype=np.float64)
@@ -234,19 +236,27 @@ class RatioStatistic:
     n_groups: int
     labels: Sequence[Hashable]
 
+    @cached_property
+    def whole(self) -> bool:
+        """Every row is in the one domain (the whole design): sums need no bincount."""
+        return whole_sample(self.groups, self.n_groups)
+
     def denominator(self, weights: FloatArray) -> FloatArray:
         """Per-row denominator variable times ``weights`` (the weights for a mean)."""
         if self.x is not None:
             return weights * self.x
+        if self.whole:
+            return weights
         inside = self.groups < self.n_groups
         return weights if inside.all() else np.where(inside, weights, 0.0)
 
     def totals(self, weights: FloatArray) -> tuple[FloatArray, FloatArray | None]:
         """Numerator and denominator totals per domain (denominator ``None`` for a total)."""
-        ty = group_totals(self.groups, self.n_groups, weights * self.y)
+        ty = group_totals(self.groups, self.n_groups, weights * self.y, whole=self.whole)
         if self.kind == "total":
             return ty, None
-        return ty, group_totals(self.groups, self.n_groups, self.denominator(weights))
+        den = self.denominator(weights)
+        return ty, group_totals(self.groups, self.n_groups, den, whole=self.whole)
 
     def check(self, tx: FloatArray | None) -> None:
         """Refuse a domain whose denominator total is zero (no mean, no ratio)."""
@@ -292,7 +302,7 @@ class RatioStatistic:
 
         Total: ``y``; mean: ``(y - ȳ_g) / N_g``; ratio: ``(y - R_g x) / X_g``.
         """
-        if tx is not None and whole_sample(self.groups, self.n_groups):
+        if tx is not None and self.whole:
             # one domain holding every row: scalar centring, no gathers
             centre = value[0] if self.x is None else value[0] * self.x
             z: FloatArray = np.asarray(self.y - centre, dtype=np.float64)
@@ -310,6 +320,6 @@ class RatioStatistic:
 
     def counts(self) -> IntArray:
         """Rows of each domain."""
-        if whole_sample(self.groups, self.n_groups):
+        if self.whole:
             return np.array([self.groups.shape[0]], dtype=np.intp)
         return np.bincount(self.groups, minlength=self.n_groups + 1)[: self.n_groups]

@@ -51,12 +51,18 @@ __all__ = [
     "domain_srs_variances",
     "domain_variances",
     "variances_from_sums",
+    "whole_sample",
 ]
 
 _DENSE_CELLS = 1 << 22
 """Cell counts up to this (or up to twice the rows) are summed by a dense bincount."""
 _BLOCK_VALUES = 1 << 22
 """Values in one block of dense calibration residuals (32 MiB of float64)."""
+
+
+def whole_sample(groups: IntArray, n_groups: int) -> bool:
+    """Whether every row is in the one domain (the whole design): sums need no bincount."""
+    return n_groups == 1 and not groups.any()
 
 
 def cell_sums(
@@ -237,7 +243,7 @@ def domain_srs_variances(
     than two rows have a non-zero weight).
     """
     w = design.weights
-    if n_groups == 1 and not groups.any():  # the whole design: sums, no bincounts
+    if whole_sample(groups, n_groups):  # sums, no bincounts
         wz1 = w * z
         one = np.array([float(np.count_nonzero(w > 0))])
         with np.errstate(divide="ignore", invalid="ignore"):
