@@ -32,7 +32,15 @@ from typing import TYPE_CHECKING, Literal, get_args
 import numpy as np
 from scipy import special
 
-from servqual.design._inputs import NaPolicy, check_choice, codes_of, numeric_column, present_df
+from servqual.design._inputs import (
+    BoolArray,
+    FloatArray,
+    NaPolicy,
+    check_choice,
+    codes_of,
+    numeric_column,
+    present_df,
+)
 from servqual.errors import InsufficientDataError, ParameterError
 from servqual.models.results import Estimate, Interval
 from servqual.stats.design_arrays import linearized_variance
@@ -109,6 +117,25 @@ def _check(p: object, method: str, rule: str, level: float) -> float:
     return float(p)
 
 
+def _whole_sample_point(
+    y: FloatArray, present: BoolArray, w: FloatArray, col: str, prob: float, rule: QuantileRule
+) -> tuple[SortedSample, float, BoolArray, float, float]:
+    """The quantile of the rows with a value, the rows at or below it, and their share.
+
+    Returns ``(sample, qhat, below, share, size)``, ``w`` being the weights with 0 for the
+    rows without a value and ``size`` their sum.
+    """
+    # the same dot product as the share's numerator: a share of 1 is exactly 1
+    size = float(np.dot(w, present))
+    if size <= 0:
+        raise InsufficientDataError(f"column {col!r} has no row with a value and a positive weight")
+    rows = np.flatnonzero(w > 0)
+    sample = SortedSample(y[rows], w[rows])
+    qhat = float(sample.quantile(prob, rule)[0])
+    below = (y <= qhat) & present
+    return sample, qhat, below, float(np.dot(w, below)) / size, size
+
+
 def design_quantile(
     design: Design,
     col: str,
@@ -124,15 +151,7 @@ def design_quantile(
     y, present = numeric_column(design, col, na)
     a = design.arrays
     w = np.where(present, a.weights, 0.0)
-    # the same dot product as the share's numerator: a share of 1 is exactly 1
-    size = float(np.dot(w, present))
-    if size <= 0:
-        raise InsufficientDataError(f"column {col!r} has no row with a value and a positive weight")
-    rows = np.flatnonzero(w > 0)
-    sample = SortedSample(y[rows], w[rows])
-    qhat = float(sample.quantile(prob, rule)[0])
-    below = (y <= qhat) & present
-    f = float(np.dot(w, below)) / size
+    sample, qhat, below, f, size = _whole_sample_point(y, present, w, col, prob, rule)
     z = np.where(present, (below - f) / size, 0.0)
     se_f = float(standard_error(f, linearized_variance(z, a))[0])
     df = present_df(a, present) if na == "domain" else a.df
@@ -218,14 +237,7 @@ def replicate_quantile(
     prob = _check(p, method, rule, level)
     y, present = numeric_column(design, col, na)
     w = np.where(present, design.weights, 0.0)
-    size = float(np.dot(w, present))
-    if size <= 0:
-        raise InsufficientDataError(f"column {col!r} has no row with a value and a positive weight")
-    rows = np.flatnonzero(w > 0)
-    sample = SortedSample(y[rows], w[rows])
-    qhat = float(sample.quantile(prob, rule)[0])
-    below = (y <= qhat) & present
-    f = float(np.dot(w, below)) / size
+    sample, qhat, below, f, _ = _whole_sample_point(y, present, w, col, prob, rule)
     reps = design.replicate_weights * present[:, None]
     shares = (below.astype(np.float64) @ reps) / reps.sum(axis=0)
     var = replicate_variance(

@@ -211,13 +211,12 @@ def linearized_variance(z: npt.ArrayLike, design: DesignArrays) -> FloatArray:
     (``design.calibration``), ``z`` is first replaced by its residuals after the
     calibration steps (:meth:`DesignArrays.residuals`), as R ``survey``'s ``svyrecvar``.
     """
-    r = design.residuals(z)
-    design.check_magnitude(r * design.weights[:, None])
+    wz = design.residuals(z) * design.weights[:, None]  # weighted once, for every use
+    design.check_magnitude(wz)
     if design.stages is not None:
-        wz = r * design.weights[:, None]
         cov = design.stages.covariance(wz, lonely_psu=design.lonely_psu, diagonal=True)
         return np.asarray(np.diagonal(cov).copy(), dtype=np.float64)
-    m = design.moments(r, diagonal=True)
+    m = design.moments(wz, diagonal=True, weighted=True)
     cov = covariance(m, lonely_psu=design.lonely_psu)
     return np.asarray(np.diagonal(cov).copy(), dtype=np.float64)
 

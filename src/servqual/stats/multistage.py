@@ -142,9 +142,9 @@ def _stage_variance(
     if lonely_group.any():
         centred = _lonely(stage, totals, centred, lonely_group, number, lonely_psu)
         if lonely_psu == "average":
-            scale = _average_scale(stage, scale, lonely_group, census)
-    root = np.sqrt(scale)[:, None]
-    return _outer_sum(centred * root, centred * root, diagonal)
+            scale = _average_scale(stage, scale, lonely_group)
+    scaled = centred * np.sqrt(scale)[:, None]
+    return _outer_sum(scaled, scaled, diagonal)
 
 
 def _lonely(
@@ -186,9 +186,11 @@ def _average_scale(
     stage: Stage,
     scale: FloatArray,
     lonely_group: npt.NDArray[np.bool_],
-    census: npt.NDArray[np.bool_],
 ) -> FloatArray:
-    """R's ``"average"``: within each parent, scale the groups with two or more units."""
+    """R's ``"average"``: within each parent, scale the groups with two or more units.
+
+    Census groups need nothing here: their ``scale`` is already 0.
+    """
     n_parents = int(stage.parent.max()) + 1
     groups = np.bincount(stage.parent, minlength=n_parents).astype(np.float64)
     ok = np.bincount(stage.parent, weights=~lonely_group, minlength=n_parents)
@@ -198,7 +200,6 @@ def _average_scale(
     per_group = np.where(
         lonely_group, np.where(ok[stage.parent] > 0, 0.0, np.nan), factor[stage.parent]
     )
-    del census  # census groups already have scale 0
     return np.asarray(scale * per_group[stage.group], dtype=np.float64)
 
 
