@@ -151,10 +151,10 @@ def render_html(report: Report, *, language: Language = "en", standalone: bool =
     """
     report = check_report(report, "render_html")
     language = check_language(language)
-    body = _body(report, language)
+    title, header = _header_lines(report, language, one_line)
+    body = _body(report, language, title, header)
     if not standalone:
         return body
-    title, _ = _header_lines(report, language, one_line)
     head = [
         "<!DOCTYPE html>",
         f'<html lang="{language}">',
@@ -171,8 +171,7 @@ def render_html(report: Report, *, language: Language = "en", standalone: bool =
     return "\n".join(head) + "\n" + body + "</main>\n</body>\n</html>\n"
 
 
-def _body(report: Report, language: Language) -> str:
-    title, header = _header_lines(report, language, one_line)
+def _body(report: Report, language: Language, title: str, header: list[str]) -> str:
     out = [f'<section class="servqual-report" lang="{language}">', f"<h1>{e(title)}</h1>"]
     out += [f"<p>{e(line)}</p>" for line in header]
     sections = list(zip(report.sections, _sections(report, language, one_line), strict=True))
