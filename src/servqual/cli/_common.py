@@ -22,7 +22,6 @@ __all__ = [
     "CannotWrite",
     "OneLineParser",
     "delimiter_of",
-    "detect_delimiter",
     "encoding",
     "level",
     "non_negative_int",
@@ -63,13 +62,6 @@ def encoding(text: str) -> str:
 def delimiter_of(choice: str | None) -> str | None:
     """The separator character of a ``--delimiter`` choice (``None``: detect it)."""
     return "\t" if choice == "tab" else choice
-
-
-def detect_delimiter(header: str) -> str:
-    """The separator used most often in the header line (``,`` on a tie or when absent)."""
-    candidates = (",", ";", "\t")
-    best = max(candidates, key=header.count)
-    return best if header.count(best) > 0 else ","
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -23,6 +23,7 @@ import numpy as np
 
 from servqual import sample_size as ss
 from servqual import sampling
+from servqual._csv_cells import _sniff
 from servqual._escape import csv_row
 from servqual.cli import _common as _cli
 from servqual.errors import DataFormatError, ParameterError
@@ -132,7 +133,7 @@ def _read_frame(
     try:
         with Path(path).open(encoding=encoding, newline="") as f:
             first = f.readline()
-            sep = delimiter or _cli.detect_delimiter(first)
+            sep = delimiter or _sniff(first)
             f.seek(0)
             reader = csv.reader(f, delimiter=sep)
             header = next(reader, None)

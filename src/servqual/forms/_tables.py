@@ -16,11 +16,10 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from servqual._csv_cells import _sniff
 from servqual.errors import DataFormatError, ParameterError
 
 __all__ = ["Table", "read_table"]
-
-_DELIMITERS = (",", ";", "\t")
 
 
 class Table(NamedTuple):
@@ -114,8 +113,7 @@ def _csv_rows(
     if not lines:
         raise DataFormatError(f"{path.name} is empty: no header line")
     if delimiter is None:
-        counts = {d: lines[0].count(d) for d in _DELIMITERS}
-        delimiter = max(_DELIMITERS, key=lambda d: counts[d])
+        delimiter = _sniff(lines[0])
     rows = list(csv.reader(lines, delimiter=delimiter))
     return rows[0], rows[1:]
 

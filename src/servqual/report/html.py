@@ -37,7 +37,6 @@ from servqual.report.model import ElementRow, IndexSection, Report
 from servqual.report.render import (
     _element_name,
     _header_lines,
-    _html_label,
     _regime,
     _Section,
     _sections,
@@ -55,7 +54,7 @@ from servqual.screening.models import Screening
 
 __all__ = ["render_html"]
 
-e = html.escape
+e = html.escape  # labels pass through one_line, whole lines are escaped here
 
 _KNOWN = frozenset(
     {"title", "unit", "period", "instrument", "instrument_name", "overall", "by", "groups",
@@ -152,10 +151,10 @@ def render_html(report: Report, *, language: Language = "en", standalone: bool =
     """
     report = check_report(report, "render_html")
     language = check_language(language)
-    body = _body(report, language)
+    title, header = _header_lines(report, language, one_line)
+    body = _body(report, language, title, header)
     if not standalone:
         return body
-    title, _ = _header_lines(report, language, _html_label)
     head = [
         "<!DOCTYPE html>",
         f'<html lang="{language}">',
@@ -172,11 +171,10 @@ def render_html(report: Report, *, language: Language = "en", standalone: bool =
     return "\n".join(head) + "\n" + body + "</main>\n</body>\n</html>\n"
 
 
-def _body(report: Report, language: Language) -> str:
-    title, header = _header_lines(report, language, _html_label)
+def _body(report: Report, language: Language, title: str, header: list[str]) -> str:
     out = [f'<section class="servqual-report" lang="{language}">', f"<h1>{e(title)}</h1>"]
     out += [f"<p>{e(line)}</p>" for line in header]
-    sections = list(zip(report.sections, _sections(report, language, _html_label), strict=True))
+    sections = list(zip(report.sections, _sections(report, language, one_line), strict=True))
     for k, (model, sec) in enumerate(sections):
         out += _index_section(report, model, sec, language, k)
         if k == 0 and report.groups:
@@ -251,11 +249,11 @@ def _element_bar(row: ElementRow, cells: list[str], language: Language) -> Bar:
     """The element's bar; a withheld element gives a bar-less row showing its marker."""
     label = f"{row.code} {_element_name(row.name, row.name_en, language)}"
     if row.suppressed is not None or row.converted is None:
-        return Bar(row.code, _html_label(label), math.nan, note=cells[2])  # n < 5, withheld
+        return Bar(row.code, one_line(label), math.nan, note=cells[2])  # n < 5, withheld
     if not math.isfinite(row.converted):  # nobody answered it
-        return Bar(row.code, _html_label(label), math.nan, note=cells[4])
+        return Bar(row.code, one_line(label), math.nan, note=cells[4])
     low, high = (row.ci.low, row.ci.high) if row.ci is not None else (math.nan, math.nan)
-    return Bar(row.code, _html_label(label), row.converted, low, high)
+    return Bar(row.code, one_line(label), row.converted, low, high)
 
 
 def _row_values(row: ElementRow) -> list[float | None]:
@@ -310,9 +308,9 @@ def _group_bar(section: IndexSection, marker: str) -> Bar:
     """A group's index with its interval; a withheld index gives a bar-less row (``marker``)."""
     key = section.group or ""
     if section.index is None:
-        return Bar(key, _html_label(key), math.nan, note=marker)
+        return Bar(key, one_line(key), math.nan, note=marker)
     ci = section.index.ci
-    return Bar(key, _html_label(key), section.index.value, ci.low, ci.high)
+    return Bar(key, one_line(key), section.index.value, ci.low, ci.high)
 
 
 def _ipa_section(report: Report, language: Language) -> list[str]:
@@ -334,9 +332,9 @@ def _ipa_section(report: Report, language: Language) -> list[str]:
     heading = _ipa_w("title", language)
     out = ['<section class="ipa-section">', f"<h2>{e(heading)}</h2>"]
     out += [f"<figure>{chart}", f"<figcaption>{e(text.desc)}</figcaption></figure>"]
-    rows = _ipa_rows(ipa, language, _html_label)
+    rows = _ipa_rows(ipa, language, one_line)
     out += _table(heading, _ipa_header(language), rows, values, "ipa")
-    out += [f"<p>{e(n)}</p>" for n in _ipa_notes(ipa, language, _html_label)]
+    out += [f"<p>{e(n)}</p>" for n in _ipa_notes(ipa, language, one_line)]
     out.append("</section>")
     return out
 

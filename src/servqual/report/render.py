@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
-from servqual._escape import json_text, markdown_text, one_line, plain_text
+from servqual._escape import json_text, markdown_text, plain_text
 from servqual.errors import ServqualTypeError
 from servqual.indices.grades import Regime, thresholds
 from servqual.report._labels import (
@@ -38,16 +38,8 @@ __all__ = ["method_note", "render_json", "render_markdown", "render_text"]
 _INSTRUMENT_NAMES = {"skm-2017": "SKM 2017", "ikm-2004": "IKM 2004"}
 
 
-def _pct(level: float, language: Language) -> str:
-    return fmt_level(level, language)
-
-
 Escape = Callable[[str], str]
 """Makes a user's label safe for one output format."""
-
-
-def _html_label(text: str) -> str:
-    return one_line(text)  # HTML escapes whole lines at the end
 
 
 def _has_interval(section: IndexSection) -> bool:
@@ -60,10 +52,11 @@ def _has_interval(section: IndexSection) -> bool:
 def _interval(section: IndexSection, language: Language) -> str:
     assert section.index is not None  # only called for a shown index
     ci = section.index.ci
+    label = f"{fmt_level(ci.level, language)} {word('ci', language)}"
     if not _has_interval(section):
-        return f"{_pct(ci.level, language)} {word('ci', language)}: {word('no_interval', language)}"
+        return f"{label}: {word('no_interval', language)}"
     bounds = f"{fmt(ci.low, 2, language)}–{fmt(ci.high, 2, language)}"
-    return f"{_pct(ci.level, language)} {word('ci', language)} {bounds}"
+    return f"{label} {bounds}"
 
 
 def _element_name(row_name: str, row_name_en: str | None, language: Language) -> str:
