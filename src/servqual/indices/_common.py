@@ -407,6 +407,22 @@ def chosen_item(instrument: Instrument, item: str | None) -> str:
     return ids[0]
 
 
+def check_scale(answered: Instrument, scale: Scale, name: str) -> None:
+    """Refuse answers on another scale than ``scale`` (the index ``name`` needs it).
+
+    Raises
+    ------
+    servqual.errors.ScaleError
+        Naming the index, the scale it needs and the instrument's scale.
+    """
+    s = answered.scale
+    if (s.min, s.max) != (scale.min, scale.max):
+        raise ScaleError(
+            f"{name} needs answers on {scale.min}–{scale.max}; instrument "
+            f"{answered.id!r} is on {s.min}–{s.max}"
+        )
+
+
 def single_item(
     scores: object,
     instrument: Instrument,
@@ -432,12 +448,8 @@ def single_item(
     """
     scale = instrument.scale
     if isinstance(scores, Responses):
-        s = scores.instrument.scale
-        if same_scale and (s.min, s.max) != (scale.min, scale.max):
-            raise ScaleError(
-                f"{name} needs answers on {scale.min}–{scale.max}; instrument "
-                f"{scores.instrument.id!r} is on {s.min}–{s.max}"
-            )
+        if same_scale:
+            check_scale(scores.instrument, scale, name)
         j = scores.instrument.index(chosen_item(scores.instrument, item))
         return scores, scores.values()[:, j]
     values = _answers_1d(scores, scale, name)
