@@ -154,22 +154,6 @@ def grouped_item_means(
     return means, z, counts
 
 
-def estimates_from(
-    values: FloatArray,
-    variances: FloatArray,
-    counts: npt.ArrayLike,
-    df: float,
-    level: float,
-    *,
-    bounds: Bounds | None = None,
-) -> list[Estimate]:
-    """One Estimate (t interval on ``df``) per value, from its variance and count.
-
-    ``bounds`` is the range of every value (the index's range); intervals are cut to it.
-    """
-    return estimates_from_variances(values, variances, counts, df=df, level=level, bounds=bounds)
-
-
 def column_variances(
     z: FloatArray, groups: npt.NDArray[np.intp], n_groups: int, arrays: DesignArrays
 ) -> FloatArray:
