@@ -46,11 +46,15 @@ from servqual.errors import (
     DesignError,
     InsufficientDataError,
     ParameterError,
-    ScaleError,
     ServqualTypeError,
 )
-from servqual.indices._skm_results import IndexColumns, ResultParts, check_answered, finish
-from servqual.indices.grades import regime_of
+from servqual.indices._skm_results import (
+    IndexColumns,
+    ResultParts,
+    check_answered,
+    check_skm_scale,
+    finish,
+)
 from servqual.indices.skm_result import SKMResult, WeightsMode
 from servqual.instruments import resolve
 from servqual.models.frames import DomainResults
@@ -131,11 +135,7 @@ class SKMAccumulator:
             raise ServqualTypeError(
                 f"SKMAccumulator needs a servqual.Instrument, got {type(instrument).__name__}"
             )
-        if (instrument.scale.min, instrument.scale.max) != (1, 4):
-            raise ScaleError(
-                f"the SKM index needs elements answered on a 1–4 scale; instrument "
-                f"{instrument.id!r} uses {instrument.scale.min}–{instrument.scale.max}"
-            )
+        check_skm_scale(instrument)
         for name, value in (("weights", weights), ("strata", strata), ("clusters", clusters)):
             if value is not None and not isinstance(value, str):
                 raise ServqualTypeError(f"{name} must be a column name (str), got {value!r}")
@@ -367,13 +367,7 @@ class SKMAccumulator:
         keys, labels = domain_order(list(self._domains), self._by)
         summaries = self._weighted([self._domains[key].summary for key in keys])
         inst = self.instrument
-        exact = np.asarray(inst.weight_vector(), dtype=np.float64)
-        parts = ResultParts(
-            instrument=inst,
-            omega=exact if weights == "exact" else np.round(exact, 3),
-            regime=regime_of(inst.metadata, inst.id),
-            weights_mode=weights,
-        )
+        parts = ResultParts.of(inst, weights)
         k = len(inst.items)
         moments = [by_stratum(finalize(summary)) for summary in summaries]
         for key, m, label in zip(keys, moments, labels, strict=True):  # before any variance

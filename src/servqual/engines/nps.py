@@ -19,7 +19,9 @@ from servqual.engines._validate import missing
 from servqual.engines._variance import cell_variances
 from servqual.engines.responses import EngineResponses
 from servqual.engines.single import item_column
-from servqual.errors import InsufficientDataError, ScaleError
+from servqual.errors import InsufficientDataError
+from servqual.indices._common import check_scale
+from servqual.instruments import NPS
 
 __all__ = ["EngineNPSParts", "engine_nps_parts"]
 
@@ -41,12 +43,7 @@ class EngineNPSParts:
 
 def _column(responses: EngineResponses, item: str | None) -> tuple[str, bool]:
     """The item's frame column and whether it is reverse-scored (as ``single_item``)."""
-    inst = responses.instrument
-    if (inst.scale.min, inst.scale.max) != (0, 10):
-        raise ScaleError(
-            f"NPS needs answers on 0–10; instrument {inst.id!r} is on "
-            f"{inst.scale.min}–{inst.scale.max}"
-        )
+    check_scale(responses.instrument, NPS.scale, "NPS")
     return item_column(responses, item)
 
 

@@ -23,10 +23,15 @@ from servqual.engines._reduce import Sum, by_columns, reduce_cells
 from servqual.engines._validate import missing
 from servqual.engines._variance import cell_variances
 from servqual.engines.responses import EngineResponses
-from servqual.errors import InsufficientDataError, ParameterError, ScaleError
+from servqual.errors import InsufficientDataError, ParameterError
 from servqual.indices._skm_inputs import _METHODS, _WEIGHTS_MODES
-from servqual.indices._skm_results import IndexColumns, ResultParts, check_every_domain, finish
-from servqual.indices.grades import regime_of
+from servqual.indices._skm_results import (
+    IndexColumns,
+    ResultParts,
+    check_every_domain,
+    check_skm_scale,
+    finish,
+)
 from servqual.indices.skm_result import SKMResult
 from servqual.models.frames import DomainResults
 from servqual.stats.quantiles import check_level
@@ -45,15 +50,8 @@ def _parts(responses: EngineResponses, weights: str, method: str) -> ResultParts
             f"method {method!r} resamples rows in memory; a frame reduced in "
             f"{responses.design.engine} supports method='linearization' only"
         )
-    inst = responses.instrument
-    if (inst.scale.min, inst.scale.max) != (1, 4):
-        raise ScaleError(
-            f"the SKM index needs elements answered on a 1–4 scale; instrument "
-            f"{inst.id!r} uses {inst.scale.min}–{inst.scale.max}"
-        )
-    exact = np.asarray(inst.weight_vector(), dtype=np.float64)
-    omega = exact if weights == "exact" else np.round(exact, 3)
-    return ResultParts(inst, omega, regime_of(inst.metadata, inst.id), weights)  # type: ignore[arg-type]  # checked above
+    check_skm_scale(responses.instrument)
+    return ResultParts.of(responses.instrument, weights)  # type: ignore[arg-type]  # checked above
 
 
 def _sums(responses: EngineResponses) -> tuple[dict[str, Sum], list[str]]:

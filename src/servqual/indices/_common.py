@@ -154,22 +154,6 @@ def grouped_item_means(
     return means, z, counts
 
 
-def estimates_from(
-    values: FloatArray,
-    variances: FloatArray,
-    counts: npt.ArrayLike,
-    df: float,
-    level: float,
-    *,
-    bounds: Bounds | None = None,
-) -> list[Estimate]:
-    """One Estimate (t interval on ``df``) per value, from its variance and count.
-
-    ``bounds`` is the range of every value (the index's range); intervals are cut to it.
-    """
-    return estimates_from_variances(values, variances, counts, df=df, level=level, bounds=bounds)
-
-
 def column_variances(
     z: FloatArray, groups: npt.NDArray[np.intp], n_groups: int, arrays: DesignArrays
 ) -> FloatArray:
@@ -407,6 +391,22 @@ def chosen_item(instrument: Instrument, item: str | None) -> str:
     return ids[0]
 
 
+def check_scale(answered: Instrument, scale: Scale, name: str) -> None:
+    """Refuse answers on another scale than ``scale`` (the index ``name`` needs it).
+
+    Raises
+    ------
+    servqual.errors.ScaleError
+        Naming the index, the scale it needs and the instrument's scale.
+    """
+    s = answered.scale
+    if (s.min, s.max) != (scale.min, scale.max):
+        raise ScaleError(
+            f"{name} needs answers on {scale.min}–{scale.max}; instrument "
+            f"{answered.id!r} is on {s.min}–{s.max}"
+        )
+
+
 def single_item(
     scores: object,
     instrument: Instrument,
@@ -432,12 +432,8 @@ def single_item(
     """
     scale = instrument.scale
     if isinstance(scores, Responses):
-        s = scores.instrument.scale
-        if same_scale and (s.min, s.max) != (scale.min, scale.max):
-            raise ScaleError(
-                f"{name} needs answers on {scale.min}–{scale.max}; instrument "
-                f"{scores.instrument.id!r} is on {s.min}–{s.max}"
-            )
+        if same_scale:
+            check_scale(scores.instrument, scale, name)
         j = scores.instrument.index(chosen_item(scores.instrument, item))
         return scores, scores.values()[:, j]
     values = _answers_1d(scores, scale, name)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from servqual.design._estimators import estimates_from_variances
 from servqual.errors import ItemError
 from servqual.indices import _common as c
 from servqual.models.instrument import Instrument
@@ -124,7 +125,9 @@ def grouped_profiles(
     k, d = len(ids), len(dims)
     out = []
     for g in range(n_groups):  # loop over domains: results only, no pass over rows
-        est = c.estimates_from(all_values[g], var[g], all_n[g], arrays.df, level, bounds=bounds)
+        est = estimates_from_variances(
+            all_values[g], var[g], all_n[g], df=arrays.df, level=level, bounds=bounds
+        )
         out.append(
             GroupProfile(
                 items=dict(zip(ids, est[:k], strict=True)),

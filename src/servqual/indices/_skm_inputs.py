@@ -13,10 +13,10 @@ from servqual.design.design import Design
 from servqual.errors import (
     InsufficientDataError,
     ParameterError,
-    ScaleError,
     ServqualTypeError,
 )
-from servqual.indices.grades import Regime, regime_of
+from servqual.indices._skm_results import ResultParts, check_skm_scale
+from servqual.indices.grades import Regime
 from servqual.indices.skm_result import WeightsMode
 from servqual.responses import Responses
 from servqual.stats.bootstrap import check_resamples
@@ -82,26 +82,21 @@ def validate(
     if isinstance(seed, int) and seed < 0:
         raise ParameterError(f"seed must be non-negative, got {seed!r}")
     inst = responses.instrument
-    if (inst.scale.min, inst.scale.max) != (1, 4):
-        raise ScaleError(
-            f"the SKM index needs elements answered on a 1–4 scale; instrument "
-            f"{inst.id!r} uses {inst.scale.min}–{inst.scale.max}"
-        )
+    check_skm_scale(inst)
     if responses.n < 2:
         raise InsufficientDataError(
             f"the SKM index needs at least 2 respondents, got {responses.n}: no interval "
             "can be computed with one respondent"
         )
-    exact = np.asarray(inst.weight_vector(), dtype=np.float64)
+    parts = ResultParts.of(inst, weights)
     reverse = np.array([item.reverse for item in inst.items])
     return Spec(
         responses=responses,
         arrays=responses.design.arrays,
-        # The regulation prints each weight to 3 decimals (1/9 → 0.111, 1/14 → 0.071).
-        omega=exact if weights == "exact" else np.round(exact, 3),
+        omega=parts.omega,
         offset=np.where(reverse, float(inst.scale.max), float(inst.scale.min)),
         sign=np.where(reverse, -1.0, 1.0),
-        regime=regime_of(inst.metadata, inst.id),
+        regime=parts.regime,
         weights_mode=weights,
         level=level,
         method=method,

@@ -20,18 +20,40 @@ import numpy as np
 import numpy.typing as npt
 
 from servqual.design._estimators import symmetric_columns
-from servqual.errors import DegenerateDataWarning, InsufficientDataError, ItemError
-from servqual.indices.grades import GRADE_LABELS, GRADES, Regime, grade_codes
+from servqual.errors import DegenerateDataWarning, InsufficientDataError, ItemError, ScaleError
+from servqual.indices.grades import GRADE_LABELS, GRADES, Regime, grade_codes, regime_of
 from servqual.indices.skm_result import SKMElement, SKMResult, WeightsMode
 from servqual.models._trusted import built, paused_gc
 from servqual.models.instrument import Instrument
 from servqual.models.results import Estimate, many_estimates
 from servqual.stats.intervals import Bounds, clip_columns
 
-__all__ = ["IndexColumns", "ResultParts", "check_answered", "check_every_domain", "finish"]
+__all__ = [
+    "IndexColumns",
+    "ResultParts",
+    "check_answered",
+    "check_every_domain",
+    "check_skm_scale",
+    "finish",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+
+
+def check_skm_scale(instrument: Instrument) -> None:
+    """The SKM index's elements are answered on 1–4.
+
+    Raises
+    ------
+    servqual.errors.ScaleError
+        Naming the instrument and its scale.
+    """
+    if (instrument.scale.min, instrument.scale.max) != (1, 4):
+        raise ScaleError(
+            f"the SKM index needs elements answered on a 1–4 scale; instrument "
+            f"{instrument.id!r} uses {instrument.scale.min}–{instrument.scale.max}"
+        )
 
 
 @dataclass(frozen=True)
@@ -42,6 +64,14 @@ class ResultParts:
     omega: FloatArray  # element weights ω_j as used in the index
     regime: Regime
     weights_mode: WeightsMode
+
+    @classmethod
+    def of(cls, instrument: Instrument, weights_mode: WeightsMode) -> ResultParts:
+        """The parts of ``instrument`` with its element weights exact or as printed."""
+        exact = np.asarray(instrument.weight_vector(), dtype=np.float64)
+        # The regulation prints each weight to 3 decimals (1/9 → 0.111, 1/14 → 0.071).
+        omega = exact if weights_mode == "exact" else np.round(exact, 3)
+        return cls(instrument, omega, regime_of(instrument.metadata, instrument.id), weights_mode)
 
     @property
     def range(self) -> Bounds:

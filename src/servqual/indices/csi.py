@@ -36,6 +36,7 @@ import numpy.typing as npt
 from pydantic import Field
 
 from servqual.design._by import DomainKey
+from servqual.design._estimators import estimates_from_variances
 from servqual.design.comparisons import Comparison
 from servqual.design.design import estimate_from_variance
 from servqual.errors import InsufficientDataError, ParameterError, ServqualTypeError
@@ -329,11 +330,11 @@ def csi(
     out: dict[DomainKey, CSIResult] = {}
     for g, label in enumerate(keys):  # loop over domains: results only, no pass over rows
         mis, mss = parts.mis[g], parts.mss[g]
-        est_i = c.estimates_from(
-            mis, parts.var_i[g], parts.n_i[g], arrays.df, level, bounds=imp_range
+        est_i = estimates_from_variances(
+            mis, parts.var_i[g], parts.n_i[g], df=arrays.df, level=level, bounds=imp_range
         )
-        est_p = c.estimates_from(
-            mss, parts.var_p[g], parts.n_p[g], arrays.df, level, bounds=perf_range
+        est_p = estimates_from_variances(
+            mss, parts.var_p[g], parts.n_p[g], df=arrays.df, level=level, bounds=perf_range
         )
         wf = 100.0 * mis / mis.sum()
         items = tuple(

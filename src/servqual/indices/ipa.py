@@ -35,6 +35,7 @@ import numpy.typing as npt
 from pydantic import Field
 
 from servqual.design._by import DomainKey
+from servqual.design._estimators import estimates_from_variances
 from servqual.errors import ItemError, ParameterError
 from servqual.indices import _common as c
 from servqual.models._base import FrozenModel
@@ -184,7 +185,9 @@ def _grouped_estimates(
     return [
         (
             means[g],
-            c.estimates_from(means[g], var[g], counts[g], arrays.df, level, bounds=bounds),
+            estimates_from_variances(
+                means[g], var[g], counts[g], df=arrays.df, level=level, bounds=bounds
+            ),
         )
         for g in range(n_groups)
     ]
