@@ -57,8 +57,8 @@ def straight_lining(s: Survey, probs: Chance) -> tuple[StraightLining, BoolArray
     """Same answer to every item; the longest run of identical consecutive answers."""
     codes = s.codes
     k = codes.shape[1]
-    complete = (codes >= 0).all(axis=1)
-    same = complete & (codes == codes[:, :1]).all(axis=1) & (k >= MIN_ITEMS)
+    # constant patterns were found once per distinct pattern: spread them to the rows
+    same = probs.straight[probs.inverse] & (k >= MIN_ITEMS)
     runs = _longest_runs(codes)
     expected = probs.straight_expected if k >= MIN_ITEMS else 0.0
     count = int(same.sum())
@@ -107,10 +107,8 @@ class Chance:
         model = fit(self.patterns, counts, levels)
         self.prob = model.probs
         self.repeat_prob = model.without_repeats(self.patterns, counts)
-        straight = (self.patterns >= 0).all(axis=1) & (self.patterns == self.patterns[:, :1]).all(
-            axis=1
-        )
-        self.straight = straight
+        complete = (self.patterns >= 0).all(axis=1)
+        self.straight = complete & (self.patterns == self.patterns[:, :1]).all(axis=1)
         n = codes.shape[0]
         # every constant pattern, observed or not, under the model: Σ_c P(c, c, …, c)
         constant = np.repeat(np.arange(levels, dtype=np.int8)[:, None], codes.shape[1], axis=1)
