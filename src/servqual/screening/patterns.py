@@ -12,7 +12,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-from servqual.screening._input import Survey, plain_id
+from servqual.screening._input import Survey
+from servqual.screening._input import row_ids as _ids
 from servqual.screening.chance import fit
 from servqual.screening.models import Duplicates, Missingness, OutOfRange, StraightLining
 
@@ -31,10 +32,6 @@ IdGroups = list[list[int]]  # groups of row positions
 
 MIN_ITEMS = 3
 """Straight-lining needs at least this many items: two equal answers are no pattern."""
-
-
-def _ids(s: Survey, rows: npt.ArrayLike) -> tuple[int | str, ...]:
-    return tuple(plain_id(v) for v in s.ids[np.asarray(rows, dtype=np.intp)])
 
 
 def missingness(s: Survey) -> tuple[Missingness, BoolArray]:
