@@ -24,10 +24,10 @@ from servqual.reliability._input import check_missing, matrix, moments
 from servqual.responses import Responses
 from servqual.stats.alpha import alpha_from_cov
 from servqual.stats.feldt import alpha_asymptotic_se, feldt_interval
-from servqual.stats.item_covariance import MissingRule, item_moments
+from servqual.stats.item_covariance import ItemMoments, MissingRule, item_moments
 from servqual.stats.quantiles import check_level
 
-__all__ = ["AlphaMethod", "cronbach_alpha"]
+__all__ = ["AlphaMethod", "cronbach_alpha", "feldt_alpha"]
 
 AlphaMethod = Literal["feldt", "bootstrap"]
 FloatArray = npt.NDArray[np.float64]
@@ -120,13 +120,21 @@ def cronbach_alpha(
         raise ParameterError(f"method must be one of ['feldt', 'bootstrap'], got {method!r}")
     x, ids = matrix(data)
     m = moments(x, ids, rule)
+    if method == "feldt":
+        return feldt_alpha(m, level)
     n, k = m.n_rows, x.shape[1]
     alpha = alpha_from_cov(m.cov)
     df = float((n - 1) * (k - 1))
-    if method == "bootstrap":
-        low, high, se = _bootstrap(x, rule, level, n_resamples, seed)
-        ci = Interval(low=low, high=high, level=level, method="bootstrap")
-        return Estimate(value=alpha, se=se, ci=ci, n=n, df=df)
+    low, high, se = _bootstrap(x, rule, level, n_resamples, seed)
+    ci = Interval(low=low, high=high, level=level, method="bootstrap")
+    return Estimate(value=alpha, se=se, ci=ci, n=n, df=df)
+
+
+def feldt_alpha(m: ItemMoments, level: float) -> Estimate:
+    """Alpha with Feldt's interval from checked item moments (see :func:`cronbach_alpha`)."""
+    n, k = m.n_rows, m.cov.shape[0]
+    alpha = alpha_from_cov(m.cov)
+    df = float((n - 1) * (k - 1))
     low, high = feldt_interval(alpha, n, k, level)
     se = alpha_asymptotic_se(m.cov, n)
     ci = Interval(low=low, high=high, level=level, method="feldt")

@@ -23,10 +23,10 @@ from servqual.models.results import Interval
 from servqual.reliability._input import check_missing, matrix, moments
 from servqual.responses import Responses
 from servqual.stats.alpha import alpha_if_dropped, correlation, r_drop
-from servqual.stats.item_covariance import MissingRule
+from servqual.stats.item_covariance import ItemMoments, MissingRule
 from servqual.stats.quantiles import check_level
 
-__all__ = ["ItemTotal", "item_total_correlations"]
+__all__ = ["ItemTotal", "item_rows", "item_total_correlations"]
 
 
 class ItemTotal(FrozenModel):
@@ -127,7 +127,11 @@ def item_total_correlations(
     level = check_level(level)
     rule = check_missing(missing)
     x, ids = matrix(data)
-    m = moments(x, ids, rule)
+    return item_rows(moments(x, ids, rule), ids, level)
+
+
+def item_rows(m: ItemMoments, ids: tuple[str, ...], level: float) -> tuple[ItemTotal, ...]:
+    """One :class:`ItemTotal` per item from checked item moments (see item_total_correlations)."""
     r = r_drop(m.cov)
     dropped = alpha_if_dropped(m.cov)
     std_dropped = alpha_if_dropped(correlation(m.cov))

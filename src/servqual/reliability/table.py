@@ -7,8 +7,8 @@ import numpy.typing as npt
 from servqual.models._base import FrozenModel
 from servqual.models.results import Estimate
 from servqual.reliability._input import check_missing, matrix, moments
-from servqual.reliability.alpha import cronbach_alpha
-from servqual.reliability.items import ItemTotal, item_total_correlations
+from servqual.reliability.alpha import feldt_alpha
+from servqual.reliability.items import ItemTotal, item_rows
 from servqual.responses import Responses
 from servqual.stats.alpha import alpha_from_cov, correlation, omega_total, one_factor_minres
 from servqual.stats.item_covariance import MissingRule
@@ -114,14 +114,10 @@ def reliability_table(
     m = moments(x, ids, rule)
     loadings = one_factor_minres(m.corr)
     return ReliabilityTable(
-        alpha=cronbach_alpha(x, level=level, missing=rule),
+        alpha=feldt_alpha(m, level),
         std_alpha=alpha_from_cov(correlation(m.cov)),
         omega_total=omega_total(loadings),
         loadings=tuple(float(v) for v in loadings),
-        items=_with_ids(item_total_correlations(x, level=level, missing=rule), ids),
+        items=item_rows(m, ids, level),
         missing=rule,
     )
-
-
-def _with_ids(items: tuple[ItemTotal, ...], ids: tuple[str, ...]) -> tuple[ItemTotal, ...]:
-    return tuple(t.model_copy(update={"id": i}) for t, i in zip(items, ids, strict=True))

@@ -19,7 +19,7 @@ from servqual.errors import DataFormatError, ParameterError, ServqualTypeError
 from servqual.models.instrument import Instrument
 from servqual.responses import MISSING, Responses
 
-__all__ = ["Survey", "column", "plain_id", "survey"]
+__all__ = ["Survey", "column", "plain_id", "row_ids", "survey"]
 
 CodeArray = npt.NDArray[np.int8]
 
@@ -45,6 +45,11 @@ def plain_id(value: Any) -> int | str:
     if isinstance(value, (float, np.floating)) and float(value).is_integer():
         return int(value)
     return str(value)
+
+
+def row_ids(s: Survey, rows: npt.ArrayLike) -> tuple[int | str, ...]:
+    """The respondent ids of the given row positions, as plain ``int``/``str``."""
+    return tuple(plain_id(v) for v in s.ids[np.asarray(rows, dtype=np.intp)])
 
 
 def survey(data: Any, instrument: Instrument | None, respondent_ids: Any) -> Survey:

@@ -12,7 +12,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-from servqual.screening._input import Survey, plain_id
+from servqual.screening._input import Survey
+from servqual.screening._input import row_ids as _ids
 from servqual.screening.chance import fit
 from servqual.screening.models import Duplicates, Missingness, OutOfRange, StraightLining
 
@@ -31,10 +32,6 @@ IdGroups = list[list[int]]  # groups of row positions
 
 MIN_ITEMS = 3
 """Straight-lining needs at least this many items: two equal answers are no pattern."""
-
-
-def _ids(s: Survey, rows: npt.ArrayLike) -> tuple[int | str, ...]:
-    return tuple(plain_id(v) for v in s.ids[np.asarray(rows, dtype=np.intp)])
 
 
 def missingness(s: Survey) -> tuple[Missingness, BoolArray]:
@@ -57,8 +54,8 @@ def straight_lining(s: Survey, probs: Chance) -> tuple[StraightLining, BoolArray
     """Same answer to every item; the longest run of identical consecutive answers."""
     codes = s.codes
     k = codes.shape[1]
-    complete = (codes >= 0).all(axis=1)
-    same = complete & (codes == codes[:, :1]).all(axis=1) & (k >= MIN_ITEMS)
+    # constant patterns were found once per distinct pattern: spread them to the rows
+    same = probs.straight[probs.inverse] & (k >= MIN_ITEMS)
     runs = _longest_runs(codes)
     expected = probs.straight_expected if k >= MIN_ITEMS else 0.0
     count = int(same.sum())
@@ -107,10 +104,8 @@ class Chance:
         model = fit(self.patterns, counts, levels)
         self.prob = model.probs
         self.repeat_prob = model.without_repeats(self.patterns, counts)
-        straight = (self.patterns >= 0).all(axis=1) & (self.patterns == self.patterns[:, :1]).all(
-            axis=1
-        )
-        self.straight = straight
+        complete = (self.patterns >= 0).all(axis=1)
+        self.straight = complete & (self.patterns == self.patterns[:, :1]).all(axis=1)
         n = codes.shape[0]
         # every constant pattern, observed or not, under the model: Σ_c P(c, c, …, c)
         constant = np.repeat(np.arange(levels, dtype=np.int8)[:, None], codes.shape[1], axis=1)

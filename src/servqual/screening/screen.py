@@ -11,7 +11,8 @@ from servqual.errors import ParameterError
 from servqual.models.instrument import Instrument
 from servqual.responses import Responses
 from servqual.screening import patterns
-from servqual.screening._input import Survey, column, plain_id, survey
+from servqual.screening._input import Survey, column, survey
+from servqual.screening._input import row_ids as _ids
 from servqual.screening.interviewer import interviewer_effect
 from servqual.screening.mode import mode_effect
 from servqual.screening.models import InterviewerEffect, Screening, Timing
@@ -167,10 +168,6 @@ def screen(
         sensitivity=_sensitivity(s, flagged, level),
         flagged_ids=_ids(s, np.flatnonzero(flagged)),
     )
-
-
-def _ids(s: Survey, rows: Any) -> tuple[int | str, ...]:
-    return tuple(plain_id(v) for v in s.ids[np.asarray(rows, dtype=np.intp)])
 
 
 def _thresholds(min_seconds: Any, burst_size: Any, burst_seconds: Any, k: int) -> float:
