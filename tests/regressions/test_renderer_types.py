@@ -1,4 +1,4 @@
-"""Renderers refuse what is not a Report with a named error, not an AttributeError."""
+"""Junk input to renderers and reliability gets a named error, not a bare builtin one."""
 
 from __future__ import annotations
 
@@ -17,3 +17,9 @@ import servqual as sq
 def test_a_renderer_names_what_it_got(render: Callable[..., str], junk: Any) -> None:
     with pytest.raises(sq.errors.ServqualTypeError, match=type(junk).__name__):
         render(junk)
+
+
+def test_alpha_names_an_integer_beyond_float_range() -> None:
+    # found by the fuzz suite: a bare OverflowError escaped cronbach_alpha
+    with pytest.raises(sq.errors.ServqualTypeError, match="within float range"):
+        sq.cronbach_alpha([[10**400, 1], [2, 3], [3, 3]])

@@ -55,14 +55,16 @@ def matrix(data: Responses | npt.ArrayLike) -> tuple[FloatArray, tuple[str, ...]
 def _convert(data: Any) -> FloatArray:
     try:
         return np.asarray(data, dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # an int beyond float64: refused below
         pass
     raw = np.asarray(data, dtype=object)
     blank = np.vectorize(lambda v: v is None, otypes=[bool])(raw) if raw.size else raw
     try:
         return np.where(blank, np.nan, raw).astype(np.float64)
-    except (TypeError, ValueError):
-        raise ServqualTypeError("data must hold numbers (None or NaN for missing)") from None
+    except (TypeError, ValueError, OverflowError):
+        raise ServqualTypeError(
+            "data must hold numbers within float range (None or NaN for missing)"
+        ) from None
 
 
 def moments(x: FloatArray, ids: tuple[str, ...], missing: MissingRule) -> ItemMoments:
