@@ -243,3 +243,21 @@ def test_frame_of_aware_records_uses_local_days() -> None:
     assert recs.frame(period=day)["record_id"].tolist() == ["c"]  # UTC days
     # 20:00Z on the 6th is 03:00 on the 7th in Jakarta
     assert recs.frame(period=day, timezone="Asia/Jakarta")["record_id"].tolist() == ["a", "c"]
+
+
+def test_compliance_by_refuses_a_missing_label() -> None:
+    # The grouping policy of the whole library: a missing `by` value is an error naming
+    # the column and the record, never a silent group "" in a published breakdown.
+    recs = sq.ServiceRecords.from_frame(cols(unit=["North", None, "North"]), CAT)
+    with pytest.raises(
+        sq.errors.DesignError, match=r"by column 'unit' is missing in record_id 'b': None"
+    ):
+        sq.compliance(recs, CAT, by="unit")
+    nan = sq.ServiceRecords.from_frame(cols(unit=[1.0, 2.0, float("nan")]), CAT)
+    with pytest.raises(sq.errors.DesignError, match=r"in record_id 'c': nan"):
+        sq.compliance(nan, CAT, by="unit")
+    done = ["2026-03-09T10:00"] * 3
+    recs = sq.ServiceRecords.from_frame(cols(unit=["N", "S", "N"], completed_at=done), CAT)
+    ok = sq.compliance(recs, CAT, by="unit")
+    assert sorted(ok) == [("ktp", "N"), ("ktp", "S")]
+    assert [ok[k].n for k in sorted(ok)] == [2, 1]

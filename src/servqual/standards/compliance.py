@@ -23,7 +23,7 @@ from servqual.standards._estimates import Groups, fee_estimates, time_compliance
 from servqual.standards._kernel import Clock, local_seconds, time_status
 from servqual.standards._timestamps import to_seconds
 from servqual.standards.calendar import WorkCalendar
-from servqual.standards.records import ServiceRecords, _fail, codes_of
+from servqual.standards.records import ServiceRecords, _fail, by_codes
 from servqual.standards.results import ServiceCompliance
 from servqual.stats.quantiles import check_level
 
@@ -154,6 +154,9 @@ def compliance(
         latest timestamp in the records.
     by : str, optional
         An attribute column (unit, channel, period): one result per service and value.
+        A record without a value there is refused (``DesignError`` naming the record), as
+        for every grouping column of the library: recode it to a label such as
+        ``"unknown"`` to report it as a group of its own.
     level : float
         Confidence level of the intervals.
 
@@ -169,6 +172,8 @@ def compliance(
         A record received after ``period_end``, or a service the catalog lacks.
     servqual.errors.ParameterError
         Time-zone-aware records without ``calendar.timezone``; a bad ``level``.
+    servqual.errors.DesignError
+        A record without a value in the ``by`` column.
 
     Warns
     -----
@@ -207,10 +212,10 @@ def compliance(
         raise _fail(early, records.record_ids, "were received after period_end")
     codes = _codes(records, catalog)
     clock = Clock(cal, records.aware, end)
-    by_codes, by_labels = (
-        (np.zeros(len(records), np.intp), [""]) if by is None else codes_of(records.column(by))
+    group, by_labels = (
+        (np.zeros(len(records), np.intp), [""]) if by is None else by_codes(records, by)
     )
-    groups = Groups(codes, by_codes, len(catalog), len(by_labels), records, level)
+    groups = Groups(codes, group, len(catalog), len(by_labels), records, level)
     status, taken = time_status(
         records.received, records.completed, codes, _standards(catalog, "completion_time"), clock
     )

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from servqual._frames import to_columns
-from servqual.design._build import factorize, missing_mask
+from servqual.design._build import group_codes
 from servqual.errors import DataFormatError, RecordError, ServqualTypeError
 from servqual.models.service import ServiceCatalog
 from servqual.standards._timestamps import Stamps, to_seconds
@@ -353,11 +353,16 @@ class ServiceRecords:
         return out
 
 
-def codes_of(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], list[str]]:
-    """Integer codes and string labels of a grouping column (missing → ``""``)."""
-    miss = missing_mask(values)
-    if miss.any():
-        values = values.astype(object)
-        values[miss] = ""
-    codes, uniq = factorize(values)
-    return codes, [str(u.item() if hasattr(u, "item") else u) for u in uniq]
+def by_codes(records: ServiceRecords, by: str) -> tuple[npt.NDArray[np.intp], list[str]]:
+    """Integer codes and string labels of the ``by`` column of ``records``.
+
+    The library's one policy for grouping columns (``group_codes``): a missing label is a
+    ``DesignError`` naming the column and the first records, never a silent group ``""``.
+    """
+    ids = records.record_ids
+    codes, labels = group_codes(
+        records.column(by),
+        f"by column {by!r}",
+        lambda i: f"record_id {_ids_text(ids, np.array([i]))}",
+    )
+    return codes, [str(label) for label in labels]
