@@ -91,3 +91,38 @@ def test_hostile_interviewer_label_and_respondent_id_are_escaped_in_every_format
     assert "departing from the rest: &lt;script&gt;alert(1)&lt;/script&gt;|Ani Budi" in page
     for fmt_ in ("text", "markdown", "html"):
         assert "<script>" not in render_screening(s, format=fmt_)  # type: ignore[arg-type]
+
+
+def test_small_interviewer_rows_are_withheld_in_a_report() -> None:
+    # Budi keeps 2 of his forms: his row (mean of 2 respondents) is withheld, and so is
+    # the smallest other row (Ani, 46), else all respondents minus the published rows
+    # would give Budi's figures back.
+    r = demo_survey()
+    staff = np.asarray(r.attribute("staff"))
+    budi = r.respondent_ids[staff == "Budi"]
+    r = r.drop(budi[2:].tolist())
+    s = sq.screen(r, interviewer="staff")
+    rows = {row.interviewer: row for row in s.interviewer_effect.rows}
+    assert rows["Budi"].n == 2
+    assert rows["Budi"].mean is not None
+    report = sq.skm_report(r, screening=s)
+    shown = {row.interviewer: row for row in report.screening.interviewer_effect.rows}
+    assert shown["Budi"].suppressed == "small"
+    assert shown["Ani"].suppressed == "complementary"
+    for name in ("Budi", "Ani"):
+        assert shown[name].n is None
+        assert shown[name].mean is None
+        assert shown[name].difference is None
+        assert shown[name].flagged is None
+    assert all(shown[k] == rows[k] for k in ("Citra", "Dewi", "Eko", "Fajar"))
+    budi_mean = f"{rows['Budi'].mean:.2f}"
+    again = sq.Report.model_validate_json(sq.render_json(report))
+    assert again.screening.interviewer_effect.rows == report.screening.interviewer_effect.rows
+    for text in (sq.render_text(report), sq.render_markdown(report), sq.render_html(report)):
+        assert "Interviewer rows withheld: 2" in text
+        assert budi_mean not in text
+        assert f"{rows['Ani'].mean:.2f}" not in text
+    assert str(rows["Budi"].mean) not in sq.render_json(report)
+    # min_group_size=0 publishes every row as screen computed it
+    everything = sq.skm_report(r, screening=s, min_group_size=0)
+    assert everything.screening == s

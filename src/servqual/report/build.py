@@ -16,7 +16,11 @@ from servqual.report._facts import note_tuple
 from servqual.report.compliance_section import compliance_section, skm_pairs
 from servqual.report.ipa_section import ipa_section
 from servqual.report.model import IndexSection, Report
-from servqual.report.suppression import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
+from servqual.report.suppression import (
+    DEFAULT_MIN_GROUP_SIZE,
+    check_min_group_size,
+    suppress_screening,
+)
 from servqual.responses import Responses
 from servqual.screening.models import Screening
 
@@ -174,7 +178,8 @@ def skm_report(
         )
         report = report.model_copy(update={"compliance": section})
     if screening is not None:
-        report = report.model_copy(update={"screening": screening})
+        shown = suppress_screening(screening, min_group_size)
+        report = report.model_copy(update={"screening": shown})
     return report
 
 

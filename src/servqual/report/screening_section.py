@@ -95,6 +95,12 @@ _WORDS = {
     "caption": ("Interviewers compared with the rest", "Perbandingan antarpetugas"),
     "yes": ("yes", "ya"),
     "no": ("no", "tidak"),
+    "withheld": ("withheld", "disembunyikan"),
+    "rows_withheld": (
+        "Interviewer rows withheld: {k} (too few respondents, or they would reveal such a row).",
+        "Baris petugas disembunyikan: {k} (responden terlalu sedikit, atau akan mengungkap "
+        "baris semacam itu).",
+    ),
     "ci": ("{pct}% CI {lo}–{hi}", "SK {pct}% {lo}–{hi}"),
 }
 
@@ -169,6 +175,9 @@ def _effects(s: Screening, language: Language, label: Label) -> list[str]:
                 who=", ".join(label(w) for w in e.flagged) if e.flagged else _w("none", language),
             )
         )
+        withheld = sum(r.suppressed is not None for r in e.rows)
+        if withheld:
+            lines.append(_w("rows_withheld", language).format(k=withheld))
     if s.mode_effect is not None:
         m = s.mode_effect
         for (a, b), c, p in zip(m.pairs, m.comparisons, m.p_adjusted, strict=True):
@@ -203,6 +212,9 @@ def _table(s: Screening, language: Language, label: Label) -> list[list[str]]:
     header = list(en if language == "en" else id_)
     rows = [header]
     for r in s.interviewer_effect.rows:
+        if r.difference is None or r.mean is None or r.p_adjusted is None:
+            rows.append([label(r.interviewer), *["—"] * 5, _w("withheld", language)])
+            continue
         rows.append(
             [
                 label(r.interviewer),
@@ -222,7 +234,9 @@ def _values(s: Screening) -> list[list[float | None]]:
     if s.interviewer_effect is None:
         return []
     return [
-        [None, float(r.n), r.mean, r.difference.value, None, r.p_adjusted, None]
+        [None, *([None] * 6)]
+        if r.difference is None or r.n is None
+        else [None, float(r.n), r.mean, r.difference.value, None, r.p_adjusted, None]
         for r in s.interviewer_effect.rows
     ]
 

@@ -47,6 +47,7 @@ from servqual.errors import ParameterError
 
 if TYPE_CHECKING:
     from servqual.report.model import ElementRow, IndexSection
+    from servqual.screening.models import Screening
 
 __all__ = [
     "DEFAULT_MIN_GROUP_SIZE",
@@ -54,6 +55,7 @@ __all__ = [
     "Suppression",
     "check_min_group_size",
     "plan",
+    "suppress_screening",
     "suppress_sections",
 ]
 
@@ -269,3 +271,43 @@ def _blank_element(element: ElementRow, why: Suppression | None) -> ElementRow:
     blank = {"n": None, "nrr": None, "weighted_nrr": None, "converted": None, "grade": None}
     blank["ci"] = None  # an interval's ends would give the NRR back
     return element.model_copy(update={**blank, "suppressed": why})
+
+
+def suppress_screening(screening: Screening, min_group_size: int) -> Screening:
+    """The screening with the interviewer rows of small groups withheld, for a report.
+
+    An interviewer's row shows the mean score of their respondents: a row resting on
+    fewer than ``min_group_size`` respondents is withheld (``n`` and every figure
+    ``None``), and further rows by the same rule as the groups of an index section, so
+    that all respondents minus the published rows never give a withheld row back. The
+    withheld interviewers are left out of the flagged list as well. The whole-sample
+    figures (the ICC and its test) stay: they rest on every respondent.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> from servqual.screening import demo_survey
+    >>> from servqual.report.suppression import suppress_screening
+    >>> s = sq.screen(demo_survey(), interviewer="staff")
+    >>> [r.n for r in s.interviewer_effect.rows][:3]
+    [46, 44, 58]
+    >>> shown = suppress_screening(s, 59)  # every interviewer below 59: all withheld
+    >>> {r.suppressed for r in shown.interviewer_effect.rows}, shown.interviewer_effect.flagged
+    ({'small'}, ())
+    """
+    m = check_min_group_size(min_group_size)
+    effect = screening.interviewer_effect
+    if effect is None or m == 0:
+        return screening
+    sizes = [r.n or 0 for r in effect.rows]
+    decided = plan([screening.n, *sizes], [[screening.n], *([n] for n in sizes)], m)
+    blank = {"n": None, "mean": None, "difference": None, "p_value": None}
+    blank |= {"p_adjusted": None, "flagged": None}
+    rows = tuple(
+        row if why is None else row.model_copy(update={**blank, "suppressed": why})
+        for row, why in zip(effect.rows, decided.sections[1:], strict=True)
+    )
+    withheld = {r.interviewer for r in rows if r.suppressed is not None}
+    flagged = tuple(name for name in effect.flagged if name not in withheld)
+    update = {"interviewer_effect": effect.model_copy(update={"rows": rows, "flagged": flagged})}
+    return screening.model_copy(update=update)

@@ -6,7 +6,7 @@ result round-trips through JSON; :meth:`servqual.Responses.drop` accepts them.
 
 from __future__ import annotations
 
-from typing import Union
+from typing import Literal, Union
 
 from pydantic import Field
 
@@ -159,6 +159,11 @@ class InterviewerRow(FrozenModel):
         Two-sided Welch p-value and its Holm adjustment over all interviewers.
     flagged : bool
         ``p_adjusted < 1 − level``.
+    suppressed : {"small", "complementary"} or None
+        Set in a published report (``sq.skm_report(..., screening=...)``): the row's
+        figures rest on fewer than the report's ``min_group_size`` respondents, or would
+        give such a row back from the others; ``n`` and every figure are then ``None``.
+        Never set by :func:`servqual.screen` itself.
 
     Examples
     --------
@@ -171,12 +176,13 @@ class InterviewerRow(FrozenModel):
     """
 
     interviewer: str
-    n: int = Field(ge=0)
-    mean: float
-    difference: Estimate
-    p_value: float
-    p_adjusted: float
-    flagged: bool
+    n: int | None = Field(ge=0)
+    mean: float | None
+    difference: Estimate | None
+    p_value: float | None
+    p_adjusted: float | None
+    flagged: bool | None
+    suppressed: Literal["small", "complementary"] | None = None
 
 
 class InterviewerEffect(FrozenModel):
