@@ -318,3 +318,17 @@ def test_code_check_matches_a_slow_loop(codes: list[list[int]]) -> None:
         item = "AB"[j]
         with pytest.raises(ScaleError, match=rf"code {codes[i][j]} for item '{item}' in row {i}"):
             check_codes(arr, inst)
+
+
+def test_replicate_ratio_over_a_vanishing_denominator_is_a_named_error() -> None:
+    # Found by the fuzz suite: Σ x = 2.2e-308 makes the replicate ratios 1.3e308, and the
+    # variance overflowed with numpy's own warning (an infinite or NaN SE).
+    data = {"y": [1.0, 1.0, 1.0], "x": [0.0, 0.0, 2.2250738585072014e-308]}
+    data |= {"w": [0.0, 0.0, 1.0], "r0": [1.0] * 3, "r1": [1.0] * 3}
+    d = sq.ReplicateDesign(data, weights="w", replicate_weights=["r0", "r1"], type="bootstrap")
+    with pytest.raises(EstimationError, match=r"replicate estimates reach 1\.34827e\+308"):
+        d.ratio("y", "x")
+    big = dict(data, y=[1.0, 1.0, 10.0])  # 10 / 2.2e-308 is beyond float64 itself
+    d = sq.ReplicateDesign(big, weights="w", replicate_weights=["r0", "r1"], type="bootstrap")
+    with pytest.raises(EstimationError, match=r"overflow|beyond"):
+        d.ratio("y", "x")

@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from servqual.design._estimators import RatioStatistic
+from servqual.errors import EstimationError
 from servqual.stats.design_arrays import DesignArrays, linearized_variance
 from servqual.stats.domain_variance import domain_srs_variances, domain_variances
 from servqual.stats.replicate_variance import replicate_variance
@@ -166,8 +167,14 @@ class Replication:
         inside = stat.groups < stat.n_groups
         x = stat.x if stat.x is not None else inside.astype(np.float64)
         tx = self.replicate_totals(x, stat)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(tx != 0, ty / np.where(tx != 0, tx, 1.0), np.nan)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            out = np.where(tx != 0, ty / np.where(tx != 0, tx, 1.0), np.nan)
+        if np.isinf(out).any():  # a finite ratio beyond float64 (a denominator near 0)
+            raise EstimationError(
+                "a replicate estimate overflows float64 (its denominator is close to 0): "
+                "no replicate variance can be computed; rescale the columns"
+            )
+        return np.asarray(out, dtype=np.float64)
 
     def _variance(self, full: FloatArray, reps: FloatArray) -> FloatArray:
         return replicate_variance(full, reps, scale=self.scale, rscales=self.rscales, mse=self.mse)

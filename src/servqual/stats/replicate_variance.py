@@ -15,13 +15,19 @@ centre :math:`\tilde\theta` the mean of the replicates with :math:`c_r > 0`
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
 
-from servqual.errors import DegenerateDataWarning, InsufficientDataError, ParameterError
+from servqual.errors import (
+    DegenerateDataWarning,
+    EstimationError,
+    InsufficientDataError,
+    ParameterError,
+)
 
 __all__ = [
     "REPLICATE_TYPES",
@@ -200,6 +206,7 @@ def replicate_variance(
             stacklevel=3,
         )
     values = np.where(ok, reps, 0.0)
+    _check_magnitude(values, scale * float(np.max(rscales, initial=1.0)))
     if mse:
         centre = full
     else:
@@ -208,3 +215,22 @@ def replicate_variance(
         centre = np.where(count > 0, (values * use).sum(axis=0) / np.maximum(count, 1), full)
     dev = np.where(ok, values - centre[None, :], 0.0)
     return np.asarray(scale * (rscales @ (dev * dev)), dtype=np.float64)
+
+
+def _check_magnitude(values: FloatArray, factor: float) -> None:
+    """Refuse replicate estimates whose sums of squared deviations would overflow float64.
+
+    With ``|value| ≤ top`` every deviation is at most ``2 top``, so the variance is at most
+    ``4 R factor top²``; beyond that ``inf − inf`` would give a silent NaN or infinite
+    variance (a ratio over a denominator near 0, say).
+    """
+    if values.size == 0:
+        return
+    top = float(np.max(np.abs(values)))
+    limit = math.sqrt(np.finfo(np.float64).max / (4.0 * values.shape[0] * max(factor, 1.0)))
+    if not top <= limit:
+        raise EstimationError(
+            f"replicate estimates reach {top:g}: their squared deviations overflow float64, "
+            "so no replicate variance can be computed; rescale the column or the weights "
+            "(a ratio's denominator may be close to 0)"
+        )
