@@ -1,0 +1,203 @@
+r"""Whole-sample SKM passes over packed answer codes (pure numpy, no BLAS).
+
+The answers of a few consecutive elements are packed into one small integer key per
+respondent: with ``L`` levels per element (the codes ``-1 … L − 2``, ``-1`` = missing),
+the ``g`` elements of a span give ``key = Σ_p (c_p + 1) L^(g−1−p)`` in ``0 … L^g − 1``,
+with ``L^g ≤ 4096`` (SKM: five elements per key, 3125 keys, a table that fits in L1).
+
+- Pass 1 counts the respondents (and sums their weights) per key, one ``bincount`` per
+  span; every element sum of :func:`servqual.indices._skm_kernel.element_sums` is a
+  marginal of those tables, so nine elements cost two ``bincount`` passes.
+- Pass 2 needs the linearized value ``z_i = Σ_j coef_j a_ij (c_ij − m_j)``, a sum over
+  elements of a constant per (element, code); per span that is one constant per key, so
+  ``z`` is two table look-ups (``take``) and an addition instead of a float pass per
+  element. A missing answer contributes exactly 0, as in the general kernel.
+
+Both passes walk the rows in blocks of ``_BLOCK`` so their temporaries stay in cache.
+The keys are valid only for codes inside ``-1 … L − 2``: :class:`~servqual.Responses`
+checks every answer against the scale when it is built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["Packed", "element_sums", "influence", "influence_tables", "pack", "square_sum"]
+
+FloatArray = npt.NDArray[np.float64]
+CodeColumns = npt.NDArray[np.int8]
+KeyArray = npt.NDArray[np.int16]
+
+_BLOCK = 65536
+"""Rows per block: fewer blocks cost Python overhead, larger ones leave the cache."""
+_MAX_KEYS = 4096
+"""Keys per span: a float table of 4096 entries (32 KiB) stays in L1."""
+
+
+@dataclass(frozen=True)
+class Packed:
+    """Packed keys of every span and the per-key tables of pass 1.
+
+    Attributes
+    ----------
+    levels : int
+        ``L``: codes ``-1 … L − 2``.
+    spans : tuple of (int, int)
+        ``[start, stop)`` element ranges packed into one key each.
+    keys : tuple of (n,) int16 arrays
+        One key per respondent and span.
+    counts : tuple of (L^g,) int64 arrays
+        Respondents per key.
+    weight_sums : tuple of (L^g,) float arrays or None
+        Sum of the weights per key (``None``: weights all equal, use ``counts``).
+    """
+
+    levels: int
+    spans: tuple[tuple[int, int], ...]
+    keys: tuple[KeyArray, ...]
+    counts: tuple[npt.NDArray[np.int64], ...]
+    weight_sums: tuple[FloatArray, ...] | None
+
+    @property
+    def n(self) -> int:
+        """Number of respondents."""
+        return int(self.keys[0].shape[0]) if self.keys else 0
+
+
+def _spans(k: int, levels: int) -> tuple[tuple[int, int], ...]:
+    size = 1
+    while levels ** (size + 1) <= _MAX_KEYS:
+        size += 1
+    return tuple((start, min(start + size, k)) for start in range(0, k, size))
+
+
+def pack(columns: CodeColumns, levels: int, weights: FloatArray | None) -> Packed:
+    """Pass 1: keys of every span, with respondents (and weights) counted per key.
+
+    Parameters
+    ----------
+    columns : (k, n) int8 array
+        Answer codes element by element (``Responses.columns``), ``-1`` for missing,
+        every code below ``levels − 1``.
+    levels : int
+        ``L`` = number of answer levels + 1 (the missing level); at most 129.
+    weights : (n,) float array or None
+        Sampling weights; ``None`` when they are all equal (only counts are needed).
+    """
+    k, n = columns.shape
+    spans = _spans(k, levels)
+    keys = tuple(np.empty(n, dtype=np.int16) for _ in spans)
+    sizes = [levels ** (stop - start) for start, stop in spans]
+    counts = [np.zeros(size, dtype=np.int64) for size in sizes]
+    sums = [np.zeros(size) for size in sizes] if weights is not None else []
+    for first in range(0, n, _BLOCK):  # loop over blocks of rows, not over rows
+        last = min(first + _BLOCK, n)
+        for s, (start, stop) in enumerate(spans):
+            key = keys[s][first:last]
+            key[...] = columns[start, first:last]
+            for j in range(start + 1, stop):  # Horner's rule over the span's elements
+                key *= np.int16(levels)
+                key += columns[j, first:last]
+            key += np.int16((levels ** (stop - start) - 1) // (levels - 1))  # codes + 1
+            counts[s] += np.bincount(key, minlength=sizes[s]).astype(np.int64, copy=False)
+            if weights is not None:
+                sums[s] += np.bincount(key, weights=weights[first:last], minlength=sizes[s])
+    return Packed(levels, spans, keys, tuple(counts), None if weights is None else tuple(sums))
+
+
+def _marginals(table: npt.NDArray[Any], levels: int, width: int) -> FloatArray:
+    """(width, L) totals per element and level from a span's per-key table (as floats).
+
+    Counts stay exact: a float64 holds every integer up to 2**53.
+    """
+    cube = table.astype(np.float64, copy=False).reshape((levels,) * width)
+    axes = tuple(range(width))
+    return np.stack([cube.sum(axis=axes[:p] + axes[p + 1 :]) for p in range(width)])
+
+
+def element_sums(packed: Packed, weight: float | None) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Whole-sample element sums from the per-key tables of :func:`pack`.
+
+    ``weight`` is the common weight when :func:`pack` had no weights. Returns
+    ``code_totals, answered_totals, answered_counts``, each (1, k), as
+    :func:`servqual.indices._skm_kernel.element_sums` with ``groups=None``: with equal
+    weights the totals are ``weight`` times exact integer sums.
+    """
+    levels = packed.levels
+    value = np.arange(-1, levels - 1, dtype=np.float64)  # the code of each level
+    value[0] = 0.0  # a missing answer adds nothing
+    counts, code_tot, answered_tot = [], [], []
+    for s, (start, stop) in enumerate(packed.spans):
+        per_level = _marginals(packed.counts[s], levels, stop - start).astype(np.int64)
+        answered = per_level[:, 1:].sum(axis=1)
+        counts.append(answered.astype(np.float64))
+        if packed.weight_sums is None:
+            assert weight is not None  # internal invariant: no weights means equal weights
+            code_sum = per_level @ value.astype(np.int64)  # exact integers
+            code_tot.append(weight * code_sum.astype(np.float64))
+            answered_tot.append(weight * counts[-1])
+        else:
+            per_weight = _marginals(packed.weight_sums[s], levels, stop - start)
+            code_tot.append((per_weight * value).sum(axis=1))
+            answered_tot.append(per_weight[:, 1:].sum(axis=1))
+    return (
+        np.concatenate(code_tot)[None, :],
+        np.concatenate(answered_tot)[None, :],
+        np.concatenate(counts)[None, :],
+    )
+
+
+def influence_tables(
+    packed: Packed, mean_codes: FloatArray, coef: FloatArray
+) -> tuple[FloatArray, ...]:
+    """Per span, the linearized value of every key: ``Σ_p coef_j a_p (c_p − m_j)``.
+
+    ``mean_codes`` and ``coef`` are (k,): the whole sample's mean code and gradient
+    coefficient of each element. The missing level gives exactly 0.
+    """
+    levels = packed.levels
+    code = np.arange(-1, levels - 1, dtype=np.float64)
+    tables = []
+    for start, stop in packed.spans:
+        width = stop - start
+        table = np.zeros((levels,) * width)
+        for p, j in enumerate(range(start, stop)):  # loop over the span's elements
+            term = (code - mean_codes[j]) * coef[j]
+            term[0] = 0.0  # missing: no contribution
+            shape = [1] * width
+            shape[p] = levels
+            table = table + term.reshape(shape)
+        tables.append(table.reshape(-1))
+    return tuple(tables)
+
+
+def influence(packed: Packed, tables: tuple[FloatArray, ...]) -> FloatArray:
+    """(n,) linearized values ``z``: one look-up per span and respondent."""
+    z = np.empty(packed.n, dtype=np.float64)
+    for first in range(0, packed.n, _BLOCK):  # loop over blocks of rows, not over rows
+        last = min(first + _BLOCK, packed.n)
+        block = tables[0].take(packed.keys[0][first:last])
+        for table, keys in zip(tables[1:], packed.keys[1:], strict=True):
+            block += table.take(keys[first:last])
+        z[first:last] = block
+    return z
+
+
+def square_sum(packed: Packed, tables: tuple[FloatArray, ...]) -> tuple[float, float]:
+    """``Σ z`` and ``Σ z²`` without materializing ``z`` (equal weights, one stratum).
+
+    ``Σ z`` comes from the per-key counts of pass 1; ``Σ z²`` from in-cache blocks.
+    """
+    total = sum(float((c * t).sum()) for c, t in zip(packed.counts, tables, strict=True))
+    squares = 0.0
+    for first in range(0, packed.n, _BLOCK):  # loop over blocks of rows, not over rows
+        last = min(first + _BLOCK, packed.n)
+        block = tables[0].take(packed.keys[0][first:last])
+        for table, keys in zip(tables[1:], packed.keys[1:], strict=True):
+            block += table.take(keys[first:last])
+        squares += float(np.einsum("i,i->", block, block))
+    return total, squares
