@@ -73,7 +73,8 @@ def test_packed_passes_equal_loops_and_the_general_kernel(
         coef = rng.normal(size=k)
         tables = packed_kernel.influence_tables(packed, m, coef)
         z = packed_kernel.influence(packed, tables)
-        total, squares = packed_kernel.square_sum(packed, tables)
+        counted = packed_kernel.pack(columns, top + 2, None)  # Σ z from counts per key
+        total, squares = packed_kernel.square_sum(counted, tables)
     finally:
         packed_kernel._BLOCK = original
     got = packed_kernel.element_sums(packed, 2.5 if equal else None)
@@ -201,3 +202,15 @@ def test_columns_are_the_codes_item_by_item() -> None:
     kept = r.drop([0, 5])
     np.testing.assert_array_equal(kept.columns, np.delete(codes, [0, 5], axis=0).T)
     np.testing.assert_array_equal(r.codes, codes)
+
+
+def test_extreme_weights_stay_within_the_bound_that_replaces_the_overflow_check() -> None:
+    # |w z| ≤ 25 (L − 2) Σ|ω| = 75 whatever the weights: no overflow check is needed.
+    rng = np.random.default_rng(11)
+    scores = rng.integers(1, 5, size=(12, 9)).astype(np.float64)
+    scores[3, 4] = np.nan
+    weights = np.array([1e100, 1e-100, 1.0, 5e99, 2.0, 1e-90, 3.0, 1e50, 7.0, 1.0, 1e99, 4.0])
+    r = _skm(scores.tolist(), weights=weights)
+    fast, slow = sq.skm_index(r), _general(r)
+    _assert_same(fast, slow)
+    assert np.isfinite(fast.index.se)

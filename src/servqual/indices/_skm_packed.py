@@ -50,17 +50,18 @@ class Packed:
         ``[start, stop)`` element ranges packed into one key each.
     keys : tuple of (n,) int16 arrays
         One key per respondent and span.
-    counts : tuple of (L^g,) int64 arrays
-        Respondents per key.
-    weight_sums : tuple of (L^g,) float arrays or None
-        Sum of the weights per key (``None``: weights all equal, use ``counts``).
+    tables : tuple of (L^g,) arrays
+        Per key: the number of respondents (int64), or the sum of their weights
+        (float64) when ``missing`` is given.
+    missing : (k,) int64 array or None
+        Missing answers per element, counted when the tables hold weights.
     """
 
     levels: int
     spans: tuple[tuple[int, int], ...]
     keys: tuple[KeyArray, ...]
-    counts: tuple[npt.NDArray[np.int64], ...]
-    weight_sums: tuple[FloatArray, ...] | None
+    tables: tuple[npt.NDArray[Any], ...]
+    missing: npt.NDArray[np.int64] | None
 
     @property
     def n(self) -> int:
@@ -76,7 +77,7 @@ def _spans(k: int, levels: int) -> tuple[tuple[int, int], ...]:
 
 
 def pack(columns: CodeColumns, levels: int, weights: FloatArray | None) -> Packed:
-    """Pass 1: keys of every span, with respondents (and weights) counted per key.
+    """Pass 1: keys of every span, with respondents (or their weights) summed per key.
 
     Parameters
     ----------
@@ -86,14 +87,15 @@ def pack(columns: CodeColumns, levels: int, weights: FloatArray | None) -> Packe
     levels : int
         ``L`` = number of answer levels + 1 (the missing level); at most 129.
     weights : (n,) float array or None
-        Sampling weights; ``None`` when they are all equal (only counts are needed).
+        Sampling weights; ``None`` when they are all equal (counts are enough). With
+        weights, the answered counts come from one comparison per element instead of a
+        second ``bincount`` per span.
     """
     k, n = columns.shape
     spans = _spans(k, levels)
     keys = tuple(np.empty(n, dtype=np.int16) for _ in spans)
     sizes = [levels ** (stop - start) for start, stop in spans]
-    counts = [np.zeros(size, dtype=np.int64) for size in sizes]
-    sums = [np.zeros(size) for size in sizes] if weights is not None else []
+    tables = [np.zeros(size, dtype=np.int64 if weights is None else np.float64) for size in sizes]
     for first in range(0, n, _BLOCK):  # loop over blocks of rows, not over rows
         last = min(first + _BLOCK, n)
         for s, (start, stop) in enumerate(spans):
@@ -103,10 +105,12 @@ def pack(columns: CodeColumns, levels: int, weights: FloatArray | None) -> Packe
                 key *= np.int16(levels)
                 key += columns[j, first:last]
             key += np.int16((levels ** (stop - start) - 1) // (levels - 1))  # codes + 1
-            counts[s] += np.bincount(key, minlength=sizes[s]).astype(np.int64, copy=False)
-            if weights is not None:
-                sums[s] += np.bincount(key, weights=weights[first:last], minlength=sizes[s])
-    return Packed(levels, spans, keys, tuple(counts), None if weights is None else tuple(sums))
+            w = None if weights is None else weights[first:last]
+            tables[s] += np.bincount(key, weights=w, minlength=sizes[s])
+    missing = None
+    if weights is not None:  # one byte pass per element (its codes are contiguous)
+        missing = np.array([np.count_nonzero(col < 0) for col in columns], dtype=np.int64)
+    return Packed(levels, spans, keys, tuple(tables), missing)
 
 
 def _marginals(table: npt.NDArray[Any], levels: int, width: int) -> FloatArray:
@@ -130,25 +134,23 @@ def element_sums(packed: Packed, weight: float | None) -> tuple[FloatArray, Floa
     levels = packed.levels
     value = np.arange(-1, levels - 1, dtype=np.float64)  # the code of each level
     value[0] = 0.0  # a missing answer adds nothing
-    counts, code_tot, answered_tot = [], [], []
-    for s, (start, stop) in enumerate(packed.spans):
-        per_level = _marginals(packed.counts[s], levels, stop - start).astype(np.int64)
-        answered = per_level[:, 1:].sum(axis=1)
-        counts.append(answered.astype(np.float64))
-        if packed.weight_sums is None:
-            assert weight is not None  # internal invariant: no weights means equal weights
-            code_sum = per_level @ value.astype(np.int64)  # exact integers
-            code_tot.append(weight * code_sum.astype(np.float64))
-            answered_tot.append(weight * counts[-1])
-        else:
-            per_weight = _marginals(packed.weight_sums[s], levels, stop - start)
-            code_tot.append((per_weight * value).sum(axis=1))
-            answered_tot.append(per_weight[:, 1:].sum(axis=1))
-    return (
-        np.concatenate(code_tot)[None, :],
-        np.concatenate(answered_tot)[None, :],
-        np.concatenate(counts)[None, :],
+    per_level = np.concatenate(
+        [
+            _marginals(t, levels, b - a)
+            for t, (a, b) in zip(packed.tables, packed.spans, strict=True)
+        ]
     )
+    if packed.missing is not None:  # the tables hold weights
+        counts = (packed.n - packed.missing).astype(np.float64)
+        code_tot = (per_level * value).sum(axis=1)
+        answered_tot = per_level[:, 1:].sum(axis=1)
+    else:
+        assert weight is not None  # internal invariant: no weights means equal weights
+        whole = per_level.astype(np.int64)  # exact integer counts
+        counts = whole[:, 1:].sum(axis=1).astype(np.float64)
+        code_tot = weight * (whole @ value.astype(np.int64)).astype(np.float64)
+        answered_tot = weight * counts
+    return code_tot[None, :], answered_tot[None, :], counts[None, :]
 
 
 def influence_tables(
@@ -192,7 +194,8 @@ def square_sum(packed: Packed, tables: tuple[FloatArray, ...]) -> tuple[float, f
 
     ``Σ z`` comes from the per-key counts of pass 1; ``Σ z²`` from in-cache blocks.
     """
-    total = sum(float((c * t).sum()) for c, t in zip(packed.counts, tables, strict=True))
+    assert packed.missing is None  # internal invariant: the tables hold counts
+    total = sum(float((c * t).sum()) for c, t in zip(packed.tables, tables, strict=True))
     squares = 0.0
     for first in range(0, packed.n, _BLOCK):  # loop over blocks of rows, not over rows
         last = min(first + _BLOCK, packed.n)
