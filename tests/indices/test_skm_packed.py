@@ -214,3 +214,15 @@ def test_extreme_weights_stay_within_the_bound_that_replaces_the_overflow_check(
     fast, slow = sq.skm_index(r), _general(r)
     _assert_same(fast, slow)
     assert np.isfinite(fast.index.se)
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_columns_of_more_rows_than_a_block_and_of_column_major_codes(order: str) -> None:
+    rng = np.random.default_rng(3)
+    codes = np.asarray(rng.integers(-1, 4, size=(70_001, 9)), dtype=np.int8, order=order)
+    design = sq.Design({"row": np.arange(codes.shape[0])})
+    r = sq.Responses(sq.instruments.SKM_2017, design, codes)
+    np.testing.assert_array_equal(r.columns, codes.T)
+    assert r.columns.flags.c_contiguous
+    assert not r.columns.flags.writeable
+    _assert_same(sq.skm_index(r), _general(r))

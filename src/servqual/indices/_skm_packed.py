@@ -5,9 +5,10 @@ respondent: with ``L`` levels per element (the codes ``-1 … L − 2``, ``-1`` 
 the ``g`` elements of a span give ``key = Σ_p (c_p + 1) L^(g−1−p)`` in ``0 … L^g − 1``,
 with ``L^g ≤ 4096`` (SKM: five elements per key, 3125 keys, a table that fits in L1).
 
-- Pass 1 counts the respondents (and sums their weights) per key, one ``bincount`` per
+- Pass 1 counts the respondents per key (or sums their weights), one ``bincount`` per
   span; every element sum of :func:`servqual.indices._skm_kernel.element_sums` is a
-  marginal of those tables, so nine elements cost two ``bincount`` passes.
+  marginal of those tables, so nine elements cost two ``bincount`` passes (with weights,
+  the answered counts come from the missing answers counted per element).
 - Pass 2 needs the linearized value ``z_i = Σ_j coef_j a_ij (c_ij − m_j)``, a sum over
   elements of a constant per (element, code); per span that is one constant per key, so
   ``z`` is two table look-ups (``take``) and an addition instead of a float pass per
@@ -177,20 +178,25 @@ def influence_tables(
     return tuple(tables)
 
 
+def _lookup(tables: tuple[FloatArray, ...], packed: Packed, first: int, last: int) -> FloatArray:
+    """``z`` of the rows ``first … last − 1``: one look-up per span and row."""
+    block = tables[0].take(packed.keys[0][first:last])
+    for table, keys in zip(tables[1:], packed.keys[1:], strict=True):
+        block += table.take(keys[first:last])
+    return block
+
+
 def influence(packed: Packed, tables: tuple[FloatArray, ...]) -> FloatArray:
-    """(n,) linearized values ``z``: one look-up per span and respondent."""
+    """(n,) linearized values ``z`` (for designs whose variance needs every row)."""
     z = np.empty(packed.n, dtype=np.float64)
     for first in range(0, packed.n, _BLOCK):  # loop over blocks of rows, not over rows
         last = min(first + _BLOCK, packed.n)
-        block = tables[0].take(packed.keys[0][first:last])
-        for table, keys in zip(tables[1:], packed.keys[1:], strict=True):
-            block += table.take(keys[first:last])
-        z[first:last] = block
+        z[first:last] = _lookup(tables, packed, first, last)
     return z
 
 
 def square_sum(packed: Packed, tables: tuple[FloatArray, ...]) -> tuple[float, float]:
-    """``Σ z`` and ``Σ z²`` without materializing ``z`` (equal weights, one stratum).
+    """``Σ z`` and ``Σ z²`` without storing ``z`` (equal weights, one stratum).
 
     ``Σ z`` comes from the per-key counts of pass 1; ``Σ z²`` from in-cache blocks.
     """
@@ -198,9 +204,6 @@ def square_sum(packed: Packed, tables: tuple[FloatArray, ...]) -> tuple[float, f
     total = sum(float((c * t).sum()) for c, t in zip(packed.tables, tables, strict=True))
     squares = 0.0
     for first in range(0, packed.n, _BLOCK):  # loop over blocks of rows, not over rows
-        last = min(first + _BLOCK, packed.n)
-        block = tables[0].take(packed.keys[0][first:last])
-        for table, keys in zip(tables[1:], packed.keys[1:], strict=True):
-            block += table.take(keys[first:last])
-        squares += float(np.einsum("i,i->", block, block))
+        block = _lookup(tables, packed, first, min(first + _BLOCK, packed.n))
+        squares += float(np.einsum("i,i->", block, block))  # no BLAS: no thread wake-ups
     return total, squares
