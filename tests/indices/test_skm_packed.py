@@ -75,6 +75,9 @@ def test_packed_passes_equal_loops_and_the_general_kernel(
         z = packed_kernel.influence(packed, tables)
         counted = packed_kernel.pack(columns, top + 2, None)  # Σ z from counts per key
         total, squares = packed_kernel.square_sum(counted, tables)
+        strata = rng.integers(0, 3, n)
+        by_stratum = packed_kernel.stratum_sums(packed, tables, w, strata, 3)
+        whole = packed_kernel.stratum_sums(packed, tables, w, None, 1)
     finally:
         packed_kernel._BLOCK = original
     got = packed_kernel.element_sums(packed, 2.5 if equal else None)
@@ -90,6 +93,13 @@ def test_packed_passes_equal_loops_and_the_general_kernel(
         z, kernel.influence(codes, m[None], coef[None], None), rtol=1e-12, atol=1e-12
     )
     np.testing.assert_allclose([total, squares], [z.sum(), z @ z], rtol=1e-12, atol=1e-12)
+    wz = w * z
+    slow = [
+        [wz[strata == h].sum() for h in range(3)],
+        [(wz[strata == h] ** 2).sum() for h in range(3)],
+    ]
+    np.testing.assert_allclose(by_stratum, slow, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(whole, [[wz.sum()], [wz @ wz]], rtol=1e-12, atol=1e-12)
 
 
 def test_missing_answers_contribute_exactly_zero() -> None:
@@ -105,8 +115,11 @@ def _responses(data: st.DataObject, n: int) -> sq.Responses:
     scores = rng.integers(1, 5, size=(n, 9)).astype(np.float64)
     scores[rng.random((n, 9)) < data.draw(st.sampled_from([0.0, 0.1, 0.4]))] = np.nan
     scores[0] = rng.integers(1, 5, size=9)  # every element answered at least once
-    kind = data.draw(st.sampled_from(["srs", "fpc", "weights", "strata", "clusters", "post"]))
+    kinds = ["srs", "fpc", "weights", "strata", "strata_equal", "clusters", "post"]
+    kind = data.draw(st.sampled_from(kinds))
     design: dict[str, Any] = {}
+    if kind == "strata_equal":  # equal weights, three strata, no fpc
+        design["strata"] = np.arange(n) % 3
     if kind == "fpc":
         design["fpc"] = np.full(n, 3 * n)
     if kind in ("weights", "strata", "clusters", "post"):
@@ -149,9 +162,10 @@ def test_fast_index_on_two_respondents_and_constant_answers() -> None:
     r = sq.Responses.from_arrays([[4] * 9, [2] * 9], sq.instruments.SKM_2017)
     _assert_same(sq.skm_index(r), _general(r))
     same = sq.Responses.from_arrays([[3] * 9] * 5, sq.instruments.SKM_2017)
-    with pytest.warns(DegenerateDataWarning, match="standard error 0.*zero width"):
+    with pytest.warns(DegenerateDataWarning, match="standard error 0.*zero width") as record:
         res = sq.skm_index(same)
     assert (res.index.value, res.index.se) == (75.0, 0.0)
+    assert record[0].filename == __file__  # the warning points at the caller
 
 
 def _skm(scores: list[list[float | None]], **design: Any) -> sq.Responses:

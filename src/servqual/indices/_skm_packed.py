@@ -27,7 +27,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Packed", "element_sums", "influence", "influence_tables", "pack", "square_sum"]
+__all__ = [
+    "Packed",
+    "element_sums",
+    "influence",
+    "influence_tables",
+    "pack",
+    "square_sum",
+    "stratum_sums",
+]
 
 FloatArray = npt.NDArray[np.float64]
 CodeColumns = npt.NDArray[np.int8]
@@ -207,3 +215,29 @@ def square_sum(packed: Packed, tables: tuple[FloatArray, ...]) -> tuple[float, f
         block = _lookup(tables, packed, first, min(first + _BLOCK, packed.n))
         squares += float(np.einsum("i,i->", block, block))  # no BLAS: no thread wake-ups
     return total, squares
+
+
+def stratum_sums(
+    packed: Packed,
+    tables: tuple[FloatArray, ...],
+    weights: FloatArray,
+    strata: npt.NDArray[np.intp] | None,
+    n_strata: int,
+) -> tuple[FloatArray, FloatArray]:
+    """Per stratum, ``Σ w z`` and ``Σ (w z)²`` without storing ``z`` (rows as PSUs).
+
+    ``strata`` is each row's stratum index (``None``: one stratum, plain sums).
+    """
+    sums, squares = np.zeros(n_strata), np.zeros(n_strata)
+    for first in range(0, packed.n, _BLOCK):  # loop over blocks of rows, not over rows
+        last = min(first + _BLOCK, packed.n)
+        wz = _lookup(tables, packed, first, last)
+        wz *= weights[first:last]
+        if strata is None:
+            sums[0] += wz.sum()
+            squares[0] += np.einsum("i,i->", wz, wz)
+        else:
+            h = strata[first:last]
+            sums += np.bincount(h, weights=wz, minlength=n_strata)
+            squares += np.bincount(h, weights=wz * wz, minlength=n_strata)
+    return sums, squares

@@ -4,8 +4,9 @@
 The same numbers as the general path (:mod:`servqual.indices._skm_kernel`), computed on
 :attr:`servqual.Responses.columns` with the packed passes of
 :mod:`servqual.indices._skm_packed`: two ``bincount`` passes for the element sums, and
-table look-ups for the linearized values. On a simple design with equal weights (the
-usual SKM survey) the variance needs only ``Σ z`` and ``Σ z²``, so ``z`` is never stored.
+table look-ups for the linearized values. When every respondent is a sampling unit (no
+clusters, no calibration) the variance needs only per-stratum sums of ``w z`` and
+``(w z)²``, formed block by block, so ``z`` is never stored.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from servqual.indices import _skm_packed as packed_kernel
 from servqual.indices._skm_inputs import Spec
 from servqual.indices._skm_results import IndexColumns, ResultParts, check_every_domain, finish
 from servqual.indices.skm_result import SKMResult
-from servqual.stats.design_arrays import linearized_variance, simple_variance
+from servqual.stats.design_arrays import linearized_variance, unclustered_variance
 
 __all__ = ["whole_sample_index"]
 
@@ -67,10 +68,18 @@ def _variance(
     A respondent who answered element ``j`` has ``w_i ≤ Σ_answered w = T_aj``, so
     ``|w_i coef_j (c − m_j)| ≤ 25 |ω_j| (L − 2)``: ``|w z| ≤ 25 (L − 2) Σ_j |ω_j|``
     whatever the weights (codes are range-checked when the responses are built).
+    Designs whose rows are their PSUs need only per-stratum sums of ``w z`` and
+    ``(w z)²``, formed block by block; the others get ``z`` for the general reduce.
     """
     arrays = spec.arrays
     bound = 25.0 * (levels - 2) * float(np.abs(spec.omega).sum())
-    if arrays.is_simple and arrays.uniform_weight is not None and bound <= arrays.magnitude_limit:
-        return simple_variance(*packed_kernel.square_sum(packed, tables), arrays)
-    z = packed_kernel.influence(packed, tables)
-    return float(linearized_variance(z, arrays, bound=bound)[0])
+    if not (arrays.is_unclustered and bound <= arrays.magnitude_limit):
+        z = packed_kernel.influence(packed, tables)
+        return float(linearized_variance(z, arrays, bound=bound)[0])
+    n_strata, w = len(arrays.strata), arrays.uniform_weight
+    if n_strata == 1 and w is not None:  # Σ z from the counts per key (exact weights)
+        total, squares = packed_kernel.square_sum(packed, tables)
+        return unclustered_variance(np.array([w * total]), np.array([w * w * squares]), arrays)
+    strata = None if n_strata == 1 else arrays.stratum_codes
+    sums, squares_h = packed_kernel.stratum_sums(packed, tables, arrays.weights, strata, n_strata)
+    return unclustered_variance(sums, squares_h, arrays)

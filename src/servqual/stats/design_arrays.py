@@ -27,7 +27,7 @@ __all__ = [
     "DesignArrays",
     "linearized_covariance",
     "linearized_variance",
-    "simple_variance",
+    "unclustered_variance",
     "weighted_moments",
 ]
 
@@ -121,14 +121,9 @@ class DesignArrays:
         return float(self.weights[0])
 
     @property
-    def is_simple(self) -> bool:
-        """One stratum, each row its own PSU, no calibration, one stage: ``Σ z``, ``Σ z²`` do."""
-        return (
-            len(self.strata) == 1
-            and self.psu_codes is None
-            and not self.calibration
-            and self.stages is None
-        )
+    def is_unclustered(self) -> bool:
+        """Each row its own PSU, no calibration, one stage: per-stratum sums of ``w z`` do."""
+        return self.psu_codes is None and not self.calibration and self.stages is None
 
     @cached_property
     def all_weights_positive(self) -> bool:
@@ -251,37 +246,43 @@ def linearized_variance(
     return np.asarray(np.diagonal(cov).copy(), dtype=np.float64)
 
 
-def simple_variance(sum_z: float, sum_z2: float, design: DesignArrays) -> float:
-    """:func:`linearized_variance` of one ``z`` from ``Σ z`` and ``Σ z²`` alone.
+def unclustered_variance(sums: FloatArray, squares: FloatArray, design: DesignArrays) -> float:
+    """:func:`linearized_variance` of one ``z`` from per-stratum sums of ``w z`` and ``(w z)²``.
 
-    For a simple design (:attr:`DesignArrays.is_simple`) with equal weights
-    (:attr:`DesignArrays.uniform_weight`): the totals of ``w z`` are then ``w Σ z`` and
-    ``w² Σ z²``, and the same variance formula (fpc, rounding residue) applies. The
+    For a design whose rows are its PSUs (:attr:`DesignArrays.is_unclustered`) the moments
+    of the variance formula are those sums, so a caller that forms ``w z`` block by block
+    never stores it; the formula (fpc, lonely strata, rounding residue) is the same. The
     caller keeps ``|w z|`` below :attr:`DesignArrays.magnitude_limit`.
+
+    Parameters
+    ----------
+    sums, squares : (H,) float arrays
+        ``Σ w z`` and ``Σ (w z)²`` over the rows of each stratum, in ``design.strata`` order.
 
     Raises
     ------
     ValueError
-        If the design is not simple or its weights differ (an internal misuse).
+        If the design is clustered, calibrated or multistage (an internal misuse).
 
     Examples
     --------
     >>> import numpy as np
     >>> from servqual.stats import DesignArrays
-    >>> from servqual.stats.design_arrays import linearized_variance, simple_variance
+    >>> from servqual.stats.design_arrays import linearized_variance, unclustered_variance
     >>> d = DesignArrays(np.full(3, 2.0), np.zeros(3, dtype=np.intp), (None,), np.array([np.inf]))
-    >>> z = np.array([1.0, -1.5, 0.5])
-    >>> simple_variance(float(z.sum()), float(z @ z), d), float(linearized_variance(z, d)[0])
-    (21.0, 21.0)
+    >>> wz = 2.0 * np.array([1.0, -1.5, 0.5])
+    >>> unclustered_variance(np.array([wz.sum()]), np.array([wz @ wz]), d)
+    21.0
+    >>> float(linearized_variance(wz / 2.0, d)[0])
+    21.0
     """
-    w = design.uniform_weight
-    if w is None or not design.is_simple:
-        raise ValueError("simple_variance needs one stratum, no clusters and equal weights")
+    if not design.is_unclustered:
+        raise ValueError("unclustered_variance needs a one-stage design without clusters")
     moments = Moments(
         design.stratum_rows,
         design.pop,
-        np.array([[w * sum_z]]),
-        np.array([[[w * w * sum_z2]]]),
+        np.asarray(sums, dtype=np.float64)[:, None],
+        np.asarray(squares, dtype=np.float64)[:, None, None],
         design.n,
         design.strata,
     )
