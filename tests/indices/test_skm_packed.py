@@ -118,8 +118,8 @@ def _responses(data: st.DataObject, n: int) -> sq.Responses:
     kinds = ["srs", "fpc", "weights", "strata", "strata_equal", "clusters", "post"]
     kind = data.draw(st.sampled_from(kinds))
     design: dict[str, Any] = {}
-    if kind == "strata_equal":  # equal weights, three strata, no fpc
-        design["strata"] = np.arange(n) % 3
+    if kind == "strata_equal":  # equal weights, up to three strata of 2+ rows, no fpc
+        design["strata"] = np.minimum(np.arange(n) // 2, 2)
     if kind == "fpc":
         design["fpc"] = np.full(n, 3 * n)
     if kind in ("weights", "strata", "clusters", "post"):
