@@ -240,3 +240,23 @@ def test_columns_of_more_rows_than_a_block_and_of_column_major_codes(order: str)
     assert r.columns.flags.c_contiguous
     assert not r.columns.flags.writeable
     _assert_same(sq.skm_index(r), _general(r))
+
+
+@pytest.mark.parametrize("mode", ["exact", "regulation"])
+def test_reverse_items_unequal_element_weights_and_fourteen_elements(mode: str) -> None:
+    rng = np.random.default_rng(17)
+    items = sq.instruments.SKM_2017.items
+    rev = [*items[:8], items[8].model_copy(update={"reverse": True})]
+    weighted = sq.instruments.SKM_2017.model_copy(
+        update={"items": rev, "weights": {it.id: 1.0 + j for j, it in enumerate(rev)}}
+    )
+    for inst in (weighted, sq.instruments.IKM_2004):  # 9 elements in 2 keys, 14 in 3
+        k = len(inst.items)
+        scores = rng.integers(1, 5, size=(50, k)).astype(np.float64)
+        scores[rng.random((50, k)) < 0.1] = np.nan
+        scores[0] = 4.0
+        for design in ({}, {"weights": rng.uniform(1.0, 3.0, 50)}):
+            r = sq.Responses.from_arrays(scores, inst, **design)
+            spec = validate(r, 0.9, mode, "linearization", 2000, None)
+            slow = skm_module._estimate(spec, None, [None], None)[0]
+            _assert_same(sq.skm_index(r, level=0.9, weights=mode), slow)
