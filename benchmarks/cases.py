@@ -57,6 +57,12 @@ def _skm_floor(d: dict[str, Any]) -> float:
     return float(25.0 * (sums.sum() / d["cm"].size + 1.0))
 
 
+def _skm_first_call(d: dict[str, Any]) -> float:
+    """The index on responses whose column-major copy is not made yet (a first call)."""
+    d["responses"].__dict__.pop("columns", None)
+    return float(sq.skm_index(d["responses"]).index.value)
+
+
 def _skm_polars(d: dict[str, Any]) -> float:
     import polars as pl
 
@@ -79,6 +85,7 @@ SKM = Case(
         "servqual skm_index (index, SE, interval)": lambda d: (
             sq.skm_index(d["responses"]).index.value
         ),
+        "servqual skm_index, first call (column-major copy included)": _skm_first_call,
         "polars mean of 9 Int8 columns (nulls skipped)": _skm_polars,
     },
     "numpy column-major mean of the codes (floor)",

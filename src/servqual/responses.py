@@ -10,6 +10,7 @@ whose rows are the respondents.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -423,7 +424,40 @@ class Responses:
         return drop_respondents(self, ids)
 
     def _with(self, design: Design) -> Responses:
-        return Responses(self.instrument, design, self.codes, self.respondent_ids)
+        out = Responses(self.instrument, design, self.codes, self.respondent_ids)
+        if "columns" in self.__dict__:  # the same codes: share their column-major copy
+            out.__dict__["columns"] = self.__dict__["columns"]
+        return out
+
+    @cached_property
+    def columns(self) -> npt.NDArray[np.int8]:
+        """(k, n) read-only codes item by item: :attr:`codes` transposed, contiguous per item.
+
+        Made once, on first use (one byte per answer), and kept: the whole-sample SKM
+        index reads the answers element by element. Not pickled (made again when needed).
+
+        Examples
+        --------
+        >>> import servqual as sq
+        >>> frame = {f"U{j}": [4, 3, None] for j in range(1, 10)}
+        >>> r = sq.Responses.from_frame(frame, sq.instruments.SKM_2017)
+        >>> r.columns.shape, r.columns[0].tolist(), r.columns.flags.c_contiguous
+        ((9, 3), [3, 2, -1], True)
+        """
+        codes = self.codes
+        if codes.flags.f_contiguous:  # already column-major: a view, no copy
+            out = np.ascontiguousarray(codes.T)
+        else:  # in blocks of rows that stay in cache (a quarter faster than one strided copy)
+            out = np.empty(codes.shape[::-1], dtype=np.int8)
+            for start in range(0, codes.shape[0], 65536):  # blocks of rows, not rows
+                out[:, start : start + 65536] = codes[start : start + 65536].T
+        out.flags.writeable = False
+        return out
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("columns", None)  # a copy of codes: made again on first use
+        return state
 
     @property
     def n(self) -> int:

@@ -33,6 +33,7 @@ from servqual.engines.responses import EngineResponses
 from servqual.indices import _skm_kernel as kernel
 from servqual.indices._skm_inputs import Method, Spec, domains, validate
 from servqual.indices._skm_results import IndexColumns, ResultParts, check_every_domain, finish
+from servqual.indices._skm_whole import whole_sample_index
 from servqual.indices.skm_bootstrap import bootstrap_index
 from servqual.indices.skm_result import SKMResult, WeightsMode
 from servqual.models.frames import DomainResults
@@ -201,6 +202,8 @@ def skm_index(
 
         return engine_skm_index(responses, level=level, by=by, weights=weights, method=method)
     spec = validate(responses, level, weights, method, n_resamples, seed)
+    if by is None and spec.method == "linearization":  # packed column-major passes
+        return whole_sample_index(spec)
     if by is None:
         return _estimate(spec, None, [None], None)[0]
     keys, groups = domains(responses.design, by)

@@ -27,6 +27,7 @@ __all__ = [
     "DesignArrays",
     "linearized_covariance",
     "linearized_variance",
+    "unclustered_variance",
     "weighted_moments",
 ]
 
@@ -113,6 +114,18 @@ class DesignArrays:
         return np.bincount(self.psu_strata, minlength=len(self.strata)).astype(np.intp)
 
     @cached_property
+    def uniform_weight(self) -> float | None:
+        """The common weight when every row has the same one (``None`` otherwise)."""
+        if self.n == 0 or not self.weights[0] == self.weights.min() == self.weights.max():
+            return None
+        return float(self.weights[0])
+
+    @property
+    def is_unclustered(self) -> bool:
+        """Each row its own PSU, no calibration, one stage: per-stratum sums of ``w z`` do."""
+        return self.psu_codes is None and not self.calibration and self.stages is None
+
+    @cached_property
     def all_weights_positive(self) -> bool:
         """Whether every weight is positive (then the rows of non-zero weight are all rows)."""
         return bool(np.all(self.weights > 0))
@@ -177,14 +190,18 @@ class DesignArrays:
         """
         if wz.size == 0:
             return
-        top = float(np.max(np.abs(wz)))
-        limit = math.sqrt(np.finfo(np.float64).max / (4.0 * max(self.n, 1)))
-        if not top <= limit:
+        top = float(np.maximum(wz.max(), -wz.min()))  # max |wz| without an |wz| copy; NaN stays
+        if not top <= self.magnitude_limit:
             raise EstimationError(
                 f"weighted values reach {top:g}: their squared sums overflow float64, so no "
                 "variance can be computed; rescale the column or the weights "
                 "(e.g. to thousands)"
             )
+
+    @property
+    def magnitude_limit(self) -> float:
+        """Largest ``|w z|`` whose squared sums cannot overflow float64 (see check_magnitude)."""
+        return math.sqrt(np.finfo(np.float64).max / (4.0 * max(self.n, 1)))
 
     def residuals(self, z: npt.ArrayLike) -> FloatArray:
         """Linearized values ``z`` (n,) or (n, m) after the design's calibration steps.
@@ -202,7 +219,9 @@ class DesignArrays:
         return np.where(w > 0, x / np.where(w > 0, w, 1.0), 0.0)
 
 
-def linearized_variance(z: npt.ArrayLike, design: DesignArrays) -> FloatArray:
+def linearized_variance(
+    z: npt.ArrayLike, design: DesignArrays, *, bound: float | None = None
+) -> FloatArray:
     """Variance of ``Σ w z`` for each column of the linearized values ``z``.
 
     ``z`` is (n,) or (n, m); the result has shape (m,). Each column is the influence
@@ -210,15 +229,64 @@ def linearized_variance(z: npt.ArrayLike, design: DesignArrays) -> FloatArray:
     relevant), so the result is that estimate's design variance. On a calibrated design
     (``design.calibration``), ``z`` is first replaced by its residuals after the
     calibration steps (:meth:`DesignArrays.residuals`), as R ``survey``'s ``svyrecvar``.
+
+    ``bound`` is a bound on ``|w z|`` that the caller knows by construction (e.g. an
+    index of range-checked answers); below the overflow limit, and without calibration
+    steps (whose residuals it does not bound), it replaces the pass of
+    :meth:`DesignArrays.check_magnitude`.
     """
     wz = design.residuals(z) * design.weights[:, None]  # weighted once, for every use
-    design.check_magnitude(wz)
+    if bound is None or design.calibration or not bound <= design.magnitude_limit:
+        design.check_magnitude(wz)
     if design.stages is not None:
         cov = design.stages.covariance(wz, lonely_psu=design.lonely_psu, diagonal=True)
         return np.asarray(np.diagonal(cov).copy(), dtype=np.float64)
     m = design.moments(wz, diagonal=True, weighted=True)
     cov = covariance(m, lonely_psu=design.lonely_psu)
     return np.asarray(np.diagonal(cov).copy(), dtype=np.float64)
+
+
+def unclustered_variance(sums: FloatArray, squares: FloatArray, design: DesignArrays) -> float:
+    """:func:`linearized_variance` of one ``z`` from per-stratum sums of ``w z`` and ``(w z)²``.
+
+    For a design whose rows are its PSUs (:attr:`DesignArrays.is_unclustered`) the moments
+    of the variance formula are those sums, so a caller that forms ``w z`` block by block
+    never stores it; the formula (fpc, lonely strata, rounding residue) is the same. The
+    caller keeps ``|w z|`` below :attr:`DesignArrays.magnitude_limit`.
+
+    Parameters
+    ----------
+    sums, squares : (H,) float arrays
+        ``Σ w z`` and ``Σ (w z)²`` over the rows of each stratum, in ``design.strata`` order.
+
+    Raises
+    ------
+    ValueError
+        If the design is clustered, calibrated or multistage (an internal misuse).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from servqual.stats import DesignArrays
+    >>> from servqual.stats.design_arrays import linearized_variance, unclustered_variance
+    >>> d = DesignArrays(np.full(3, 2.0), np.zeros(3, dtype=np.intp), (None,), np.array([np.inf]))
+    >>> wz = 2.0 * np.array([1.0, -1.5, 0.5])
+    >>> unclustered_variance(np.array([wz.sum()]), np.array([wz @ wz]), d)
+    21.0
+    >>> float(linearized_variance(wz / 2.0, d)[0])
+    21.0
+    """
+    if not design.is_unclustered:
+        raise ValueError("unclustered_variance needs a one-stage design without clusters")
+    moments = Moments(
+        design.stratum_rows,
+        design.pop,
+        np.asarray(sums, dtype=np.float64)[:, None],
+        np.asarray(squares, dtype=np.float64)[:, None, None],
+        design.n,
+        design.strata,
+    )
+    return float(covariance(moments, lonely_psu=design.lonely_psu)[0, 0])
 
 
 def weighted_moments(wz: FloatArray, design: DesignArrays) -> Moments:
