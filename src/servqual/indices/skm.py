@@ -33,7 +33,13 @@ from servqual.engines.responses import EngineResponses
 from servqual.indices import _skm_kernel as kernel
 from servqual.indices._skm_grouped import GroupedCodes, grouped_influence, grouped_sums
 from servqual.indices._skm_inputs import Method, Spec, domains, validate
-from servqual.indices._skm_results import IndexColumns, ResultParts, check_every_domain, finish
+from servqual.indices._skm_results import (
+    IndexColumns,
+    ResultParts,
+    SKMColumns,
+    check_every_domain,
+    prepare,
+)
 from servqual.indices.skm_bootstrap import bootstrap_index
 from servqual.indices.skm_result import SKMResult, WeightsMode
 from servqual.models.frames import DomainResults
@@ -203,11 +209,11 @@ def skm_index(
         return engine_skm_index(responses, level=level, by=by, weights=weights, method=method)
     spec = validate(responses, level, weights, method, n_resamples, seed)
     if by is None:
-        return _estimate(spec, None, [None], None)[0]
+        return _estimate(spec, None, [None], None).build([0])[0]
     keys, groups = domains(responses.design, by)
     name = by if isinstance(by, str) else ", ".join(by)
-    results = _estimate(spec.with_generator(), groups, [key_text(k) for k in keys], name)
-    return DomainResults(zip(keys, results, strict=True), by=by)
+    columns = _estimate(spec.with_generator(), groups, [key_text(k) for k in keys], name)
+    return DomainResults.deferred(keys, columns, by=by)  # each result built when used
 
 
 def _estimate(
@@ -215,7 +221,7 @@ def _estimate(
     groups: npt.NDArray[np.intp] | None,
     labels: list[str | None],
     by: str | None,
-) -> list[SKMResult]:
+) -> SKMColumns:
     """The index of every domain (``groups=None``: the whole sample), in one pass each."""
     codes = spec.responses.codes
     n_groups = len(labels)
@@ -250,7 +256,7 @@ def _estimate(
                 for g in range(n_groups)
             ]
         )
-    return finish(parts, index, nrr, counts, labels, by, stacklevel=5)
+    return prepare(parts, index, nrr, counts, labels, by, stacklevel=5)
 
 
 def _variances(
