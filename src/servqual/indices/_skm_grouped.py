@@ -39,9 +39,9 @@ class GroupedCodes:
         base = groups.astype(np.intp) * levels + 1
         return cls(codes, groups, n_groups, levels, base)
 
-    def cells(self, j: int) -> GroupArray:
-        """The table cell of every row's answer to element ``j``."""
-        return self.base + self.codes[:, j]
+    def cells(self, j: int, out: GroupArray | None = None) -> GroupArray:
+        """The table cell of every row's answer to element ``j`` (into ``out`` if given)."""
+        return np.add(self.base, self.codes[:, j], out=out)
 
 
 def grouped_sums(
@@ -59,8 +59,9 @@ def grouped_sums(
     size = n_groups * levels
     equal = bool(n) and weights[0] == weights.min() == weights.max()
     table = np.empty((k, n_groups, levels))
+    cells = np.empty(n, dtype=np.intp)  # reused: no fresh pages per element
     for j in range(k):  # loop over elements (few), never over rows
-        cells = grouped.cells(j)
+        grouped.cells(j, out=cells)
         sums = np.bincount(cells, minlength=size) if equal else None
         if sums is None:
             sums = np.bincount(cells, weights=weights, minlength=size)
@@ -98,9 +99,12 @@ def grouped_influence(
     codes, levels = grouped.codes, grouped.levels
     n, k = codes.shape
     z = np.zeros(n)
+    cells = np.empty(n, dtype=np.intp)  # reused buffers: no fresh pages per element
+    picked = np.empty(n)
     code_values = np.arange(-1, levels - 1, dtype=np.float64)
     for j in range(k):  # loop over elements (few), never over rows
         terms = coef[:, j, None] * (code_values - mean_codes[:, j, None])  # (G, L)
         terms[:, 0] = 0.0  # a missing answer contributes exactly 0
-        z += terms.ravel()[grouped.cells(j)]
+        np.take(terms.ravel(), grouped.cells(j, out=cells), out=picked)
+        z += picked
     return z

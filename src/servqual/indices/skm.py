@@ -23,7 +23,7 @@ delta method to ``svytotal`` of the answers and the answered indicators.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, overload
+from typing import Any, cast, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -212,14 +212,16 @@ def skm_index(
         return _estimate(spec, None, [None], None).build([0])[0]
     keys, groups = domains(responses.design, by)
     name = by if isinstance(by, str) else ", ".join(by)
-    columns = _estimate(spec.with_generator(), groups, [key_text(k) for k in keys], name)
+    # one column: the keys are the labels already
+    labels = cast("list[str]", keys) if isinstance(by, str) else [key_text(k) for k in keys]
+    columns = _estimate(spec.with_generator(), groups, labels, name)
     return DomainResults.deferred(keys, columns, by=by)  # each result built when used
 
 
 def _estimate(
     spec: Spec,
     groups: npt.NDArray[np.intp] | None,
-    labels: list[str | None],
+    labels: Sequence[str | None],
     by: str | None,
 ) -> SKMColumns:
     """The index of every domain (``groups=None``: the whole sample), in one pass each."""
