@@ -88,7 +88,9 @@ def _measure(task: str, args: tuple[int, int, int], queue: Any) -> None:
         import polars as pl
 
         scores, unit = skm_data(rows, groups)
-        codes = {f"u{j + 1}": pl.Series(scores[:, j]).cast(pl.Int8) for j in range(9)}
+        codes = {
+            f"u{j + 1}": pl.Series(scores[:, j], nan_to_null=True).cast(pl.Int8) for j in range(9)
+        }
         frame = pl.DataFrame({**codes, "unit": unit})
         base = _peak_mib()
         seconds = best_of(lambda: frame.group_by("unit").agg(pl.all().mean()), repeats)
@@ -117,7 +119,7 @@ def _interleaved(args: tuple[int, int, int], queue: Any) -> None:
     responses = sq.Responses(
         responses.instrument, responses.design.with_columns({"unit": unit}), responses.codes
     )
-    codes = {f"u{j + 1}": pl.Series(scores[:, j]).cast(pl.Int8) for j in range(9)}
+    codes = {f"u{j + 1}": pl.Series(scores[:, j], nan_to_null=True).cast(pl.Int8) for j in range(9)}
     frame = pl.DataFrame({**codes, "unit": unit})
     calls = {
         "skm": lambda: sq.skm_index(responses),

@@ -105,6 +105,7 @@ def grouped_influence(
     for j in range(k):  # loop over elements (few), never over rows
         terms = coef[:, j, None] * (code_values - mean_codes[:, j, None])  # (G, L)
         terms[:, 0] = 0.0  # a missing answer contributes exactly 0
-        np.take(terms.ravel(), grouped.cells(j, out=cells), out=picked)
+        # every cell is in range; "clip" only lets take write into ``out`` unbuffered
+        np.take(terms.ravel(), grouped.cells(j, out=cells), out=picked, mode="clip")
         z += picked
     return z
