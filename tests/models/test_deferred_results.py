@@ -210,3 +210,21 @@ def test_serializers_that_read_the_storage_refuse_the_placeholder_until_built() 
     with pytest.warns(UserWarning, match="SKMResult"):
         adapter.dump_python(res)
     assert adapter.dump_json(res.built()) == adapter.dump_json(dict(res))
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"method": "bootstrap", "n_resamples": 50, "seed": 1}, {"weights": "regulation"}],
+)
+def test_the_table_of_other_intervals_equals_the_one_built_from_results(
+    kwargs: dict[str, Any],
+) -> None:
+    import pandas.testing
+
+    r = _responses(4, 60, 3, "stratified")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = sq.skm_index(r, by="unit", **kwargs)
+    lazy, eager = _both(res)
+    pandas.testing.assert_frame_equal(lazy.to_frame(), eager.to_frame())
+    assert repr(lazy) == repr(eager)
