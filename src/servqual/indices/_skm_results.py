@@ -11,6 +11,7 @@ checks their constraints over the arrays first.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -31,10 +32,12 @@ from servqual.stats.intervals import Bounds, clip_columns
 __all__ = [
     "IndexColumns",
     "ResultParts",
+    "SKMColumns",
     "check_answered",
     "check_every_domain",
     "check_skm_scale",
     "finish",
+    "prepare",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -228,10 +231,26 @@ def finish(
     *,
     stacklevel: int,
 ) -> list[SKMResult]:
-    """Results of every domain: degenerate intervals warned about, elements and grades.
+    """Results of every domain, built now (see :func:`prepare`)."""
+    columns = prepare(parts, index, nrr, counts, labels, by, stacklevel=stacklevel + 1)
+    return columns.build(range(len(labels)))
+
+
+def prepare(
+    parts: ResultParts,
+    index: IndexColumns,
+    nrr: FloatArray,
+    counts: FloatArray,
+    labels: Sequence[str | None],
+    by: str | None,
+    *,
+    stacklevel: int,
+) -> SKMColumns:
+    """Every domain's result as columns: degenerate intervals warned about and checked.
 
     A one-respondent domain keeps its value but gets a NaN standard error and interval.
-    ``stacklevel`` is passed to :func:`warnings.warn` (the user's frame).
+    ``stacklevel`` is passed to :func:`warnings.warn` (the user's frame). Everything that
+    could fail is done here, so building the objects later cannot.
     """
     _warn(index, by, labels, stacklevel)
     single = index.n < 2
@@ -242,6 +261,71 @@ def finish(
             low=np.where(single, np.nan, index.low),
             high=np.where(single, np.nan, index.high),
         )
+    if not _trusted(index):
+        index.estimates()  # validates every estimate: the first offending value raises
+    return SKMColumns(parts, index, nrr, counts, tuple(labels), by)
+
+
+def _trusted(index: IndexColumns) -> bool:
+    """Whether :func:`many_estimates` builds these estimates without validating them."""
+    lo, hi = clip_columns(index.low, index.high, index.value, index.bounds)
+    b = index.bounds
+    return (
+        0.0 < float(index.level) < 1.0
+        and (b is None or b[0] <= b[1])
+        and not (np.any(lo > hi) or np.any(index.se < 0) or np.any(index.n < 0))
+    )
+
+
+@dataclass(frozen=True)
+class SKMColumns:
+    """The :class:`SKMResult` of every domain as arrays; builds the objects asked for."""
+
+    parts: ResultParts
+    index: IndexColumns
+    nrr: FloatArray
+    counts: FloatArray
+    labels: tuple[str | None, ...]
+    by: str | None
+
+    def build(self, positions: Sequence[int]) -> list[SKMResult]:
+        """The results of the domains at ``positions``, in that order."""
+        at = np.asarray(positions, dtype=np.intp)
+        ix = self.index
+        index = replace(
+            ix, value=ix.value[at], se=ix.se[at], low=ix.low[at], high=ix.high[at], n=ix.n[at]
+        )
+        labels = [self.labels[p] for p in at.tolist()]
+        return _results(self.parts, index, self.nrr[at], self.counts[at], labels, self.by)
+
+    def columns(self) -> dict[str, list[Any]]:
+        """The table columns of :data:`~servqual.models.frames.FRAME_COLUMNS`, per domain."""
+        ix = self.index
+        low, high = clip_columns(ix.low, ix.high, ix.value, ix.bounds)
+        size = ix.value.shape[0]
+        df = [math.nan] * size if ix.df is None else np.full(size, float(ix.df)).tolist()
+        return {
+            "estimate": ix.value.tolist(),
+            "se": ix.se.tolist(),
+            "ci_low": low.tolist(),
+            "ci_high": high.tolist(),
+            "level": [float(ix.level)] * size,
+            "method": [ix.method] * size,
+            "n": ix.n.tolist(),
+            "df": df,
+            "deff": [math.nan] * size,
+        }
+
+
+def _results(
+    parts: ResultParts,
+    index: IndexColumns,
+    nrr: FloatArray,
+    counts: FloatArray,
+    labels: Sequence[str | None],
+    by: str | None,
+) -> list[SKMResult]:
+    """The result objects of checked columns (:func:`prepare`), built in bulk."""
     estimates = index.estimates()
     with paused_gc():
         elements = _elements(parts, nrr, counts)

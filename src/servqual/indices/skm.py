@@ -23,7 +23,7 @@ delta method to ``svytotal`` of the answers and the answered indicators.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, overload
+from typing import Any, cast, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -31,8 +31,15 @@ import numpy.typing as npt
 from servqual.design._by import key_text
 from servqual.engines.responses import EngineResponses
 from servqual.indices import _skm_kernel as kernel
+from servqual.indices._skm_grouped import GroupedCodes, grouped_influence, grouped_sums
 from servqual.indices._skm_inputs import Method, Spec, domains, validate
-from servqual.indices._skm_results import IndexColumns, ResultParts, check_every_domain, finish
+from servqual.indices._skm_results import (
+    IndexColumns,
+    ResultParts,
+    SKMColumns,
+    check_every_domain,
+    prepare,
+)
 from servqual.indices._skm_whole import whole_sample_index
 from servqual.indices.skm_bootstrap import bootstrap_index
 from servqual.indices.skm_result import SKMResult, WeightsMode
@@ -205,19 +212,21 @@ def skm_index(
     if by is None and spec.method == "linearization":  # packed column-major passes
         return whole_sample_index(spec)
     if by is None:
-        return _estimate(spec, None, [None], None)[0]
+        return _estimate(spec, None, [None], None).build([0])[0]
     keys, groups = domains(responses.design, by)
     name = by if isinstance(by, str) else ", ".join(by)
-    results = _estimate(spec.with_generator(), groups, [key_text(k) for k in keys], name)
-    return DomainResults(zip(keys, results, strict=True), by=by)
+    # one column: the keys are the labels already
+    labels = cast("list[str]", keys) if isinstance(by, str) else [key_text(k) for k in keys]
+    columns = _estimate(spec.with_generator(), groups, labels, name)
+    return DomainResults.deferred(keys, columns, by=by)  # each result built when used
 
 
 def _estimate(
     spec: Spec,
     groups: npt.NDArray[np.intp] | None,
-    labels: list[str | None],
+    labels: Sequence[str | None],
     by: str | None,
-) -> list[SKMResult]:
+) -> SKMColumns:
     """The index of every domain (``groups=None``: the whole sample), in one pass each."""
     codes = spec.responses.codes
     n_groups = len(labels)
@@ -225,14 +234,18 @@ def _estimate(
         np.array([codes.shape[0]]) if groups is None else np.bincount(groups, minlength=n_groups)
     )
     weights = spec.arrays.weights
-    code_tot, answered_tot, counts = kernel.element_sums(codes, weights, groups, n_groups)
+    grouped = None if groups is None else GroupedCodes.of(codes, groups, n_groups)
+    if grouped is None:
+        code_tot, answered_tot, counts = kernel.element_sums(codes, weights, None, 1)
+    else:
+        code_tot, answered_tot, counts = grouped_sums(grouped, weights)
     parts = ResultParts(spec.responses.instrument, spec.omega, spec.regime, spec.weights_mode)
     check_every_domain(parts, counts, answered_tot, by, labels)
     mean_codes = code_tot / answered_tot
     nrr = spec.offset + spec.sign * mean_codes  # (G, k)
     values = 25.0 * (nrr @ spec.omega)
     if spec.method == "linearization":
-        variances = _variances(spec, mean_codes, answered_tot, groups)
+        variances = _variances(spec, mean_codes, answered_tot, grouped)
         index = IndexColumns.linearized(
             values, variances, sizes, df=spec.arrays.df, level=spec.level, bounds=parts.range
         )
@@ -248,21 +261,22 @@ def _estimate(
                 for g in range(n_groups)
             ]
         )
-    return finish(parts, index, nrr, counts, labels, by, stacklevel=5)
+    return prepare(parts, index, nrr, counts, labels, by, stacklevel=5)
 
 
 def _variances(
     spec: Spec,
     mean_codes: FloatArray,
     answered_tot: FloatArray,
-    groups: npt.NDArray[np.intp] | None,
+    grouped: GroupedCodes | None,
 ) -> FloatArray:
     """Linearization variance of each domain's index: z_i = 0 outside the domain."""
     coef = 25.0 * spec.omega * spec.sign / answered_tot  # (G, k)
-    z = kernel.influence(spec.responses.codes, mean_codes, coef, groups)
-    if groups is None:
+    if grouped is None:
+        z = kernel.influence(spec.responses.codes, mean_codes, coef, None)
         return linearized_variance(z, spec.arrays)
-    return domain_variances(z, groups, mean_codes.shape[0], spec.arrays)
+    z = grouped_influence(grouped, mean_codes, coef)
+    return domain_variances(z, grouped.groups, grouped.n_groups, spec.arrays)
 
 
 def _bootstrap(spec: Spec, weights: FloatArray, value: float, n: int) -> Estimate:

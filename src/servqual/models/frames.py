@@ -6,6 +6,12 @@ level, method, n, df, deff`` (as R's ``svyby`` gives a data.frame). With several
 columns the keys are tuples and the table has one key column per ``by`` column, named
 after it, in place of ``group`` (as R's ``svyby(~y, ~a + b, ...)``). No frame library is
 imported until a frame is asked for; pandas and polars give equal tables.
+
+Many domains come back lazily (:meth:`DomainResults.deferred`, used by ``skm_index`` with
+``by=``): every key is there from the start, a domain's result object is built when it
+is first looked up, all that are left when the results are used as a whole, and
+:meth:`DomainResults.to_frame` reads the numbers without building any (see
+:mod:`servqual.models._deferred` for every ``dict`` behaviour).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel
 
 from servqual.errors import ParameterError
+from servqual.models._deferred import DeferredDict, ResultSource
 from servqual.models.results import Estimate
 
 __all__ = ["FRAME_COLUMNS", "Backend", "DomainResults", "estimate_rows", "make_frame"]
@@ -58,7 +65,12 @@ def _row(est: Estimate) -> dict[str, Any]:
 def make_frame(rows: list[dict[str, Any]], columns: Iterable[str], backend: Backend) -> Any:
     """A pandas or polars frame of ``rows`` with ``columns`` in order."""
     cols = list(columns)
-    data = {c: [r[c] for r in rows] for c in cols}
+    return frame_of({c: [r[c] for r in rows] for c in cols}, backend)
+
+
+def frame_of(data: dict[str, list[Any]], backend: Backend) -> Any:
+    """A pandas or polars frame of the columns ``data`` (in order)."""
+    cols = list(data)
     if backend == "pandas":
         import pandas as pd
 
@@ -70,7 +82,7 @@ def make_frame(rows: list[dict[str, Any]], columns: Iterable[str], backend: Back
     raise ParameterError(f"backend must be one of ['pandas', 'polars'], got {backend!r}")
 
 
-class DomainResults(dict[Any, T]):  # keys: str, or a tuple of str for several by columns
+class DomainResults(DeferredDict[T]):  # keys: str, or a tuple of str for several by columns
     """Results per domain of a ``by=`` column: a ``dict`` keyed by domain, and a table.
 
     Parameters
@@ -110,6 +122,17 @@ class DomainResults(dict[Any, T]):  # keys: str, or a tuple of str for several b
     [('A', 'x'), ('B', 'y')]
     >>> both.to_frame()[["desk", "shift", "estimate"]].values.tolist()
     [['A', 'x', 3.3333333333333335], ['B', 'y', 2.3333333333333335]]
+
+    ``skm_index(..., by=)`` builds a domain's result when it is looked up; the table is
+    read from the numbers, and the results equal ones built at once:
+
+    >>> units = sq.skm_index(sq.data.load_demo(), by="service")
+    >>> len(units), "KTP-el" in units  # nothing built yet
+    (3, True)
+    >>> units["KTP-el"].grade, units.to_frame()["n"].tolist()
+    ('C', [73, 195, 132])
+    >>> units == dict(units.items())  # every result built
+    True
     """
 
     by: str | tuple[str, ...] | None
@@ -125,6 +148,26 @@ class DomainResults(dict[Any, T]):  # keys: str, or a tuple of str for several b
         super().__init__(results)
         self.by = by if by is None or isinstance(by, str) else tuple(by)
         self.key = key
+
+    @classmethod
+    def deferred(
+        cls,
+        keys: Iterable[Any],
+        source: ResultSource[T],
+        *,
+        by: str | Sequence[str] | None = None,
+        key: str = "group",
+    ) -> DomainResults[T]:
+        """Results keyed by ``keys`` (distinct, in domain order), built from ``source`` on use.
+
+        The result of a domain is built when it is first looked up (``res[k]``,
+        ``res.get(k)``); :meth:`~servqual.models._deferred.DeferredDict.built` (and
+        everything that uses the values as a whole) builds all that are left at once.
+        The table (:meth:`to_rows`, :meth:`to_frame`) is read from ``source.columns()``.
+        """
+        out: DomainResults[T] = cls(by=by, key=key)
+        out._defer(keys, source)
+        return out
 
     def _key_columns(self) -> tuple[str, ...]:
         """The key column(s) of the table: one, or one per ``by`` column for tuple keys."""
@@ -145,10 +188,21 @@ class DomainResults(dict[Any, T]):  # keys: str, or a tuple of str for several b
         return dict(zip(columns, parts, strict=True))
 
     def __repr__(self) -> str:
-        return f"DomainResults(by={self.by!r}, {dict.__repr__(self)})"
+        return f"DomainResults(by={self.by!r}, {dict.__repr__(self.built())})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (dict(self),), {"by": self.by, "key": self.key})
+        return (type(self), (dict(self.built()),), {"by": self.by, "key": self.key})
+
+    def _columns(self, keys: tuple[str, ...]) -> dict[str, list[Any]]:
+        """The table of deferred results as columns: key column(s), then ``FRAME_COLUMNS``."""
+        assert self.source is not None  # only called for deferred results
+        groups = list(dict.__iter__(self))
+        if len(keys) == 1:
+            key_data = {keys[0]: [g[0] if isinstance(g, tuple) else g for g in groups]}
+        else:
+            key_data = {name: [g[i] for g in groups] for i, name in enumerate(keys)}
+        table = self.source.columns()
+        return {**key_data, **{c: table[c] for c in FRAME_COLUMNS}}
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One flat row per domain (and per estimate, for results that hold several).
@@ -162,9 +216,12 @@ class DomainResults(dict[Any, T]):  # keys: str, or a tuple of str for several b
         estimate, with ``quantity`` after ``group``: its path in the result (``"top_box"``,
         ``"items.U1.importance"``).
         """
+        keys = self._key_columns()
+        if self.source is not None:  # the numbers as columns: no result object is built
+            table = self._columns(keys)
+            return [dict(zip(table, row, strict=True)) for row in zip(*table.values(), strict=True)]
         found = {group: list(estimate_rows(value)) for group, value in self.items()}
         several = any(len(ests) > 1 for ests in found.values())
-        keys = self._key_columns()
         rows = []
         for group, ests in found.items():
             for name, est in ests:
@@ -185,6 +242,8 @@ class DomainResults(dict[Any, T]):  # keys: str, or a tuple of str for several b
         servqual.errors.ParameterError
             An unknown ``backend``.
         """
+        if self.source is not None:  # the numbers as columns: no result object is built
+            return frame_of(self._columns(self._key_columns()), backend)
         rows = self.to_rows()
         several = bool(rows) and "quantity" in rows[0]
         cols = (*self._key_columns(), *(("quantity",) if several else ()), *FRAME_COLUMNS)
