@@ -465,3 +465,17 @@ def test_calibrated_responses_keep_answers_and_use_calibrated_design() -> None:
     raked = r.rake({"sex": {"L": 600, "P": 400}})
     assert raked.design.weights.tolist() == pytest.approx(ps.design.weights.tolist())
     assert r.design.weights.tolist() == [1.0] * 6  # the original is unchanged
+
+
+def test_codes_are_private_to_the_responses() -> None:
+    # Writing to the caller's array afterwards must not change the survey (nor its
+    # column-major copy), and the caller's array stays writeable.
+    codes = np.repeat(np.array([[1], [2], [3], [2]], dtype=np.int8), 9, axis=1)
+    r = sq.Responses(sq.instruments.SKM_2017, sq.Design({"i": np.arange(4)}), codes)
+    before = sq.skm_index(r).index
+    codes[:] = 0
+    assert codes.flags.writeable
+    assert r.codes.tolist() == [[1] * 9, [2] * 9, [3] * 9, [2] * 9]
+    assert r.columns.tolist() == [[1, 2, 3, 2]] * 9
+    assert sq.skm_index(r).index == before
+    assert before.value == 25.0 * (1.0 + 2.0)  # mean code 2 → mean score 3

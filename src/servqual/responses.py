@@ -60,6 +60,8 @@ class Responses:
         One row per respondent: attributes and design columns.
     codes : (n, k) int8 array
         ``answer - scale.min``, ``-1`` for missing, columns in the instrument's item order.
+        A writeable array is copied (the caller may go on writing to theirs); a read-only
+        one is kept as it is.
     respondent_ids : (n,) array, optional
         Respondent identifiers (default ``0 … n-1``).
 
@@ -106,7 +108,9 @@ class Responses:
             raise ValidationError(
                 f"respondent_ids must have one id per row ({codes.shape[0]}), got shape {ids.shape}"
             )
-        codes.flags.writeable = False
+        if codes.flags.writeable:  # the caller's array: a private copy, so no write reaches us
+            codes = codes.copy()
+            codes.flags.writeable = False
         self.instrument = instrument
         self.design = design
         self.codes = codes
@@ -118,6 +122,7 @@ class Responses:
         cls, instrument: Instrument, parts: Parts, lonely_psu: LonelyPSU = "fail"
     ) -> Responses:
         design = make_design(parts, lonely_psu)
+        parts.codes.flags.writeable = False  # built here and never written: no copy needed
         return cls(instrument, design, parts.codes, design.column(ID_COLUMN))
 
     @classmethod
