@@ -39,6 +39,7 @@ from servqual.design._by import DomainKey
 from servqual.design._estimators import estimates_from_variances
 from servqual.design.comparisons import Comparison
 from servqual.design.design import estimate_from_variance
+from servqual.engines.responses import EngineResponses
 from servqual.errors import InsufficientDataError, ParameterError, ServqualTypeError
 from servqual.indices import _common as c
 from servqual.models._base import FrozenModel
@@ -180,6 +181,34 @@ def _inputs(performance: Responses, importance: Responses) -> tuple[FloatArray, 
     return performance.values(), importance.values()
 
 
+def csi_weights(
+    mis: FloatArray, mss: FloatArray, scale_max: int
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The CSI of every domain and the weights of its influence values.
+
+    ``mis`` and ``mss`` are (G, k) item means. Returns the CSI (G,) in percent and the
+    coefficients ``(G, k)`` of the performance and importance means' influence values,
+    ``wf_j`` and ``(MSS_j − M̄)/S``, in ``z = 100/HS · Σ_j [wf_j z^P_j + (MSS_j − M̄)/S
+    z^I_j]`` (see the module docstring). One formula for the in-memory rows and the
+    engine's cell sums.
+
+    Raises
+    ------
+    servqual.errors.InsufficientDataError
+        If the mean importance is zero for every item (in a group).
+    """
+    total = mis.sum(axis=1)
+    if not np.all(total > 0):
+        raise InsufficientDataError(
+            "mean importance is zero for every item: the CSI weighting factors "
+            "MIS / Σ MIS are undefined"
+        )
+    wf = mis / total[:, None]
+    wt = np.einsum("gj,gj->g", wf, mss)
+    coef_i = (mss - wt[:, None]) / total[:, None]
+    return 100.0 * wt / scale_max, wf, coef_i
+
+
 def _compute(
     perf: FloatArray,
     imp: FloatArray,
@@ -190,23 +219,20 @@ def _compute(
 ) -> tuple[c.Lin, FloatArray, FloatArray, FloatArray, FloatArray, list[int], list[int]]:
     mis, z_i, n_i = c.item_means(imp, arrays, mask, ids)
     mss, z_p, n_p = c.item_means(perf, arrays, mask, ids)
-    total = float(mis.sum())
-    if not total > 0:
-        raise InsufficientDataError(
-            "mean importance is zero for every item: the CSI weighting factors "
-            "MIS / Σ MIS are undefined"
-        )
-    wf = mis / total
-    wt = float(wf @ mss)
-    z = (100.0 / scale_max) * (z_p @ wf + z_i @ ((mss - wt) / total))
+    value, coef_p, coef_i = csi_weights(mis[None, :], mss[None, :], scale_max)
+    z = (100.0 / scale_max) * (z_p @ coef_p[0] + z_i @ coef_i[0])
     n = int(((~np.isnan(perf) | ~np.isnan(imp)) & mask[:, None]).any(axis=1).sum())
-    lin = c.Lin(100.0 * wt / scale_max, z, n)
+    lin = c.Lin(float(value[0]), z, n)
     return lin, mis, z_i, mss, z_p, [int(k) for k in n_i], [int(k) for k in n_p]
 
 
 @dataclass(frozen=True)
-class _Grouped:
-    """The CSI of every domain: values, variances and counts (G,), item arrays (G, k)."""
+class CSIParts:
+    """The CSI of every domain: values, variances and counts (G,), item arrays (G, k).
+
+    What the finishing step (:func:`csi_results`) needs, from the rows in memory
+    (:func:`_grouped`) or from an engine's cell sums (:mod:`servqual.engines.csi`).
+    """
 
     value: FloatArray
     var: FloatArray
@@ -227,32 +253,24 @@ def _grouped(
     groups: npt.NDArray[np.intp],
     n_groups: int,
     scale_max: int,
-) -> _Grouped:
-    """:func:`_compute` for every domain in one pass over the rows.
+) -> CSIParts:
+    """The CSI of every domain in one pass over the rows.
 
     Each row carries its influence values for its own domain; the variances come from
     :func:`~servqual.stats.domain_variance.domain_variances`.
     """
     mis, z_i, n_i = c.grouped_item_means(imp, arrays, groups, n_groups, ids)
     mss, z_p, n_p = c.grouped_item_means(perf, arrays, groups, n_groups, ids)
-    total = mis.sum(axis=1)
-    if not np.all(total > 0):
-        raise InsufficientDataError(
-            "mean importance is zero for every item: the CSI weighting factors "
-            "MIS / Σ MIS are undefined"
-        )
-    wf = mis / total[:, None]
-    wt = np.einsum("gj,gj->g", wf, mss)
-    coef_i = (mss - wt[:, None]) / total[:, None]
+    value, coef_p, coef_i = csi_weights(mis, mss, scale_max)
     z = (100.0 / scale_max) * (
-        np.einsum("ij,ij->i", z_p, wf[groups]) + np.einsum("ij,ij->i", z_i, coef_i[groups])
+        np.einsum("ij,ij->i", z_p, coef_p[groups]) + np.einsum("ij,ij->i", z_i, coef_i[groups])
     )
     answered = (~np.isnan(perf) | ~np.isnan(imp)).any(axis=1)
     n = np.bincount(groups[answered], minlength=n_groups).astype(np.intp)
 
     var = domain_variances(z, groups, n_groups, arrays)
-    return _Grouped(
-        100.0 * wt / scale_max,
+    return CSIParts(
+        value,
         var,
         n,
         mis,
@@ -262,6 +280,66 @@ def _grouped(
         n_i,
         n_p,
     )
+
+
+def csi_results(
+    parts: CSIParts,
+    keys: list[DomainKey],
+    forms: tuple[Responses, Responses],
+    *,
+    df: float,
+    level: float,
+    by: str | Sequence[str] | None,
+) -> CSIResult | DomainResults[CSIResult]:
+    """The result models of every domain from its :class:`CSIParts` (no pass over rows)."""
+    performance, importance = forms
+    ids = performance.instrument.item_ids
+    hs = performance.instrument.scale.max
+    perf_scale, imp_scale = performance.instrument.scale, importance.instrument.scale
+    pmin, pmax = float(perf_scale.min), float(perf_scale.max)
+    imp_range, perf_range = c.scale_range(imp_scale), c.scale_range(perf_scale)
+    k = len(ids)
+    # every domain's item estimates in one call (rows of (G, k) flattened)
+    all_i = estimates_from_variances(
+        parts.mis.ravel(), parts.var_i.ravel(), parts.n_i.ravel(), df=df, level=level,
+        bounds=imp_range,
+    )  # fmt: skip
+    all_p = estimates_from_variances(
+        parts.mss.ravel(), parts.var_p.ravel(), parts.n_p.ravel(), df=df, level=level,
+        bounds=perf_range,
+    )  # fmt: skip
+    out: dict[DomainKey, CSIResult] = {}
+    for g, label in enumerate(keys):  # loop over domains: results only, no pass over rows
+        mis, mss = parts.mis[g], parts.mss[g]
+        est_i, est_p = all_i[g * k : (g + 1) * k], all_p[g * k : (g + 1) * k]
+        wf = 100.0 * mis / mis.sum()
+        items = tuple(
+            CSIItem(id=i, mis=a, mss=b, wf=float(f), ws=float(f * m))
+            for i, a, b, f, m in zip(ids, est_i, est_p, wf, mss, strict=True)
+        )
+        # CSI = 100 Σ wf·MSS / max with Σ wf = 1: the perf scale's range over its max
+        index = estimate_from_variance(
+            float(parts.value[g]),
+            float(parts.var[g]),
+            n=int(parts.n[g]),
+            df=df,
+            level=level,
+            bounds=(100.0 * pmin / hs, 100.0 * pmax / hs),
+        )
+        band, band_en = csi_band(index.value)
+        crosses = any(index.ci.low < low <= index.ci.high for low, _, _ in CSI_BANDS[:-1])
+        out[label] = CSIResult(
+            index=index,
+            band=band,
+            band_en=band_en,
+            crosses_band_boundary=crosses,
+            items=items,
+            sum_mis=float(mis.sum()),
+            weighted_total=float(wf @ mss),
+            scale_max=hs,
+            n=int(parts.n[g]),
+        )
+    return DomainResults(out, by=by) if by is not None else out["all"]
 
 
 def csi(
@@ -278,7 +356,9 @@ def csi(
     performance, importance : Responses
         The satisfaction (performance) and importance answers of the same respondents,
         in the same row order, on instruments with the same item ids; the design is
-        taken from ``performance``.
+        taken from ``performance``. Or two sets of columns of one engine frame (Polars
+        lazy, DuckDB, Dask, Spark; ``items=`` maps each form's items to its columns),
+        reduced inside the engine with the same results (docs/engines.md).
     level : float
         Confidence level.
     by : str or list of str, optional
@@ -318,52 +398,18 @@ def csi(
     (57.14, 62.29, 'Cukup puas')
     """
     level = check_level(level)
+    if isinstance(performance, EngineResponses) or isinstance(importance, EngineResponses):
+        from servqual.engines.csi import engine_csi_parts
+
+        keys, parts, df = engine_csi_parts(performance, importance, by)
+        return csi_results(parts, keys, (performance, importance), df=df, level=level, by=by)
     perf, imp = _inputs(performance, importance)
     ids = performance.instrument.item_ids
     hs = performance.instrument.scale.max
-    perf_scale, imp_scale = performance.instrument.scale, importance.instrument.scale
-    pmin, pmax = float(perf_scale.min), float(perf_scale.max)
     arrays = performance.design.arrays
     keys, groups, n_groups = c.grouping(performance.design, by)
     parts = _grouped(perf, imp, ids, arrays, groups, n_groups, hs)
-    imp_range, perf_range = c.scale_range(imp_scale), c.scale_range(perf_scale)
-    out: dict[DomainKey, CSIResult] = {}
-    for g, label in enumerate(keys):  # loop over domains: results only, no pass over rows
-        mis, mss = parts.mis[g], parts.mss[g]
-        est_i = estimates_from_variances(
-            mis, parts.var_i[g], parts.n_i[g], df=arrays.df, level=level, bounds=imp_range
-        )
-        est_p = estimates_from_variances(
-            mss, parts.var_p[g], parts.n_p[g], df=arrays.df, level=level, bounds=perf_range
-        )
-        wf = 100.0 * mis / mis.sum()
-        items = tuple(
-            CSIItem(id=i, mis=a, mss=b, wf=float(f), ws=float(f * m))
-            for i, a, b, f, m in zip(ids, est_i, est_p, wf, mss, strict=True)
-        )
-        # CSI = 100 Σ wf·MSS / max with Σ wf = 1: the perf scale's range over its max
-        index = estimate_from_variance(
-            float(parts.value[g]),
-            float(parts.var[g]),
-            n=int(parts.n[g]),
-            df=arrays.df,
-            level=level,
-            bounds=(100.0 * pmin / hs, 100.0 * pmax / hs),
-        )
-        band, band_en = csi_band(index.value)
-        crosses = any(index.ci.low < low <= index.ci.high for low, _, _ in CSI_BANDS[:-1])
-        out[label] = CSIResult(
-            index=index,
-            band=band,
-            band_en=band_en,
-            crosses_band_boundary=crosses,
-            items=items,
-            sum_mis=float(mis.sum()),
-            weighted_total=float(wf @ mss),
-            scale_max=hs,
-            n=int(parts.n[g]),
-        )
-    return DomainResults(out, by=by) if by is not None else out["all"]
+    return csi_results(parts, keys, (performance, importance), df=arrays.df, level=level, by=by)
 
 
 def csi_compare(

@@ -29,13 +29,21 @@ from pydantic import Field
 from servqual.design._by import DomainKey
 from servqual.design.comparisons import Comparison
 from servqual.design.design import estimate_from_variance
+from servqual.engines.responses import EngineResponses
 from servqual.errors import ParameterError, ScaleError, ValidationError
 from servqual.indices import _common as c
-from servqual.indices._profile import dimension_columns, grouped_profiles, profile
+from servqual.indices._profile import (
+    GroupProfile,
+    dimension_columns,
+    grouped_profiles,
+    profile,
+    profiles_from,
+)
 from servqual.models._base import FrozenModel
 from servqual.models.frames import DomainResults
 from servqual.models.results import Estimate
 from servqual.responses import Responses
+from servqual.stats.intervals import Bounds
 from servqual.stats.quantiles import check_level
 
 __all__ = [
@@ -126,8 +134,8 @@ class ServperfResult(FrozenModel):
     n: int = Field(ge=0)
 
 
-def _gaps(perceptions: Responses, expectations: Responses) -> FloatArray:
-    c.check_paired(perceptions, expectations, ("perceptions", "expectations"))
+def _check_forms(perceptions: Responses, expectations: Responses) -> None:
+    """The two forms share the scale and the reverse-scored items (after the pairing check)."""
     sp, se = perceptions.instrument.scale, expectations.instrument.scale
     if (sp.min, sp.max) != (se.min, se.max):
         raise ScaleError(
@@ -141,6 +149,11 @@ def _gaps(perceptions: Responses, expectations: Responses) -> FloatArray:
             f"item {perceptions.instrument.item_ids[j]!r} is reverse-scored on one form "
             "only: both forms must flag the same items"
         )
+
+
+def _gaps(perceptions: Responses, expectations: Responses) -> FloatArray:
+    c.check_paired(perceptions, expectations, ("perceptions", "expectations"))
+    _check_forms(perceptions, expectations)
     return np.asarray(perceptions.values() - expectations.values(), dtype=np.float64)
 
 
@@ -209,10 +222,13 @@ def servqual_gaps(
     perceptions, expectations : Responses
         The two forms (e.g. :data:`servqual.instruments.SERVQUAL_22` and
         ``SERVQUAL_22_E``), answered by the same respondents in the same row order, with
-        the same item ids; the design is taken from ``perceptions``.
+        the same item ids; the design is taken from ``perceptions``. Or two sets of
+        columns of one engine frame, reduced inside the engine (docs/engines.md).
     importance_points : (n, d) array-like or mapping of dimension → (n,) array, optional
         Each respondent's allocation of 100 points over the dimensions (columns in the
-        order of the dimensions' first appearance in the instrument).
+        order of the dimensions' first appearance in the instrument). When the forms
+        stay in an engine frame (docs/engines.md): a mapping of dimension → column name
+        of that frame.
     level : float
         Confidence level.
     by : str or list of str, optional
@@ -261,19 +277,45 @@ def servqual_gaps(
     (-1.5, -1.38)
     """
     level = check_level(level)
+    if isinstance(perceptions, EngineResponses) or isinstance(expectations, EngineResponses):
+        from servqual.engines._items import check_engine_pair
+        from servqual.engines.gaps import engine_profiles
+
+        check_engine_pair(perceptions, expectations, ("perceptions", "expectations"))
+        _check_forms(perceptions, expectations)
+        gap_bounds = c.gap_range(perceptions.instrument.scale)
+        e = engine_profiles(perceptions, expectations, by, importance_points)  # type: ignore[arg-type]  # checked: both engine forms
+        profiles = profiles_from(
+            e.values, e.var, e.n, perceptions.instrument, df=e.df, level=level, bounds=gap_bounds
+        )
+        return _results(profiles, e.weighted, e.keys, gap_bounds, df=e.df, level=level, by=by)
     gaps = _gaps(perceptions, expectations)
+    gap_bounds = c.gap_range(perceptions.instrument.scale)
     cols = dimension_columns(perceptions.instrument)
     pts = None if importance_points is None else _points(importance_points, perceptions, list(cols))
     scores = None if pts is None else _weighted_scores(gaps, cols, pts)
     arrays = perceptions.design.arrays
     keys, groups, n_groups = c.grouping(perceptions.design, by)
-    gap_bounds = c.gap_range(perceptions.instrument.scale)
     profiles = grouped_profiles(
         gaps, perceptions.instrument, arrays, groups, n_groups, level, gap_bounds
     )
     w_means = None
     if scores is not None:
         w_means = c.domain_means(scores, arrays, groups, n_groups, "weighted SERVQUAL")
+    return _results(profiles, w_means, keys, gap_bounds, df=arrays.df, level=level, by=by)
+
+
+def _results(
+    profiles: list[GroupProfile],
+    w_means: c.DomainMeans | None,
+    keys: list[DomainKey],
+    bounds: Bounds,
+    *,
+    df: float,
+    level: float,
+    by: str | Sequence[str] | None,
+) -> ServqualResult | DomainResults[ServqualResult]:
+    """The result models of every domain from its profile and weighted mean (no rows)."""
     out: dict[DomainKey, ServqualResult] = {}
     for g, (label, prof) in enumerate(zip(keys, profiles, strict=True)):
         weighted = None
@@ -282,9 +324,9 @@ def servqual_gaps(
                 float(w_means.value[g]),
                 float(w_means.variance[g]),
                 n=int(w_means.n[g]),
-                df=arrays.df,
+                df=df,
                 level=level,
-                bounds=gap_bounds,
+                bounds=bounds,
             )
         out[label] = ServqualResult(
             items=prof.items,
@@ -342,13 +384,22 @@ def servperf(
     """
     level = check_level(level)
     c.check_responses(perceptions, "perceptions")
-    values = perceptions.values()
-    arrays = perceptions.design.arrays
-    keys, groups, n_groups = c.grouping(perceptions.design, by)
     scale = c.scale_range(perceptions.instrument.scale)
-    profiles = grouped_profiles(
-        values, perceptions.instrument, arrays, groups, n_groups, level, scale
-    )
+    if isinstance(perceptions, EngineResponses):
+        from servqual.engines.gaps import engine_profiles
+
+        e = engine_profiles(perceptions, None, by)
+        keys: list[DomainKey] = e.keys
+        profiles = profiles_from(
+            e.values, e.var, e.n, perceptions.instrument, df=e.df, level=level, bounds=scale
+        )
+    else:
+        values = perceptions.values()
+        arrays = perceptions.design.arrays
+        keys, groups, n_groups = c.grouping(perceptions.design, by)
+        profiles = grouped_profiles(
+            values, perceptions.instrument, arrays, groups, n_groups, level, scale
+        )
     out: dict[DomainKey, ServperfResult] = {}
     for label, prof in zip(keys, profiles, strict=True):
         out[label] = ServperfResult(
