@@ -83,8 +83,8 @@ def _point_columns(points: object, dims: list[str], engine: str) -> dict[str, st
     return {d: str(points[d]) for d in dims}
 
 
-def _check_points(lazy: Any, cols: dict[str, str]) -> Any:
-    """Finite, non-negative points summing to 100 on every row; the row sum as an expression."""
+def _check_points(lazy: Any, cols: dict[str, str]) -> None:
+    """Finite, non-negative points summing to 100 on every row (two engine queries)."""
     import narwhals as nw
 
     names = set(lazy.collect_schema().names())
