@@ -246,6 +246,17 @@ def test_importance_points_are_checked_in_the_engine(frame: Any, forms: Any) -> 
     off = frame.with_columns(pl.when(row_9).then(0.0).otherwise(pl.col("pa")).alias("pa"))
     with pytest.raises(ParameterError, match=r"importance points in row 9 sum to [\d.]+, not 100"):
         sq.servqual_gaps(*forms.pair(off.lazy(), **KW), importance_points=forms.points)
+    with pytest.raises(
+        ParameterError, match=r"points in a row \(a duckdb frame has no row numbers\) sum to"
+    ):
+        sq.servqual_gaps(
+            *forms.pair(duckdb.from_arrow(off.to_arrow()), **KW), importance_points=forms.points
+        )
+    with pytest.raises(ParameterError, match=r"dimension 'b' in a row .* non-negative, got -1\.0$"):
+        sq.servqual_gaps(
+            *forms.pair(duckdb.from_arrow(negative.to_arrow()), **KW),
+            importance_points=forms.points,
+        )
 
 
 def test_comparisons_say_to_collect(frame: Any, forms: Any) -> None:

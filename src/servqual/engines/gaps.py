@@ -41,7 +41,7 @@ from servqual.engines._validate import Rule, check_rules, not_finite, require_nu
 from servqual.engines._variance import cell_variances
 from servqual.engines.responses import EngineResponses
 from servqual.errors import InsufficientDataError, ParameterError, ServqualTypeError
-from servqual.indices._common import DomainMeans
+from servqual.indices._common import DomainMeans, plain
 from servqual.indices._profile import dimension_columns, profile_values, profile_weights
 
 __all__ = ["EngineProfiles", "engine_profiles"]
@@ -101,7 +101,7 @@ def _check_points(lazy: Any, cols: dict[str, str]) -> None:
             more = f" ({n} rows in all)" if n > 1 else ""
             return (
                 f"importance points of dimension {d!r} in {place} must be finite and "
-                f"non-negative, got {value!r}{more}"
+                f"non-negative, got {plain(value)!r}{more}"
             )
 
         bad = not_finite(col) | (nw.col(col).cast(nw.Float64) < 0)
