@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from servqual._answers import encode_columns
 from servqual._build import Parts
+from servqual._progress import Progress
 from servqual.errors import DataFormatError, MissingDependencyError, RespondentError
 from servqual.instruments import resolve
 from servqual.models.instrument import Instrument
@@ -100,6 +101,7 @@ def read_parquet(
     id_column: str | None = None,
     items: Mapping[str, str] | None = None,
     attributes: Sequence[str] | None = None,
+    progress: bool = False,
 ) -> Responses:
     """Read one respondent per row from a Parquet file, one row group at a time.
 
@@ -119,6 +121,10 @@ def read_parquet(
     attributes : sequence of str, optional
         The attribute columns to keep (e.g. ``["unit"]`` for ``by="unit"``); by default
         every other column. Only the items, these and the design columns are read.
+    progress : bool
+        Draw rows read (with the share of the file's rows), elapsed time and rate on
+        stderr while reading, updated after each batch of rows (at most 65,536, read
+        row group after row group), as :func:`servqual.read_csv` does.
 
     Returns
     -------
@@ -159,7 +165,13 @@ def read_parquet(
     design = {"weights": weights, "strata": strata, "clusters": clusters, "fpc": fpc}
     header = [str(c) for c in pfile.schema_arrow.names]
     wanted = _needed(name, header, instrument, design, id_column, mapping, attributes)
-    codes, parts = _read_batches(pfile, name, wanted, instrument, mapping)
+    bar = None
+    if progress:
+        total = int(pfile.metadata.num_rows)
+        bar = Progress(f"reading {os.path.basename(name)}", "rows", total=total)
+    codes, parts = _read_batches(pfile, name, wanted, instrument, mapping, bar)
+    if bar is not None:
+        bar.close()
     n = codes.shape[0]
     if n == 0:
         raise RespondentError(f"{name} has no rows")
@@ -173,7 +185,12 @@ def read_parquet(
 
 
 def _read_batches(
-    pfile: Any, name: str, wanted: list[str], instrument: Instrument, mapping: dict[str, str]
+    pfile: Any,
+    name: str,
+    wanted: list[str],
+    instrument: Instrument,
+    mapping: dict[str, str],
+    bar: Progress | None = None,
 ) -> tuple[npt.NDArray[np.int8], dict[str, npt.NDArray[Any]]]:
     """Answer codes and the other columns, coded batch by batch (one row group at a time)."""
     item_cols = list(mapping.values())
@@ -191,6 +208,8 @@ def _read_batches(
         for c in rest:
             rest[c].append(np.asarray(batch.column(c).to_numpy(zero_copy_only=False)))
         start += batch.num_rows
+        if bar is not None:
+            bar.update(start)
     k = len(item_cols)
     all_codes = np.concatenate(codes) if codes else np.zeros((0, k), dtype=np.int8)
     return all_codes, {c: np.concatenate(v) if v else np.zeros(0) for c, v in rest.items()}

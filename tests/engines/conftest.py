@@ -54,3 +54,57 @@ def polars_frame(cols: dict[str, Any]) -> Any:
 def make_survey() -> Callable[..., Any]:
     """``make_survey(n, seed)`` → the survey as a Polars DataFrame."""
     return lambda n=4000, seed=20240601: polars_frame(survey(n, seed))
+
+
+# --- paired forms (CSI, IPA, SERVQUAL): a second set of answers and importance points
+
+
+class Forms:
+    """Paired forms over one frame: ``U1…U9`` performance / perceptions, ``I1…I9``
+    importance / expectations (1–4, some skipped), and 100 importance points per row
+    over the three dimensions (``pa``, ``pb``, ``pc``); item ``Q4`` is reverse-scored."""
+
+    def __init__(self) -> None:
+        import servqual as sq
+
+        self.instrument = sq.Instrument(
+            id="paired",
+            name="Paired forms",
+            scale=sq.Scale(min=1, max=4),
+            items=[
+                sq.Item(id=f"Q{j}", text=f"Q{j}", dimension="abc"[j % 3], reverse=j == 4)
+                for j in range(1, 10)
+            ],
+        )
+        self.first = {f"Q{j}": f"U{j}" for j in range(1, 10)}
+        self.second = {f"Q{j}": f"I{j}" for j in range(1, 10)}
+        self.points = {"a": "pa", "b": "pb", "c": "pc"}
+
+    def add(self, frame: Any, seed: int = 7) -> Any:
+        """The frame with the importance answers and the points."""
+        import polars as pl
+
+        rng = np.random.default_rng(seed)
+        n = frame.height
+        second = np.clip(np.rint(rng.normal(3.0, 0.8, (n, 9))), 1, 4)
+        second[rng.random((n, 9)) < 0.04] = np.nan
+        points = rng.dirichlet([2.0, 2.0, 2.0], n) * 100.0
+        points[:, 2] = 100.0 - points[:, 0] - points[:, 1]
+        cols = {f"I{j + 1}": pl.Series(second[:, j]).fill_nan(None).cast(pl.Int8) for j in range(9)}
+        cols |= {name: pl.Series(points[:, m]) for m, name in enumerate(("pa", "pb", "pc"))}
+        return frame.with_columns(**cols)
+
+    def pair(self, frame: Any, **design: Any) -> tuple[Any, Any]:
+        """The two forms over ``frame`` (in memory or an engine frame)."""
+        import servqual as sq
+
+        return (
+            sq.Responses.from_frame(frame, self.instrument, items=self.first, **design),
+            sq.Responses.from_frame(frame, self.instrument, items=self.second, **design),
+        )
+
+
+@pytest.fixture(scope="module")
+def forms() -> Forms:
+    """The paired forms' instrument, column mappings and frame builder."""
+    return Forms()

@@ -32,8 +32,9 @@ SKM = sq.instruments.SKM_2017
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
+    # a free port for the dashboard: a fixed one clashes with another cluster on the machine
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
     with cluster, distributed.Client(cluster) as c:
         yield c
@@ -70,3 +71,25 @@ def test_two_worker_processes_give_the_in_memory_estimates(
     nps_dd = dd.from_pandas(nps_frame.to_pandas(), npartitions=4)
     nps_b = sq.nps(sq.Responses.from_frame(nps_dd, sq.instruments.NPS, **KW))
     _close(nps_a.nps, nps_b.nps)
+
+
+def test_paired_form_indices_on_two_workers(
+    client: Any, make_survey: Callable[..., Any], forms: Any
+) -> None:
+    frame = forms.add(make_survey(1500, 11))
+    ddf = dd.from_pandas(frame.to_pandas(), npartitions=4)
+    memory, engine = forms.pair(frame, **KW), forms.pair(ddf, **KW)
+    csi_a, csi_b = sq.csi(*memory, by="unit"), sq.csi(*engine, by="unit")
+    assert len(csi_a) == 50
+    assert list(csi_b) == list(csi_a)
+    for key in csi_a:
+        _close(csi_a[key].index, csi_b[key].index)
+    ipa_a, ipa_b = sq.ipa(*memory), sq.ipa(*engine)
+    for item_a, item_b in zip(ipa_a.items, ipa_b.items, strict=True):  # type: ignore[union-attr]
+        _close(item_a.importance, item_b.importance)
+        assert item_b.quadrant == item_a.quadrant
+    points = {d: frame[col].to_numpy() for d, col in forms.points.items()}
+    gaps_a = sq.servqual_gaps(*memory, importance_points=points)
+    gaps_b = sq.servqual_gaps(*engine, importance_points=forms.points)
+    _close(gaps_a.overall, gaps_b.overall)  # type: ignore[union-attr]
+    _close(gaps_a.weighted, gaps_b.weighted)  # type: ignore[union-attr,arg-type]

@@ -61,3 +61,25 @@ def test_local_spark_gives_the_in_memory_estimates(
     assert list(b) == list(a)
     for key in a:
         _close(a[key].index, b[key].index)
+
+
+def test_paired_form_indices_in_local_spark(
+    spark: Any, make_survey: Callable[..., Any], forms: Any
+) -> None:
+    frame = forms.add(make_survey(1500, 11))
+    sdf = spark.createDataFrame(frame.rows(), schema=frame.columns)
+    memory, engine = forms.pair(frame, **KW), forms.pair(sdf, **KW)
+    csi_a, csi_b = sq.csi(*memory, by="unit"), sq.csi(*engine, by="unit")
+    assert len(csi_a) == 50
+    assert list(csi_b) == list(csi_a)
+    for key in csi_a:
+        _close(csi_a[key].index, csi_b[key].index)
+    ipa_a, ipa_b = sq.ipa(*memory), sq.ipa(*engine)
+    for item_a, item_b in zip(ipa_a.items, ipa_b.items, strict=True):  # type: ignore[union-attr]
+        _close(item_a.performance, item_b.performance)
+        assert item_b.quadrant == item_a.quadrant
+    points = {d: frame[col].to_numpy() for d, col in forms.points.items()}
+    gaps_a = sq.servqual_gaps(*memory, importance_points=points)
+    gaps_b = sq.servqual_gaps(*engine, importance_points=forms.points)
+    _close(gaps_a.overall, gaps_b.overall)  # type: ignore[union-attr]
+    _close(gaps_a.weighted, gaps_b.weighted)  # type: ignore[union-attr,arg-type]

@@ -302,7 +302,7 @@ def _read(
         )
     design["attributes"] = _attributes(path, instrument, design, by)
     reader: Callable[..., Responses]
-    if _is_parquet(path):  # typed columns: no text encoding, separator or progress display
+    if _is_parquet(path):  # typed columns: no text encoding or separator
         from servqual.parquet_io import read_parquet
 
         if design.get("thousands") is not None:
@@ -310,7 +310,7 @@ def _read(
                 "--thousands is for numbers written as text in a CSV file; the columns of "
                 "a Parquet file are already numbers"
             )
-        text_only = ("encoding", "delimiter", "thousands", "progress")
+        text_only = ("encoding", "delimiter", "thousands")
         design = {k: v for k, v in design.items() if k not in text_only}
         reader = read_parquet
     else:

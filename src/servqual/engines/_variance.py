@@ -12,6 +12,8 @@ the in-memory computation too.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -44,10 +46,27 @@ def cell_variances(cells: Cells, names: list[str], coef: FloatArray) -> FloatArr
         h, g = keys // n_codes, keys % n_codes
     else:
         q = np.zeros_like(t)
+        size = np.zeros_like(t)  # Σ |terms| of bᵀ M b: the scale of its rounding
         for i, a in enumerate(names):
             for j in range(i, len(names)):
                 pair = f"{a}*{names[j]}"
                 both = cells.sums[pair if pair in cells.sums else f"{names[j]}*{a}"]
-                q += (1.0 if i == j else 2.0) * b[:, i] * b[:, j] * both
+                term = (1.0 if i == j else 2.0) * b[:, i] * b[:, j] * both
+                q += term
+                size += np.abs(term)
         h, g, s = cells.h.astype(np.int64), cells.g.astype(np.int64), t
+        q = _snap_flat(q, s, size, cells.strata.psu_per_stratum[h])
     return variances_from_sums(h.astype(np.intp), g.astype(np.intp), s, q, n_codes, cells.strata)
+
+
+def _snap_flat(q: FloatArray, s: FloatArray, size: FloatArray, n: npt.NDArray[Any]) -> FloatArray:
+    """``Q = S²/n`` where ``Q − S²/n`` is within the rounding of ``bᵀ M b``.
+
+    Without clusters ``Q`` is a sum of cross-product terms that cancel when every row's
+    influence value is the same (a one-respondent domain, identical answers); their
+    residue (about ``eps · Σ |terms|``) would show as a small positive variance where
+    the rows in memory give exactly 0.
+    """
+    n_h = np.maximum(n.astype(np.float64), 1.0)
+    flat = s * s / n_h
+    return np.where(np.abs(q - flat) <= 64.0 * np.finfo(np.float64).eps * size, flat, q)

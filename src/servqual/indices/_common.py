@@ -205,20 +205,10 @@ def check_paired(first: Responses, second: Responses, names: tuple[str, str]) ->
     servqual.errors.ItemError
         If the item ids differ.
     """
-    from servqual.errors import ItemError
-
     a, b = names
     check_responses(first, a)
     check_responses(second, b)
-    ids_a, ids_b = first.instrument.item_ids, second.instrument.item_ids
-    if ids_a != ids_b:
-        only_a = [i for i in ids_a if i not in ids_b]
-        only_b = [i for i in ids_b if i not in ids_a]
-        raise ItemError(
-            f"{a} and {b} must have the same items in the same order; only in {a}: "
-            f"{only_a}, only in {b}: {only_b}"
-            + ("" if only_a or only_b else " (same ids, different order)")
-        )
+    check_same_items(first, second, names)
     if first.n != second.n:
         raise RespondentError(
             f"{a} has {first.n} respondents but {b} has {second.n}: the forms must be "
@@ -233,6 +223,28 @@ def check_paired(first: Responses, second: Responses, names: tuple[str, str]) ->
         )
     if not np.array_equal(first.design.weights, second.design.weights):
         raise RespondentError(f"{a} and {b} have different design weights: use one design")
+
+
+def check_same_items(first: Responses, second: Responses, names: tuple[str, str]) -> None:
+    """Two forms on the same item ids in the same order.
+
+    Raises
+    ------
+    servqual.errors.ItemError
+        Naming the items only in one form (or the order).
+    """
+    from servqual.errors import ItemError
+
+    a, b = names
+    ids_a, ids_b = first.instrument.item_ids, second.instrument.item_ids
+    if ids_a != ids_b:
+        only_a = [i for i in ids_a if i not in ids_b]
+        only_b = [i for i in ids_b if i not in ids_a]
+        raise ItemError(
+            f"{a} and {b} must have the same items in the same order; only in {a}: "
+            f"{only_a}, only in {b}: {only_b}"
+            + ("" if only_a or only_b else " (same ids, different order)")
+        )
 
 
 def item_means(
@@ -320,7 +332,17 @@ def compare(
     ``estimate_of(lin, arrays)`` turns it into the index's :class:`Estimate` (default: a
     t interval on the design df, :func:`estimate`).
     """
+    from servqual.engines.design import EngineDesign
+
     level = check_level(level)
+    for sample in (first, other):
+        design = None if sample is None else _design_of(sample)
+        if isinstance(design, EngineDesign):  # the influence values are per row
+            raise ServqualTypeError(
+                f"a comparison needs the rows in memory; these responses stay in {design.engine}: "
+                "collect the frame first (e.g. LazyFrame.collect()), or compare the by= "
+                "results' estimates"
+            )
     est_of = estimate_of or (lambda lin, arrays: estimate(lin, arrays, level))
     if other is not None:
         if by is not None or groups is not None:

@@ -20,7 +20,16 @@ from servqual.models.results import Estimate
 from servqual.stats.design_arrays import DesignArrays
 from servqual.stats.intervals import Bounds
 
-__all__ = ["GroupProfile", "Profile", "dimension_columns", "grouped_profiles", "profile"]
+__all__ = [
+    "GroupProfile",
+    "Profile",
+    "dimension_columns",
+    "grouped_profiles",
+    "profile",
+    "profile_values",
+    "profile_weights",
+    "profiles_from",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -94,6 +103,67 @@ class GroupProfile:
     overall: Estimate
 
 
+def profile_values(
+    means: FloatArray, counts: FloatArray, answered: npt.ArrayLike, dims: dict[str, list[int]]
+) -> tuple[FloatArray, FloatArray]:
+    """(G, k + d + 1) values and counts of the items, dimensions and overall figure.
+
+    A dimension is the plain mean of its items' means, the overall figure the plain mean
+    of the dimensions; a dimension counts its most answered item, the overall figure
+    the respondents with any answer (``answered``, (G,)).
+    """
+    dim_values = np.column_stack([means[:, cols].mean(axis=1) for cols in dims.values()])
+    n_dim = np.column_stack([counts[:, cols].max(axis=1) for cols in dims.values()])
+    all_values = np.column_stack([means, dim_values, dim_values.mean(axis=1)])
+    return all_values, np.column_stack([counts, n_dim, answered])
+
+
+def profile_weights(dims: dict[str, list[int]], k: int) -> FloatArray:
+    """(k, k + d + 1): each figure's weights on the item means (their influence values too).
+
+    The linear map :func:`profile_values` applies to the means, for an engine's cell sums.
+    """
+    d = len(dims)
+    out = np.zeros((k, k + d + 1))
+    out[:, :k] = np.eye(k)
+    for m, cols in enumerate(dims.values()):
+        out[cols, k + m] = 1.0 / len(cols)
+    out[:, -1] = out[:, k : k + d].mean(axis=1)
+    return out
+
+
+def profiles_from(
+    values: FloatArray,
+    var: FloatArray,
+    n: FloatArray,
+    instrument: Instrument,
+    *,
+    df: float,
+    level: float,
+    bounds: Bounds | None,
+) -> list[GroupProfile]:
+    """The :class:`GroupProfile` of every domain from its (G, k + d + 1) figures."""
+    dims = dimension_columns(instrument)
+    ids = instrument.item_ids
+    k, d = len(ids), len(dims)
+    m = values.shape[1]
+    # every domain's figures in one call (rows of (G, k + d + 1) flattened)
+    every = estimates_from_variances(
+        values.ravel(), var.ravel(), n.ravel(), df=df, level=level, bounds=bounds
+    )
+    out = []
+    for g in range(values.shape[0]):  # loop over domains: results only, no pass over rows
+        est = every[g * m : (g + 1) * m]
+        out.append(
+            GroupProfile(
+                items=dict(zip(ids, est[:k], strict=True)),
+                dimensions=dict(zip(dims, est[k : k + d], strict=True)),
+                overall=est[-1],
+            )
+        )
+    return out
+
+
 def grouped_profiles(
     values: FloatArray,
     instrument: Instrument,
@@ -112,27 +182,12 @@ def grouped_profiles(
     :func:`~servqual.stats.domain_variance.domain_variances`, one call per figure.
     """
     dims = dimension_columns(instrument)
-    ids = instrument.item_ids
-    means, z, counts = c.grouped_item_means(values, arrays, groups, n_groups, ids)
-    dim_values = np.column_stack([means[:, cols].mean(axis=1) for cols in dims.values()])
+    means, z, counts = c.grouped_item_means(values, arrays, groups, n_groups, instrument.item_ids)
     dim_z = np.column_stack([z[:, cols].mean(axis=1) for cols in dims.values()])
-    n_dim = np.column_stack([counts[:, cols].max(axis=1) for cols in dims.values()])
-    all_values = np.column_stack([means, dim_values, dim_values.mean(axis=1)])
     all_z = np.column_stack([z, dim_z, dim_z.mean(axis=1)])
     answered = np.bincount(groups[(~np.isnan(values)).any(axis=1)], minlength=n_groups)
-    all_n = np.column_stack([counts, n_dim, answered])
+    all_values, all_n = profile_values(means, counts, answered, dims)
     var = c.column_variances(all_z, groups, n_groups, arrays)
-    k, d = len(ids), len(dims)
-    out = []
-    for g in range(n_groups):  # loop over domains: results only, no pass over rows
-        est = estimates_from_variances(
-            all_values[g], var[g], all_n[g], df=arrays.df, level=level, bounds=bounds
-        )
-        out.append(
-            GroupProfile(
-                items=dict(zip(ids, est[:k], strict=True)),
-                dimensions=dict(zip(dims, est[k : k + d], strict=True)),
-                overall=est[-1],
-            )
-        )
-    return out
+    return profiles_from(
+        all_values, var, all_n, instrument, df=arrays.df, level=level, bounds=bounds
+    )

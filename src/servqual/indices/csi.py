@@ -33,17 +33,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import Field
 
 from servqual.design._by import DomainKey
 from servqual.design._estimators import estimates_from_variances
 from servqual.design.comparisons import Comparison
 from servqual.design.design import estimate_from_variance
-from servqual.errors import InsufficientDataError, ParameterError, ServqualTypeError
+from servqual.engines.responses import EngineResponses
+from servqual.errors import InsufficientDataError
 from servqual.indices import _common as c
-from servqual.models._base import FrozenModel
+from servqual.indices.csi_result import CSI_BANDS, CSIItem, CSIResult, csi_band
 from servqual.models.frames import DomainResults
-from servqual.models.results import Estimate
 from servqual.responses import Responses
 from servqual.stats.design_arrays import DesignArrays
 from servqual.stats.domain_variance import domain_variances
@@ -53,131 +52,38 @@ __all__ = ["CSI_BANDS", "CSIItem", "CSIResult", "csi", "csi_band", "csi_compare"
 
 FloatArray = npt.NDArray[np.float64]
 
-CSI_BANDS: tuple[tuple[float, str, str], ...] = (
-    (81.0, "Sangat puas", "Very satisfied"),
-    (66.0, "Puas", "Satisfied"),
-    (51.0, "Cukup puas", "Fairly satisfied"),
-    (35.0, "Kurang puas", "Less than satisfied"),
-    (0.0, "Tidak puas", "Not satisfied"),
-)
-"""``(lower bound %, Indonesian label, English label)``, highest band first."""
-
-
-class CSIItem(FrozenModel):
-    """One item's steps of the CSI computation.
-
-    Parameters
-    ----------
-    id : str
-        Item id.
-    mis, mss : Estimate
-        Mean importance and mean satisfaction (performance).
-    wf : float
-        Weighting factor in percent, ``100 · MIS / Σ MIS``.
-    ws : float
-        Weighted score ``WF · MSS``.
-
-    Examples
-    --------
-    Five patients of a health centre rated performance and importance on 1–5:
-
-    >>> import numpy as np
-    >>> import servqual as sq
-    >>> inst = sq.Instrument(id="pk", name="Puskesmas", scale=sq.Scale(min=1, max=5),
-    ...     items=[sq.Item(id="Q1", text="Waiting time"), sq.Item(id="Q2", text="Courtesy")])
-    >>> d = sq.Design({"id": np.arange(5)})
-    >>> perf = sq.Responses(inst, d, np.array([[3, 4], [2, 4], [3, 3], [2, 4], [3, 4]], "int8") - 1)
-    >>> imp = sq.Responses(inst, d, np.array([[5, 4], [5, 3], [4, 4], [5, 4], [5, 3]], "int8") - 1)
-    >>> q1 = sq.csi(perf, imp).items[0]
-    >>> q1.id, round(q1.mis.value, 2), round(q1.mss.value, 2), round(q1.wf, 2), round(q1.ws, 2)
-    ('Q1', 4.8, 2.6, 57.14, 148.57)
-    """
-
-    id: str
-    mis: Estimate
-    mss: Estimate
-    wf: float
-    ws: float
-
-
-class CSIResult(FrozenModel):
-    """Customer Satisfaction Index of one group.
-
-    Parameters
-    ----------
-    index : Estimate
-        CSI in percent (0–100), t interval on the design df.
-    band, band_en : str
-        The interpretation band of ``index.value`` (Indonesian, English).
-    crosses_band_boundary : bool
-        Whether the interval contains a band boundary (the band is then uncertain).
-    items : tuple of CSIItem
-        Per-item steps, in item order.
-    sum_mis : float
-        ``Σ MIS``.
-    weighted_total : float
-        ``WT = Σ WS`` (WF in percent).
-    scale_max : int
-        ``HS``, the performance scale's maximum.
-    n : int
-        Respondents in the group.
-
-    Examples
-    --------
-    Five patients of a health centre rated performance and importance on 1–5:
-
-    >>> import numpy as np
-    >>> import servqual as sq
-    >>> inst = sq.Instrument(id="pk", name="Puskesmas", scale=sq.Scale(min=1, max=5),
-    ...     items=[sq.Item(id="Q1", text="Waiting time"), sq.Item(id="Q2", text="Courtesy")])
-    >>> d = sq.Design({"id": np.arange(5)})
-    >>> perf = sq.Responses(inst, d, np.array([[3, 4], [2, 4], [3, 3], [2, 4], [3, 4]], "int8") - 1)
-    >>> imp = sq.Responses(inst, d, np.array([[5, 4], [5, 3], [4, 4], [5, 4], [5, 3]], "int8") - 1)
-    >>> r = sq.csi(perf, imp)
-    >>> round(r.index.value, 2), r.band_en, round(r.weighted_total, 2), r.n
-    (62.29, 'Fairly satisfied', 311.43, 5)
-    """
-
-    index: Estimate
-    band: str
-    band_en: str
-    crosses_band_boundary: bool
-    items: tuple[CSIItem, ...]
-    sum_mis: float
-    weighted_total: float
-    scale_max: int
-    n: int = Field(ge=0)
-
-
-def csi_band(percent: float) -> tuple[str, str]:
-    """``(Indonesian, English)`` band of a CSI in percent.
-
-    Raises
-    ------
-    servqual.errors.ServqualTypeError
-        If ``percent`` is not a number.
-    servqual.errors.ParameterError
-        If ``percent`` is NaN or outside 0–100 (a CSI is a percentage).
-
-    Examples
-    --------
-    >>> import servqual as sq
-    >>> sq.csi_band(80.99), sq.csi_band(81.0)
-    (('Puas', 'Satisfied'), ('Sangat puas', 'Very satisfied'))
-    """
-    if isinstance(percent, bool) or not isinstance(percent, (int, float, np.integer, np.floating)):
-        raise ServqualTypeError(f"percent must be a number, got {percent!r}")
-    if not -1e-9 <= percent <= 100.0 + 1e-9:  # NaN fails this; rounding may not
-        raise ParameterError(f"percent must be a CSI in 0–100, got {percent!r}")
-    for low, label, label_en in CSI_BANDS:
-        if percent >= low:
-            return label, label_en
-    return CSI_BANDS[-1][1], CSI_BANDS[-1][2]
-
 
 def _inputs(performance: Responses, importance: Responses) -> tuple[FloatArray, FloatArray]:
     c.check_paired(performance, importance, ("performance", "importance"))
     return performance.values(), importance.values()
+
+
+def csi_weights(
+    mis: FloatArray, mss: FloatArray, scale_max: int
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The CSI of every domain and the weights of its influence values.
+
+    ``mis`` and ``mss`` are (G, k) item means. Returns the CSI (G,) in percent and the
+    coefficients ``(G, k)`` of the performance and importance means' influence values,
+    ``wf_j`` and ``(MSS_j − M̄)/S``, in ``z = 100/HS · Σ_j [wf_j z^P_j + (MSS_j − M̄)/S
+    z^I_j]`` (see the module docstring). One formula for the in-memory rows and the
+    engine's cell sums.
+
+    Raises
+    ------
+    servqual.errors.InsufficientDataError
+        If the mean importance is zero for every item (in a group).
+    """
+    total = mis.sum(axis=1)
+    if not np.all(total > 0):
+        raise InsufficientDataError(
+            "mean importance is zero for every item: the CSI weighting factors "
+            "MIS / Σ MIS are undefined"
+        )
+    wf = mis / total[:, None]
+    wt = np.einsum("gj,gj->g", wf, mss)
+    coef_i = (mss - wt[:, None]) / total[:, None]
+    return 100.0 * wt / scale_max, wf, coef_i
 
 
 def _compute(
@@ -190,23 +96,20 @@ def _compute(
 ) -> tuple[c.Lin, FloatArray, FloatArray, FloatArray, FloatArray, list[int], list[int]]:
     mis, z_i, n_i = c.item_means(imp, arrays, mask, ids)
     mss, z_p, n_p = c.item_means(perf, arrays, mask, ids)
-    total = float(mis.sum())
-    if not total > 0:
-        raise InsufficientDataError(
-            "mean importance is zero for every item: the CSI weighting factors "
-            "MIS / Σ MIS are undefined"
-        )
-    wf = mis / total
-    wt = float(wf @ mss)
-    z = (100.0 / scale_max) * (z_p @ wf + z_i @ ((mss - wt) / total))
+    value, coef_p, coef_i = csi_weights(mis[None, :], mss[None, :], scale_max)
+    z = (100.0 / scale_max) * (z_p @ coef_p[0] + z_i @ coef_i[0])
     n = int(((~np.isnan(perf) | ~np.isnan(imp)) & mask[:, None]).any(axis=1).sum())
-    lin = c.Lin(100.0 * wt / scale_max, z, n)
+    lin = c.Lin(float(value[0]), z, n)
     return lin, mis, z_i, mss, z_p, [int(k) for k in n_i], [int(k) for k in n_p]
 
 
 @dataclass(frozen=True)
-class _Grouped:
-    """The CSI of every domain: values, variances and counts (G,), item arrays (G, k)."""
+class CSIParts:
+    """The CSI of every domain: values, variances and counts (G,), item arrays (G, k).
+
+    What the finishing step (:func:`csi_results`) needs, from the rows in memory
+    (:func:`_grouped`) or from an engine's cell sums (:mod:`servqual.engines.csi`).
+    """
 
     value: FloatArray
     var: FloatArray
@@ -227,32 +130,24 @@ def _grouped(
     groups: npt.NDArray[np.intp],
     n_groups: int,
     scale_max: int,
-) -> _Grouped:
-    """:func:`_compute` for every domain in one pass over the rows.
+) -> CSIParts:
+    """The CSI of every domain in one pass over the rows.
 
     Each row carries its influence values for its own domain; the variances come from
     :func:`~servqual.stats.domain_variance.domain_variances`.
     """
     mis, z_i, n_i = c.grouped_item_means(imp, arrays, groups, n_groups, ids)
     mss, z_p, n_p = c.grouped_item_means(perf, arrays, groups, n_groups, ids)
-    total = mis.sum(axis=1)
-    if not np.all(total > 0):
-        raise InsufficientDataError(
-            "mean importance is zero for every item: the CSI weighting factors "
-            "MIS / Σ MIS are undefined"
-        )
-    wf = mis / total[:, None]
-    wt = np.einsum("gj,gj->g", wf, mss)
-    coef_i = (mss - wt[:, None]) / total[:, None]
+    value, coef_p, coef_i = csi_weights(mis, mss, scale_max)
     z = (100.0 / scale_max) * (
-        np.einsum("ij,ij->i", z_p, wf[groups]) + np.einsum("ij,ij->i", z_i, coef_i[groups])
+        np.einsum("ij,ij->i", z_p, coef_p[groups]) + np.einsum("ij,ij->i", z_i, coef_i[groups])
     )
     answered = (~np.isnan(perf) | ~np.isnan(imp)).any(axis=1)
     n = np.bincount(groups[answered], minlength=n_groups).astype(np.intp)
 
     var = domain_variances(z, groups, n_groups, arrays)
-    return _Grouped(
-        100.0 * wt / scale_max,
+    return CSIParts(
+        value,
         var,
         n,
         mis,
@@ -262,6 +157,66 @@ def _grouped(
         n_i,
         n_p,
     )
+
+
+def csi_results(
+    parts: CSIParts,
+    keys: list[DomainKey],
+    forms: tuple[Responses, Responses],
+    *,
+    df: float,
+    level: float,
+    by: str | Sequence[str] | None,
+) -> CSIResult | DomainResults[CSIResult]:
+    """The result models of every domain from its :class:`CSIParts` (no pass over rows)."""
+    performance, importance = forms
+    ids = performance.instrument.item_ids
+    hs = performance.instrument.scale.max
+    perf_scale, imp_scale = performance.instrument.scale, importance.instrument.scale
+    pmin, pmax = float(perf_scale.min), float(perf_scale.max)
+    imp_range, perf_range = c.scale_range(imp_scale), c.scale_range(perf_scale)
+    k = len(ids)
+    # every domain's item estimates in one call (rows of (G, k) flattened)
+    all_i = estimates_from_variances(
+        parts.mis.ravel(), parts.var_i.ravel(), parts.n_i.ravel(), df=df, level=level,
+        bounds=imp_range,
+    )  # fmt: skip
+    all_p = estimates_from_variances(
+        parts.mss.ravel(), parts.var_p.ravel(), parts.n_p.ravel(), df=df, level=level,
+        bounds=perf_range,
+    )  # fmt: skip
+    out: dict[DomainKey, CSIResult] = {}
+    for g, label in enumerate(keys):  # loop over domains: results only, no pass over rows
+        mis, mss = parts.mis[g], parts.mss[g]
+        est_i, est_p = all_i[g * k : (g + 1) * k], all_p[g * k : (g + 1) * k]
+        wf = 100.0 * mis / mis.sum()
+        items = tuple(
+            CSIItem(id=i, mis=a, mss=b, wf=float(f), ws=float(f * m))
+            for i, a, b, f, m in zip(ids, est_i, est_p, wf, mss, strict=True)
+        )
+        # CSI = 100 Σ wf·MSS / max with Σ wf = 1: the perf scale's range over its max
+        index = estimate_from_variance(
+            float(parts.value[g]),
+            float(parts.var[g]),
+            n=int(parts.n[g]),
+            df=df,
+            level=level,
+            bounds=(100.0 * pmin / hs, 100.0 * pmax / hs),
+        )
+        band, band_en = csi_band(index.value)
+        crosses = any(index.ci.low < low <= index.ci.high for low, _, _ in CSI_BANDS[:-1])
+        out[label] = CSIResult(
+            index=index,
+            band=band,
+            band_en=band_en,
+            crosses_band_boundary=crosses,
+            items=items,
+            sum_mis=float(mis.sum()),
+            weighted_total=float(wf @ mss),
+            scale_max=hs,
+            n=int(parts.n[g]),
+        )
+    return DomainResults(out, by=by) if by is not None else out["all"]
 
 
 def csi(
@@ -278,7 +233,9 @@ def csi(
     performance, importance : Responses
         The satisfaction (performance) and importance answers of the same respondents,
         in the same row order, on instruments with the same item ids; the design is
-        taken from ``performance``.
+        taken from ``performance``. Or two sets of columns of one engine frame (Polars
+        lazy, DuckDB, Dask, Spark; ``items=`` maps each form's items to its columns),
+        reduced inside the engine with the same results (docs/engines.md).
     level : float
         Confidence level.
     by : str or list of str, optional
@@ -318,52 +275,18 @@ def csi(
     (57.14, 62.29, 'Cukup puas')
     """
     level = check_level(level)
+    if isinstance(performance, EngineResponses) or isinstance(importance, EngineResponses):
+        from servqual.engines.csi import engine_csi_parts
+
+        keys, parts, df = engine_csi_parts(performance, importance, by)
+        return csi_results(parts, keys, (performance, importance), df=df, level=level, by=by)
     perf, imp = _inputs(performance, importance)
     ids = performance.instrument.item_ids
     hs = performance.instrument.scale.max
-    perf_scale, imp_scale = performance.instrument.scale, importance.instrument.scale
-    pmin, pmax = float(perf_scale.min), float(perf_scale.max)
     arrays = performance.design.arrays
     keys, groups, n_groups = c.grouping(performance.design, by)
     parts = _grouped(perf, imp, ids, arrays, groups, n_groups, hs)
-    imp_range, perf_range = c.scale_range(imp_scale), c.scale_range(perf_scale)
-    out: dict[DomainKey, CSIResult] = {}
-    for g, label in enumerate(keys):  # loop over domains: results only, no pass over rows
-        mis, mss = parts.mis[g], parts.mss[g]
-        est_i = estimates_from_variances(
-            mis, parts.var_i[g], parts.n_i[g], df=arrays.df, level=level, bounds=imp_range
-        )
-        est_p = estimates_from_variances(
-            mss, parts.var_p[g], parts.n_p[g], df=arrays.df, level=level, bounds=perf_range
-        )
-        wf = 100.0 * mis / mis.sum()
-        items = tuple(
-            CSIItem(id=i, mis=a, mss=b, wf=float(f), ws=float(f * m))
-            for i, a, b, f, m in zip(ids, est_i, est_p, wf, mss, strict=True)
-        )
-        # CSI = 100 Σ wf·MSS / max with Σ wf = 1: the perf scale's range over its max
-        index = estimate_from_variance(
-            float(parts.value[g]),
-            float(parts.var[g]),
-            n=int(parts.n[g]),
-            df=arrays.df,
-            level=level,
-            bounds=(100.0 * pmin / hs, 100.0 * pmax / hs),
-        )
-        band, band_en = csi_band(index.value)
-        crosses = any(index.ci.low < low <= index.ci.high for low, _, _ in CSI_BANDS[:-1])
-        out[label] = CSIResult(
-            index=index,
-            band=band,
-            band_en=band_en,
-            crosses_band_boundary=crosses,
-            items=items,
-            sum_mis=float(mis.sum()),
-            weighted_total=float(wf @ mss),
-            scale_max=hs,
-            n=int(parts.n[g]),
-        )
-    return DomainResults(out, by=by) if by is not None else out["all"]
+    return csi_results(parts, keys, (performance, importance), df=arrays.df, level=level, by=by)
 
 
 def csi_compare(

@@ -28,6 +28,7 @@ line it is classified against (the cross-hair itself is taken as fixed).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -36,14 +37,15 @@ from pydantic import Field
 
 from servqual.design._by import DomainKey
 from servqual.design._estimators import estimates_from_variances
+from servqual.engines.responses import EngineResponses
 from servqual.errors import ItemError, ParameterError
 from servqual.indices import _common as c
 from servqual.models._base import FrozenModel
 from servqual.models.frames import DomainResults
+from servqual.models.instrument import Item
 from servqual.models.results import Estimate
 from servqual.responses import Responses
 from servqual.stats.design_arrays import DesignArrays
-from servqual.stats.intervals import Bounds
 from servqual.stats.quantiles import check_level
 
 FloatArray = npt.NDArray[np.float64]
@@ -170,27 +172,114 @@ def _high(value: float, line: float) -> bool:
     return value >= line - 1e-12 * max(1.0, abs(line))
 
 
-def _grouped_estimates(
-    values: FloatArray,
+@dataclass(frozen=True)
+class IPAParts:
+    """Per domain (G, k): item means, their variances and answer counts, of both forms.
+
+    What the finishing step (:func:`ipa_results`) needs, from the rows in memory or
+    from an engine's cell sums (:mod:`servqual.engines.ipa`). ``n`` (G,) counts the
+    respondents with any answer.
+    """
+
+    p_mean: FloatArray
+    p_var: FloatArray
+    p_n: FloatArray
+    i_mean: FloatArray
+    i_var: FloatArray
+    i_n: FloatArray
+    n: npt.NDArray[np.intp]
+
+
+def _grouped(
+    perf: FloatArray,
+    imp: FloatArray,
     arrays: DesignArrays,
     groups: npt.NDArray[np.intp],
     n_groups: int,
     ids: tuple[str, ...],
-    level: float,
-    bounds: Bounds,
-) -> list[tuple[FloatArray, list[Estimate]]]:
-    """Item means and their estimates (cut to the scale's ``bounds``) in every domain."""
-    means, z, counts = c.grouped_item_means(values, arrays, groups, n_groups, ids)
-    var = c.column_variances(z, groups, n_groups, arrays)
-    return [
-        (
-            means[g],
-            estimates_from_variances(
-                means[g], var[g], counts[g], df=arrays.df, level=level, bounds=bounds
-            ),
+) -> IPAParts:
+    """Item means of both forms and their variances in every domain, from the rows."""
+    p_mean, p_z, p_n = c.grouped_item_means(perf, arrays, groups, n_groups, ids)
+    p_var = c.column_variances(p_z, groups, n_groups, arrays)
+    i_mean, i_z, i_n = c.grouped_item_means(imp, arrays, groups, n_groups, ids)
+    i_var = c.column_variances(i_z, groups, n_groups, arrays)
+    answered = (~np.isnan(perf) | ~np.isnan(imp)).any(axis=1)
+    n_rows = np.bincount(groups[answered], minlength=n_groups).astype(np.intp)
+    return IPAParts(p_mean, p_var, p_n, i_mean, i_var, i_n, n_rows)
+
+
+def _check(performance: Responses, importance: Responses, crosshair: str) -> None:
+    """The arguments every path checks first (crosshair, types, at least two items)."""
+    if crosshair not in _CROSSHAIRS:
+        raise ParameterError(f"crosshair must be one of {list(_CROSSHAIRS)}, got {crosshair!r}")
+    c.check_responses(performance, "performance")
+    c.check_responses(importance, "importance")
+    inst = performance.instrument
+    if len(inst.items) < 2:
+        raise ItemError(
+            f"importance–performance analysis needs at least 2 items; instrument "
+            f"{inst.id!r} has {len(inst.items)}"
         )
-        for g in range(n_groups)
-    ]
+
+
+def _item(item: Item, est: tuple[Estimate, Estimate], lines: tuple[float, float]) -> IPAItem:
+    """One item's quadrant, conformity and clarity from its two estimates and the lines."""
+    i_est, p_est = est
+    i_line, p_line = lines
+    i_mean, p_mean = i_est.value, p_est.value
+    hi_i, hi_p = _high(i_mean, i_line), _high(p_mean, p_line)
+    number, name_en, name_id = QUADRANTS[(hi_i, hi_p)]
+    return IPAItem(
+        id=item.id,
+        text=item.text,
+        importance=i_est,
+        performance=p_est,
+        quadrant=number,  # type: ignore[arg-type]  # one of the four literals
+        quadrant_en=name_en,
+        quadrant_id=name_id,
+        conformity=100.0 * float(p_mean / i_mean) if i_mean else float("nan"),
+        clear=not (i_line in i_est.ci or p_line in p_est.ci),
+    )
+
+
+def ipa_results(
+    parts: IPAParts,
+    keys: list[DomainKey],
+    forms: tuple[Responses, Responses],
+    *,
+    crosshair: Crosshair,
+    df: float,
+    level: float,
+    by: str | Sequence[str] | None,
+) -> IPAResult | DomainResults[IPAResult]:
+    """The result models of every domain from its :class:`IPAParts` (no pass over rows)."""
+    inst = forms[0].instrument
+    si, sp = forms[1].instrument.scale, inst.scale
+    k = len(inst.items)
+    # every domain's item estimates in one call (rows of (G, k) flattened)
+    all_p = estimates_from_variances(
+        parts.p_mean.ravel(), parts.p_var.ravel(), parts.p_n.ravel(), df=df, level=level,
+        bounds=c.scale_range(sp),
+    )  # fmt: skip
+    all_i = estimates_from_variances(
+        parts.i_mean.ravel(), parts.i_var.ravel(), parts.i_n.ravel(), df=df, level=level,
+        bounds=c.scale_range(si),
+    )  # fmt: skip
+    out: dict[DomainKey, IPAResult] = {}
+    for g, label in enumerate(keys):  # loop over domains: results only, no pass over rows
+        p_mean, i_mean = parts.p_mean[g], parts.i_mean[g]
+        p_est, i_est = all_p[g * k : (g + 1) * k], all_i[g * k : (g + 1) * k]
+        lines = (_line(i_mean, crosshair, si.min, si.max), _line(p_mean, crosshair, sp.min, sp.max))
+        items = [_item(item, (i_est[j], p_est[j]), lines) for j, item in enumerate(inst.items)]
+        out[label] = IPAResult(
+            items=tuple(items),
+            importance_line=lines[0],
+            performance_line=lines[1],
+            crosshair=crosshair,
+            conformity=100.0 * float(p_mean.sum() / i_mean.sum()) if i_mean.sum() else float("nan"),
+            n=int(parts.n[g]),
+        )
+    return DomainResults(out, by=by) if by is not None else out["all"]
 
 
 def ipa(
@@ -207,7 +296,8 @@ def ipa(
     ----------
     performance, importance : Responses
         Performance and importance answers of the same respondents (same rows, same item
-        ids); the design comes from ``performance``.
+        ids); the design comes from ``performance``. Or two sets of columns of one
+        engine frame, reduced inside the engine (docs/engines.md).
     crosshair : {"data", "scale", "median"}
         Where the cross-hair lines are (see the module docstring).
     level : float
@@ -254,56 +344,16 @@ def ipa(
     (('U2',), 43.8)
     """
     level = check_level(level)
-    if crosshair not in _CROSSHAIRS:
-        raise ParameterError(f"crosshair must be one of {list(_CROSSHAIRS)}, got {crosshair!r}")
-    c.check_responses(performance, "performance")
-    c.check_responses(importance, "importance")
-    inst = performance.instrument
-    if len(inst.items) < 2:
-        raise ItemError(
-            f"importance–performance analysis needs at least 2 items; instrument "
-            f"{inst.id!r} has {len(inst.items)}"
-        )
+    _check(performance, importance, crosshair)
+    forms = (performance, importance)
+    if isinstance(performance, EngineResponses) or isinstance(importance, EngineResponses):
+        from servqual.engines.ipa import engine_ipa_parts
+
+        keys, parts, df = engine_ipa_parts(performance, importance, by)
+        return ipa_results(parts, keys, forms, crosshair=crosshair, df=df, level=level, by=by)
     c.check_paired(performance, importance, ("performance", "importance"))
     perf, imp = performance.values(), importance.values()
     arrays = performance.design.arrays
-    ids = inst.item_ids
     keys, groups, n_groups = c.grouping(performance.design, by)
-    si, sp = importance.instrument.scale, inst.scale
-    p_all = _grouped_estimates(perf, arrays, groups, n_groups, ids, level, c.scale_range(sp))
-    i_all = _grouped_estimates(imp, arrays, groups, n_groups, ids, level, c.scale_range(si))
-    answered = (~np.isnan(perf) | ~np.isnan(imp)).any(axis=1)
-    n_rows = np.bincount(groups[answered], minlength=n_groups)
-    out: dict[DomainKey, IPAResult] = {}
-    for g, label in enumerate(keys):  # loop over domains: results only, no pass over rows
-        (p_mean, p_est), (i_mean, i_est) = p_all[g], i_all[g]
-        i_line = _line(i_mean, crosshair, si.min, si.max)
-        p_line = _line(p_mean, crosshair, sp.min, sp.max)
-        items = []
-        for j, item in enumerate(inst.items):
-            hi_i, hi_p = _high(i_mean[j], i_line), _high(p_mean[j], p_line)
-            number, name_en, name_id = QUADRANTS[(hi_i, hi_p)]
-            clear = not (i_line in i_est[j].ci or p_line in p_est[j].ci)
-            items.append(
-                IPAItem(
-                    id=item.id,
-                    text=item.text,
-                    importance=i_est[j],
-                    performance=p_est[j],
-                    quadrant=number,  # type: ignore[arg-type]  # one of the four literals
-                    quadrant_en=name_en,
-                    quadrant_id=name_id,
-                    conformity=100.0 * float(p_mean[j] / i_mean[j]) if i_mean[j] else float("nan"),
-                    clear=clear,
-                )
-            )
-        n = int(n_rows[g])
-        out[label] = IPAResult(
-            items=tuple(items),
-            importance_line=i_line,
-            performance_line=p_line,
-            crosshair=crosshair,
-            conformity=100.0 * float(p_mean.sum() / i_mean.sum()) if i_mean.sum() else float("nan"),
-            n=n,
-        )
-    return DomainResults(out, by=by) if by is not None else out["all"]
+    parts = _grouped(perf, imp, arrays, groups, n_groups, performance.instrument.item_ids)
+    return ipa_results(parts, keys, forms, crosshair=crosshair, df=arrays.df, level=level, by=by)

@@ -20,22 +20,29 @@ SERVPERF uses the perceptions only: item, dimension and overall means.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import Field
 
 from servqual.design._by import DomainKey
 from servqual.design.comparisons import Comparison
 from servqual.design.design import estimate_from_variance
-from servqual.errors import ParameterError, ScaleError, ValidationError
+from servqual.engines.responses import EngineResponses
+from servqual.errors import ScaleError, ValidationError
 from servqual.indices import _common as c
-from servqual.indices._profile import dimension_columns, grouped_profiles, profile
-from servqual.models._base import FrozenModel
+from servqual.indices._profile import (
+    GroupProfile,
+    dimension_columns,
+    grouped_profiles,
+    profile,
+    profiles_from,
+)
+from servqual.indices._servqual_points import Points, points_matrix, weighted_scores
+from servqual.indices.servqual_result import ServperfResult, ServqualResult
 from servqual.models.frames import DomainResults
-from servqual.models.results import Estimate
 from servqual.responses import Responses
+from servqual.stats.intervals import Bounds
 from servqual.stats.quantiles import check_level
 
 __all__ = [
@@ -48,86 +55,10 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
-Points = npt.ArrayLike | Mapping[str, npt.ArrayLike]
 
 
-class ServqualResult(FrozenModel):
-    """SERVQUAL gaps ``P − E`` of one group.
-
-    Parameters
-    ----------
-    items : dict of str to Estimate
-        Gap per item id, in item order.
-    dimensions : dict of str to Estimate
-        Gap per dimension (mean of its items' gaps), in order of first appearance.
-    overall : Estimate
-        Unweighted SERVQUAL: the mean of the dimension gaps.
-    weighted : Estimate or None
-        Weighted SERVQUAL (importance points / 100 × dimension gap, per respondent,
-        averaged), when points were given.
-    n : int
-        Respondents with at least one paired answer.
-
-    Examples
-    --------
-    Four clients of a land office rated perceptions and expectations on 1–7:
-
-    >>> import numpy as np
-    >>> import servqual as sq
-    >>> inst = sq.Instrument(id="mini", name="Mini SERVQUAL", scale=sq.Scale(min=1, max=7),
-    ...     items=[sq.Item(id="R1", text="Keeps promises", dimension="reliability"),
-    ...            sq.Item(id="R2", text="Error-free records", dimension="reliability")])
-    >>> design = sq.Design({"id": [1, 2, 3, 4]})
-    >>> p = sq.Responses(inst, design, np.array([[5, 6], [4, 4], [6, 5], [3, 4]], "int8") - 1)
-    >>> e = sq.Responses(inst, design, np.array([[7, 7], [6, 5], [6, 6], [5, 6]], "int8") - 1)
-    >>> g = sq.servqual_gaps(p, e)
-    >>> round(g.dimensions["reliability"].value, 2), g.weighted, g.n
-    (-1.38, None, 4)
-    """
-
-    items: dict[str, Estimate]
-    dimensions: dict[str, Estimate]
-    overall: Estimate
-    weighted: Estimate | None = None
-    n: int = Field(ge=0)
-
-
-class ServperfResult(FrozenModel):
-    """SERVPERF (perceptions only) of one group: item, dimension and overall means.
-
-    Parameters
-    ----------
-    items, dimensions : dict of str to Estimate
-        Mean perception per item and per dimension.
-    overall : Estimate
-        Mean of the dimension means.
-    n : int
-        Respondents with at least one answer.
-
-    Examples
-    --------
-    Four clients of a land office rated perceptions on 1–7:
-
-    >>> import numpy as np
-    >>> import servqual as sq
-    >>> inst = sq.Instrument(id="mini", name="Mini SERVQUAL", scale=sq.Scale(min=1, max=7),
-    ...     items=[sq.Item(id="R1", text="Keeps promises", dimension="reliability"),
-    ...            sq.Item(id="R2", text="Error-free records", dimension="reliability")])
-    >>> design = sq.Design({"id": [1, 2, 3, 4]})
-    >>> p = sq.Responses(inst, design, np.array([[5, 6], [4, 4], [6, 5], [3, 4]], "int8") - 1)
-    >>> r = sq.servperf(p)
-    >>> round(r.items["R1"].value, 2), round(r.overall.value, 2), r.n
-    (4.5, 4.62, 4)
-    """
-
-    items: dict[str, Estimate]
-    dimensions: dict[str, Estimate]
-    overall: Estimate
-    n: int = Field(ge=0)
-
-
-def _gaps(perceptions: Responses, expectations: Responses) -> FloatArray:
-    c.check_paired(perceptions, expectations, ("perceptions", "expectations"))
+def _check_forms(perceptions: Responses, expectations: Responses) -> None:
+    """The two forms share the scale and the reverse-scored items (after the pairing check)."""
     sp, se = perceptions.instrument.scale, expectations.instrument.scale
     if (sp.min, sp.max) != (se.min, se.max):
         raise ScaleError(
@@ -141,57 +72,12 @@ def _gaps(perceptions: Responses, expectations: Responses) -> FloatArray:
             f"item {perceptions.instrument.item_ids[j]!r} is reverse-scored on one form "
             "only: both forms must flag the same items"
         )
+
+
+def _gaps(perceptions: Responses, expectations: Responses) -> FloatArray:
+    c.check_paired(perceptions, expectations, ("perceptions", "expectations"))
+    _check_forms(perceptions, expectations)
     return np.asarray(perceptions.values() - expectations.values(), dtype=np.float64)
-
-
-def _points(points: Points, responses: Responses, dims: list[str]) -> FloatArray:
-    """Validated (n, d) importance points in dimension order, each row summing to 100."""
-    n = responses.n
-    if isinstance(points, Mapping):
-        unknown = [k for k in points if k not in dims]
-        missing = [d for d in dims if d not in points]
-        if unknown or missing:
-            raise ParameterError(
-                f"importance_points must have one entry per dimension {dims}; "
-                f"unknown: {unknown}, missing: {missing}"
-            )
-        arr = np.column_stack([np.asarray(points[d], dtype=np.float64) for d in dims])
-    else:
-        arr = np.asarray(points, dtype=np.float64)
-    if arr.shape != (n, len(dims)):
-        raise ParameterError(
-            f"importance_points must be (respondents × dimensions) = ({n}, {len(dims)}), "
-            f"got shape {arr.shape}"
-        )
-    bad = np.flatnonzero(~np.isfinite(arr).all(axis=1) | (arr < 0).any(axis=1))
-    if bad.size:
-        i = int(bad[0])
-        raise ParameterError(
-            f"importance points of respondent {c.plain(responses.respondent_ids[i])!r} (row {i}) "
-            f"must be finite and non-negative, got {arr[i].tolist()}"
-        )
-    sums = arr.sum(axis=1)
-    off = np.flatnonzero(np.abs(sums - 100.0) > 1e-6)
-    if off.size:
-        i = int(off[0])
-        raise ParameterError(
-            f"importance points of respondent {c.plain(responses.respondent_ids[i])!r} (row {i}) "
-            f"sum to {sums[i]:g}, not 100"
-            + (f" ({off.size} respondents in all)" if off.size > 1 else "")
-        )
-    return arr
-
-
-def _weighted_scores(gaps: FloatArray, cols: dict[str, list[int]], pts: FloatArray) -> FloatArray:
-    """Per-respondent ``Σ_d pts/100 · mean gap on d`` (NaN if a dimension has no pair)."""
-    out = np.zeros(gaps.shape[0])
-    for d, j in enumerate(cols.values()):
-        g = gaps[:, j]
-        k = (~np.isnan(g)).sum(axis=1)
-        total = np.where(np.isnan(g), 0.0, g).sum(axis=1)
-        mean = np.divide(total, k, out=np.full(total.shape, np.nan), where=k > 0)
-        out = out + pts[:, d] / 100.0 * mean
-    return out
 
 
 def servqual_gaps(
@@ -209,10 +95,13 @@ def servqual_gaps(
     perceptions, expectations : Responses
         The two forms (e.g. :data:`servqual.instruments.SERVQUAL_22` and
         ``SERVQUAL_22_E``), answered by the same respondents in the same row order, with
-        the same item ids; the design is taken from ``perceptions``.
+        the same item ids; the design is taken from ``perceptions``. Or two sets of
+        columns of one engine frame, reduced inside the engine (docs/engines.md).
     importance_points : (n, d) array-like or mapping of dimension → (n,) array, optional
         Each respondent's allocation of 100 points over the dimensions (columns in the
-        order of the dimensions' first appearance in the instrument).
+        order of the dimensions' first appearance in the instrument). When the forms
+        stay in an engine frame (docs/engines.md): a mapping of dimension → column name
+        of that frame.
     level : float
         Confidence level.
     by : str or list of str, optional
@@ -261,19 +150,49 @@ def servqual_gaps(
     (-1.5, -1.38)
     """
     level = check_level(level)
+    if isinstance(perceptions, EngineResponses) or isinstance(expectations, EngineResponses):
+        from servqual.engines._items import check_engine_pair
+        from servqual.engines.gaps import engine_profiles
+
+        check_engine_pair(perceptions, expectations, ("perceptions", "expectations"))
+        _check_forms(perceptions, expectations)
+        gap_bounds = c.gap_range(perceptions.instrument.scale)
+        e = engine_profiles(perceptions, expectations, by, importance_points)  # type: ignore[arg-type]  # checked: both engine forms
+        profiles = profiles_from(
+            e.values, e.var, e.n, perceptions.instrument, df=e.df, level=level, bounds=gap_bounds
+        )
+        return _results(profiles, e.weighted, e.keys, gap_bounds, df=e.df, level=level, by=by)
     gaps = _gaps(perceptions, expectations)
+    gap_bounds = c.gap_range(perceptions.instrument.scale)
     cols = dimension_columns(perceptions.instrument)
-    pts = None if importance_points is None else _points(importance_points, perceptions, list(cols))
-    scores = None if pts is None else _weighted_scores(gaps, cols, pts)
+    pts = (
+        None
+        if importance_points is None
+        else points_matrix(importance_points, perceptions, list(cols))
+    )
+    scores = None if pts is None else weighted_scores(gaps, cols, pts)
     arrays = perceptions.design.arrays
     keys, groups, n_groups = c.grouping(perceptions.design, by)
-    gap_bounds = c.gap_range(perceptions.instrument.scale)
     profiles = grouped_profiles(
         gaps, perceptions.instrument, arrays, groups, n_groups, level, gap_bounds
     )
     w_means = None
     if scores is not None:
         w_means = c.domain_means(scores, arrays, groups, n_groups, "weighted SERVQUAL")
+    return _results(profiles, w_means, keys, gap_bounds, df=arrays.df, level=level, by=by)
+
+
+def _results(
+    profiles: list[GroupProfile],
+    w_means: c.DomainMeans | None,
+    keys: list[DomainKey],
+    bounds: Bounds,
+    *,
+    df: float,
+    level: float,
+    by: str | Sequence[str] | None,
+) -> ServqualResult | DomainResults[ServqualResult]:
+    """The result models of every domain from its profile and weighted mean (no rows)."""
     out: dict[DomainKey, ServqualResult] = {}
     for g, (label, prof) in enumerate(zip(keys, profiles, strict=True)):
         weighted = None
@@ -282,9 +201,9 @@ def servqual_gaps(
                 float(w_means.value[g]),
                 float(w_means.variance[g]),
                 n=int(w_means.n[g]),
-                df=arrays.df,
+                df=df,
                 level=level,
-                bounds=gap_bounds,
+                bounds=bounds,
             )
         out[label] = ServqualResult(
             items=prof.items,
@@ -342,13 +261,22 @@ def servperf(
     """
     level = check_level(level)
     c.check_responses(perceptions, "perceptions")
-    values = perceptions.values()
-    arrays = perceptions.design.arrays
-    keys, groups, n_groups = c.grouping(perceptions.design, by)
     scale = c.scale_range(perceptions.instrument.scale)
-    profiles = grouped_profiles(
-        values, perceptions.instrument, arrays, groups, n_groups, level, scale
-    )
+    if isinstance(perceptions, EngineResponses):
+        from servqual.engines.gaps import engine_profiles
+
+        e = engine_profiles(perceptions, None, by)
+        keys: list[DomainKey] = e.keys
+        profiles = profiles_from(
+            e.values, e.var, e.n, perceptions.instrument, df=e.df, level=level, bounds=scale
+        )
+    else:
+        values = perceptions.values()
+        arrays = perceptions.design.arrays
+        keys, groups, n_groups = c.grouping(perceptions.design, by)
+        profiles = grouped_profiles(
+            values, perceptions.instrument, arrays, groups, n_groups, level, scale
+        )
     out: dict[DomainKey, ServperfResult] = {}
     for label, prof in zip(keys, profiles, strict=True):
         out[label] = ServperfResult(
