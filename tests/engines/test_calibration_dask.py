@@ -1,0 +1,66 @@
+"""A post-stratified and a raked Dask design on a LocalCluster equal the in-memory ones.
+
+Independent fact: the in-memory calibrated ``Design`` (see test_calibration_engines.py);
+here the weighted counts of the calibration cells and the estimators' cell sums come
+from two Dask worker processes (rel 1e-9).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+import servqual as sq
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+pytest.importorskip("narwhals")
+
+pytestmark = [
+    # narwhals announces that its Dask support moves to a separate package (not yet
+    # released); the support itself is unchanged
+    pytest.mark.filterwarnings("ignore:Dask support is moving out of Narwhals:FutureWarning"),
+    # the cluster's own shutdown notices
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+]
+
+KW = {"weights": "w", "strata": "province", "clusters": "village"}
+CHANNELS = {"desk": 50_000, "web": 30_000, "phone": 20_000}
+PROVINCES = {"Aceh": 10_000, "Bali": 40_000, "Jambi": 25_000, "Riau": 25_000}
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+    )
+    with cluster, distributed.Client(cluster) as c:
+        yield c
+
+
+def _close(a: sq.Estimate, b: sq.Estimate) -> None:
+    assert [b.value, b.se, b.ci.low, b.ci.high, b.n, b.df or -1.0] == pytest.approx(
+        [a.value, a.se, a.ci.low, a.ci.high, a.n, a.df or -1.0], rel=1e-9
+    )
+
+
+def test_calibrated_designs_on_two_workers(client: Any, make_survey: Callable[..., Any]) -> None:
+    frame = make_survey(1500, 11)
+    assert len(client.scheduler_info()["workers"]) == 2
+    ddf = dd.from_pandas(frame.to_pandas(), npartitions=4)
+    calibrations: list[Callable[[Any], Any]] = [
+        lambda d: d.poststratify("channel", CHANNELS),
+        lambda d: d.rake({"channel": CHANNELS, "province": PROVINCES}),
+    ]
+    post, raked = (calibrate(sq.Design(frame, **KW)) for calibrate in calibrations)
+    post_dd, raked_dd = (calibrate(sq.Design(ddf, **KW)) for calibrate in calibrations)
+    _close(post.mean("minutes"), post_dd.mean("minutes"))
+    _close(raked.proportion("cases", 2.0), raked_dd.proportion("cases", 2.0))
+    want, got = raked.by("unit").total("cases"), raked_dd.by("unit").total("cases")
+    assert len(want) == 50
+    assert list(got) == list(want)
+    for key in want:
+        _close(want[key], got[key])
