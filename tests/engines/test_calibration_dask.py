@@ -64,3 +64,16 @@ def test_calibrated_designs_on_two_workers(client: Any, make_survey: Callable[..
     assert list(got) == list(want)
     for key in want:
         _close(want[key], got[key])
+
+
+def test_calibrated_skm_index_on_two_workers(client: Any, make_survey: Callable[..., Any]) -> None:
+    frame = make_survey(1500, 11)
+    ddf = dd.from_pandas(frame.to_pandas(), npartitions=4)
+    skm = sq.instruments.SKM_2017
+    memory = sq.Responses.from_frame(frame, skm, **KW).poststratify("channel", CHANNELS)
+    engine = sq.Responses.from_frame(ddf, skm, **KW).poststratify("channel", CHANNELS)
+    _close(sq.skm_index(memory).index, sq.skm_index(engine).index)
+    want, got = sq.skm_index(memory, by="unit"), sq.skm_index(engine, by="unit")
+    assert list(got) == list(want)
+    for key in want:
+        _close(want[key].index, got[key].index)

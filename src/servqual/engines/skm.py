@@ -82,6 +82,10 @@ def engine_skm_index(
     method: str,
 ) -> SKMResult | DomainResults[SKMResult]:
     """:func:`servqual.skm_index` of responses whose rows stay in an engine."""
+    if hasattr(responses.design, "calibration"):  # post-stratified or raked
+        from servqual.engines._calibrated_skm import calibrated_skm_index
+
+        return calibrated_skm_index(responses, level=level, by=by, weights=weights, method=method)
     level = check_level(level)
     parts = _parts(responses, weights, method)
     inst = responses.instrument
