@@ -1,8 +1,9 @@
-"""A post-stratified and a raked Dask design on a LocalCluster equal the in-memory ones.
+"""Calibrated and bootstrap estimates from a Dask DataFrame on a LocalCluster of two workers.
 
-Independent fact: the in-memory calibrated ``Design`` (see test_calibration_engines.py);
-here the weighted counts of the calibration cells and the estimators' cell sums come
-from two Dask worker processes (rel 1e-9).
+Independent fact: the in-memory calibrated ``Design`` and bootstrap ``skm_index`` (see
+test_calibration_engines.py, test_bootstrap_engines.py); here the weighted counts of the
+calibration cells, the estimators' cell sums and the answer patterns come from two Dask
+worker processes (rel 1e-9; the bootstrap SE exactly).
 """
 
 from __future__ import annotations
@@ -76,4 +77,17 @@ def test_calibrated_skm_index_on_two_workers(client: Any, make_survey: Callable[
     want, got = sq.skm_index(memory, by="unit"), sq.skm_index(engine, by="unit")
     assert list(got) == list(want)
     for key in want:
+        _close(want[key].index, got[key].index)
+
+
+def test_bootstrap_skm_index_on_two_workers(client: Any, make_survey: Callable[..., Any]) -> None:
+    """The answer patterns summed by the workers give the in-memory replicates."""
+    frame = make_survey(1500, 11)
+    ddf = dd.from_pandas(frame.to_pandas(), npartitions=4)
+    kw = {"weights": "w", "strata": "province"}
+    run = {"method": "bootstrap", "seed": 7, "n_resamples": 300, "by": "channel"}
+    want = sq.skm_index(sq.Responses.from_frame(frame, sq.instruments.SKM_2017, **kw), **run)
+    got = sq.skm_index(sq.Responses.from_frame(ddf, sq.instruments.SKM_2017, **kw), **run)
+    for key in want:
+        assert got[key].index.se == want[key].index.se
         _close(want[key].index, got[key].index)

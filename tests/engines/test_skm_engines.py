@@ -115,10 +115,9 @@ def test_missing_item_column(frame: Any) -> None:
         sq.Responses.from_frame(frame.drop("U9").lazy(), SKM)
 
 
-def test_bootstrap_and_codes_are_refused(frame: Any) -> None:
+def test_codes_are_refused(frame: Any) -> None:
+    # method="bootstrap" runs from the engine's answer patterns: test_bootstrap_engines.py
     responses = sq.Responses.from_frame(frame.lazy(), SKM)
-    with pytest.raises(ParameterError, match=r"method 'bootstrap' resamples rows in memory"):
-        sq.skm_index(responses, method="bootstrap")
     with pytest.raises(ServqualTypeError, match=r"answer codes need the rows in memory"):
         _ = responses.codes
     assert responses.n == len(responses) == 4000
