@@ -84,3 +84,22 @@ def test_errors_are_the_in_memory_errors(frame: Any, case: str) -> None:
         call(sq.Responses.from_frame(frame, SKM, **design))
     with pytest.raises(type(memory.value), match=re.escape(str(memory.value))):
         call(sq.Responses.from_frame(frame.lazy(), SKM, **design))
+
+
+@pytest.mark.parametrize("design", DESIGNS)
+def test_nps_bootstrap(frame: Any, design: str) -> None:
+    nps_frame = frame.rename({"nps": sq.instruments.NPS.item_ids[0]})
+    kw = {"method": "bootstrap", "seed": 3, "n_resamples": 300, "by": "channel"}
+    memory = sq.Responses.from_frame(nps_frame, sq.instruments.NPS, **DESIGNS[design])
+    want = sq.nps(memory, **kw)
+    for native in (nps_frame.lazy(), duckdb.from_arrow(nps_frame.to_arrow())):
+        engine = sq.Responses.from_frame(native, sq.instruments.NPS, **DESIGNS[design])
+        got = sq.nps(engine, **kw)
+        assert list(got) == list(want)
+        for key in want:
+            _same(want[key].nps, got[key].nps)
+    clustered = {"weights": "w", "strata": "province", "clusters": "village"}
+    with pytest.raises(ServqualError) as error:
+        sq.nps(sq.Responses.from_frame(nps_frame, sq.instruments.NPS, **clustered), **kw)
+    with pytest.raises(type(error.value), match=re.escape(str(error.value))):
+        sq.nps(sq.Responses.from_frame(nps_frame.lazy(), sq.instruments.NPS, **clustered), **kw)

@@ -73,6 +73,33 @@ def _variables(lazy: Any, kind: Kind, cols: tuple[str, ...], success: object, w:
     }
 
 
+def _check_args(
+    lazy: Any,
+    cols: tuple[str, ...],
+    level: float,
+    na: str,
+    interval: str,
+    df_rule: str,
+    success: object,
+) -> float:
+    """The checks of :func:`servqual.engines._linear.linear`, in its order; the level."""
+    level = check_level(level)
+    check_na(na)
+    if interval not in ("t", "normal"):
+        raise ParameterError(f"interval must be one of ['t', 'normal'], got {interval!r}")
+    if df_rule not in ("domain", "design"):
+        raise ParameterError(f"df must be one of ['domain', 'design'], got {df_rule!r}")
+    names = set(lazy.collect_schema().names())
+    for col in cols:
+        if col not in names:
+            raise ValidationError(f"column {col!r} is not in the data; columns: {sorted(names)}")
+    if success is None:
+        for col in cols:
+            require_numeric(lazy, col, ValidationError, f"column {col!r}")
+    check_rules(lazy, _value_rules(lazy, cols, na, numeric=success is None))
+    return level
+
+
 def calibrated_linear(
     lazy: Any,
     spec: EngineDesignSpec,
@@ -89,20 +116,7 @@ def calibrated_linear(
     df_rule: str = "design",
 ) -> tuple[list[Estimate], Cells]:
     """As :func:`servqual.engines._linear.linear`, on the calibrated design."""
-    level = check_level(level)
-    check_na(na)
-    if interval not in ("t", "normal"):
-        raise ParameterError(f"interval must be one of ['t', 'normal'], got {interval!r}")
-    if df_rule not in ("domain", "design"):
-        raise ParameterError(f"df must be one of ['domain', 'design'], got {df_rule!r}")
-    names = set(lazy.collect_schema().names())
-    for col in cols:
-        if col not in names:
-            raise ValidationError(f"column {col!r} is not in the data; columns: {sorted(names)}")
-    if success is None:
-        for col in cols:
-            require_numeric(lazy, col, ValidationError, f"column {col!r}")
-    check_rules(lazy, _value_rules(lazy, cols, na, numeric=success is None))
+    level = _check_args(lazy, cols, level, na, interval, df_rule, success)
     by_cols = by_columns(lazy, by)
     sums = _variables(lazy, kind, cols, success, row_weight(spec, cols[0]))
     cc = calibrated_reduce(
@@ -121,15 +135,7 @@ def calibrated_linear(
         value = ty / tx
         coef = np.column_stack([1.0 / tx, -value / tx])
     var = calibrated_variances(cc, ["wy", "wx"], ["y0", "x0"], coef)
-    sum_wz = coef[:, 0] * ty + coef[:, 1] * tx
-    sum_wzz = (
-        coef[:, 0] ** 2 * final.total("wyy")
-        + 2.0 * coef[:, 0] * coef[:, 1] * final.total("wxy")
-        + coef[:, 1] ** 2 * final.total("wxx")
-    )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        vsrs = srs_variance_from_sums(final.total("pos"), final.total("w"), sum_wz, sum_wzz)
-        deff = np.where(vsrs > 0, var / np.where(vsrs > 0, vsrs, 1.0), np.nan)
+    deff = _deff(final, coef, var)
     counts = np.rint(final.total("rows")).astype(np.intp)
     df: float | FloatArray | None = cells.df if (interval == "t" or method is not None) else None
     if method is not None and cells.domains is not None and df_rule == "domain":
@@ -145,3 +151,16 @@ def calibrated_linear(
         proportion=method,
     )
     return ests, final
+
+
+def _deff(final: Cells, coef: FloatArray, var: FloatArray) -> FloatArray:
+    """Design effects: the variance over the simple-random one on the calibrated weights."""
+    sum_wz = coef[:, 0] * final.total("wy") + coef[:, 1] * final.total("wx")
+    sum_wzz = (
+        coef[:, 0] ** 2 * final.total("wyy")
+        + 2.0 * coef[:, 0] * coef[:, 1] * final.total("wxy")
+        + coef[:, 1] ** 2 * final.total("wxx")
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        vsrs = srs_variance_from_sums(final.total("pos"), final.total("w"), sum_wz, sum_wzz)
+        return np.asarray(np.where(vsrs > 0, var / np.where(vsrs > 0, vsrs, 1.0), np.nan))

@@ -91,7 +91,7 @@ def calibrated_skm_index(
     index = IndexColumns.linearized(
         values, variances, sizes, df=cells.df, level=level, bounds=parts.range
     )
-    results = finish(parts, index, nrr, counts, labels, name, stacklevel=5)
+    results = finish(parts, index, nrr, counts, labels, name, stacklevel=6)
     if keys is None:
         return results[0]
     return DomainResults(zip(keys, results, strict=True), by=by)

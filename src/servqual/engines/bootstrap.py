@@ -31,10 +31,10 @@ from servqual.indices.skm_bootstrap import index_statistic, weighted_values
 from servqual.indices.skm_result import SKMResult
 from servqual.models.frames import DomainResults
 from servqual.models.results import Estimate, Interval
-from servqual.stats.bootstrap import bootstrap_totals, check_resamples
+from servqual.stats.bootstrap import BootstrapResult, bootstrap_totals, check_resamples
 from servqual.stats.quantiles import check_level
 
-__all__ = ["engine_skm_bootstrap"]
+__all__ = ["engine_nps_bootstrap", "engine_skm_bootstrap"]
 
 FloatArray = npt.NDArray[np.float64]
 _COUNT = "__servqual_count"
@@ -51,10 +51,9 @@ def _check_seed(seed: Any) -> np.random.Generator | int | None:
     return seed
 
 
-def _check_resamplable(responses: EngineResponses) -> None:
+def _check_resamplable(responses: EngineResponses, instead: str = "method='linearization'") -> None:
     """The in-memory refusals (:func:`servqual.stats.bootstrap.check_resamplable`)."""
     design = responses.design
-    instead = "method='linearization'"
     if design.spec.clusters is not None:
         raise DesignError(
             "the bootstrap resamples respondents within strata, but this design samples "
@@ -73,7 +72,7 @@ def _column(out: Any, name: str) -> npt.NDArray[Any]:
 
 
 def _patterns(
-    responses: EngineResponses, by_cols: tuple[str, ...], unit_weight: FloatArray
+    responses: EngineResponses, by_cols: tuple[str, ...]
 ) -> tuple[npt.NDArray[np.int8], FloatArray, Any, Any, npt.NDArray[np.intp]]:
     """Distinct (stratum, domain, weight, answers) with their counts, coded on the client.
 
@@ -88,23 +87,49 @@ def _patterns(
     out = responses.lazy.group_by(*dict.fromkeys(keys)).agg(nw.len().alias(_COUNT)).collect()
     low = float(responses.instrument.scale.min)
     codes = np.empty((len(out), len(items)), dtype=np.int8)
-    for j, col in enumerate(items):
+    for j, col in enumerate(items):  # loop over items, not rows
         values = _column(out, col)
         gone = missing_mask(values)
         answers = np.where(gone, low - 1.0, np.where(gone, low, values).astype(np.float64))
         codes[:, j] = (answers - low).astype(np.int8)  # a missing answer is code −1
-    h = None
-    if spec.strata is not None:
-        h, _ = category_codes(_column(out, spec.strata), "strata")
-    if spec.weights is not None:
-        w = _column(out, spec.weights).astype(np.float64)
-    else:  # 1, or N_h / n_h from the fpc (as the in-memory design's weights)
-        w = unit_weight[np.zeros(len(out), dtype=np.intp) if h is None else h]
+    h, w = _strata_and_weights(responses, out)
     groups = None
     if by_cols:
         groups = code_domains(lambda name: _column(out, name), list(by_cols), domain_codes).codes
-    count = _column(out, _COUNT).astype(np.intp)
-    return codes, w, h, groups, count
+    return codes, w, h, groups, _column(out, _COUNT).astype(np.intp)
+
+
+def _elements(
+    responses: EngineResponses, by: Any, parts: ResultParts
+) -> tuple[FloatArray, FloatArray, FloatArray, Any, list[Any], list[str | None], str | None]:
+    """The per-element pieces of the index from the engine's cells (as the linearized path).
+
+    ``nrr``, the index values and the answer counts per domain, the domain sizes, keys
+    (``[None]`` without ``by``), labels and ``by`` name; the in-memory checks on the way.
+    """
+    inst = responses.instrument
+    reverse = np.array([item.reverse for item in inst.items])
+    offset = np.where(reverse, float(inst.scale.max), float(inst.scale.min))
+    sign = np.where(reverse, -1.0, 1.0)
+    sums, _ = _sums(responses)
+    cells = reduce_cells(
+        responses.lazy, responses.design.spec, by_columns(responses.lazy, by), sums, []
+    )
+    k = len(inst.items)
+    code_tot = np.column_stack([cells.total(f"c{j}") for j in range(k)])
+    answered_tot = np.column_stack([cells.total(f"a{j}") for j in range(k)])
+    counts = np.column_stack([cells.total(f"k{j}") for j in range(k)])
+    name = None if by is None else (by if isinstance(by, str) else ", ".join(by))
+    keys: list[Any] = [None] if cells.domains is None else list(cells.domains.keys)
+    labels: list[str | None] = [None if key is None else key_text(key) for key in keys]
+    if int(cells.rows.sum()) < 2:
+        raise InsufficientDataError(
+            f"the SKM index needs at least 2 respondents, got {int(cells.rows.sum())}: no "
+            "interval can be computed with one respondent"
+        )
+    check_every_domain(parts, counts, answered_tot, name, labels)
+    nrr = offset + sign * code_tot / answered_tot
+    return nrr, 25.0 * (nrr @ parts.omega), counts, cells.domain_rows(), keys, labels, name
 
 
 def engine_skm_bootstrap(
@@ -126,52 +151,30 @@ def engine_skm_bootstrap(
     if method == "bootstrap":
         check_resamples(n_resamples, level)
     rng = _check_seed(seed)
+    nrr, values, counts, sizes, keys, labels, name = _elements(responses, by, parts)
+    _check_resamplable(responses)
+    codes, w, h, groups, count = _patterns(responses, by_columns(responses.lazy, by))
+    if by is not None and isinstance(rng, int | type(None)):
+        rng = np.random.default_rng(rng)  # one generator: successive domains differ
     inst = responses.instrument
     reverse = np.array([item.reverse for item in inst.items])
     offset = np.where(reverse, float(inst.scale.max), float(inst.scale.min))
     sign = np.where(reverse, -1.0, 1.0)
-    by_cols = by_columns(responses.lazy, by)
-    sums, _ = _sums(responses)
-    cells = reduce_cells(responses.lazy, responses.design.spec, by_cols, sums, [])
-    k = len(inst.items)
-    code_tot = np.column_stack([cells.total(f"c{j}") for j in range(k)])
-    answered_tot = np.column_stack([cells.total(f"a{j}") for j in range(k)])
-    counts = np.column_stack([cells.total(f"k{j}") for j in range(k)])
-    sizes = cells.domain_rows()
-    name = None if by is None else (by if isinstance(by, str) else ", ".join(by))
-    keys = None if cells.domains is None else cells.domains.keys
-    labels: list[str | None] = [None] if keys is None else [key_text(key) for key in keys]
-    if int(cells.rows.sum()) < 2:
-        raise InsufficientDataError(
-            f"the SKM index needs at least 2 respondents, got {int(cells.rows.sum())}: no "
-            "interval can be computed with one respondent"
-        )
-    check_every_domain(parts, counts, answered_tot, name, labels)
-    nrr = offset + sign * code_tot / answered_tot
-    values = 25.0 * (nrr @ parts.omega)
-    _check_resamplable(responses)
-    strata = cells.strata
-    unit = np.ones(len(strata.strata))
-    if responses.design.spec.fpc is not None:
-        unit = strata.pop / strata.psu_per_stratum
-    codes, w, h, groups, count = _patterns(responses, by_cols, unit)
-    if keys is not None and isinstance(rng, int | type(None)):
-        rng = np.random.default_rng(rng)  # one generator: successive domains differ
     interval = "bca" if method == "bootstrap_bca" else "percentile"
     ests = [
         _bootstrap(
             codes,
             w if groups is None else w * (groups == g),
             (offset, sign, parts),
-            h if len(strata.strata) > 1 else None,
+            h,
             count,
             (float(values[g]), int(sizes[g]), level, interval, n_resamples),
             rng,
         )
         for g in range(len(labels))
     ]
-    results = finish(parts, IndexColumns.of(ests), nrr, counts, labels, name, stacklevel=5)
-    if keys is None:
+    results = finish(parts, IndexColumns.of(ests), nrr, counts, labels, name, stacklevel=6)
+    if by is None:
         return results[0]
     return DomainResults(zip(keys, results, strict=True), by=by)
 
@@ -202,3 +205,83 @@ def _bootstrap(
         low=float(res.low), high=float(res.high), level=level, method=f"bootstrap_{interval}"
     )
     return Estimate(value=value, se=float(res.se), ci=ci, n=n, df=None)
+
+
+def engine_nps_bootstrap(
+    responses: EngineResponses,
+    by: Any,
+    item: str | None,
+    *,
+    level: float,
+    n_resamples: int,
+    seed: Any,
+) -> list[BootstrapResult]:
+    """The bootstrap of :func:`servqual.nps` per domain, from the engine's answer counts.
+
+    One group-by over (stratum, weight, domain, answer) with counts; each domain is
+    resampled as the in-memory ``nps(method="bootstrap")`` resamples its rows (the same
+    ``seed`` for every domain, as there), so the replicates are the in-memory ones.
+    """
+    import narwhals as nw
+
+    from servqual.engines.nps import _column as nps_column
+    from servqual.indices.nps import _scores
+
+    _check_resamplable(responses, instead="method='adjusted_wald' or 'wald'")
+    spec = responses.design.spec
+    col, reverse = nps_column(responses, item)
+    by_cols = by_columns(responses.lazy, by)
+    keys = [c for c in (spec.strata, spec.weights) if c is not None] + list(by_cols) + [col]
+    out = responses.lazy.group_by(*dict.fromkeys(keys)).agg(nw.len().alias(_COUNT)).collect()
+    raw = _column(out, col)
+    answers = np.where(missing_mask(raw), np.nan, np.where(missing_mask(raw), 0, raw))
+    values = answers.astype(np.float64)
+    y = _scores(10.0 - values if reverse else values)
+    h, w = _strata_and_weights(responses, out)
+    groups = np.zeros(len(out), dtype=np.intp)
+    n_groups = 1
+    if by_cols:
+        found = code_domains(lambda name: _column(out, name), list(by_cols), domain_codes)
+        groups, n_groups = found.codes, found.n_groups
+    count = _column(out, _COUNT).astype(np.intp)
+    results = []
+    for g in range(n_groups):  # loop over domains, as in memory
+        use = (groups == g) & ~np.isnan(y)
+        wg = w * use
+        results.append(
+            bootstrap_totals(
+                np.column_stack([wg * np.where(use, y, 0.0), wg]),
+                strata=h,
+                counts=count,
+                statistic=_share,
+                n_resamples=n_resamples,
+                level=level,
+                method="percentile",
+                seed=seed,
+            )
+        )
+    return results
+
+
+def _share(totals: FloatArray) -> FloatArray:
+    t = np.asarray(totals, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(t[..., 0] / t[..., 1], dtype=np.float64)
+
+
+def _strata_and_weights(responses: EngineResponses, out: Any) -> tuple[Any, FloatArray]:
+    """Stratum codes (``None`` with one stratum) and weights of the pattern rows."""
+    spec = responses.design.spec
+    h = None
+    n_strata = 1
+    if spec.strata is not None:
+        h, labels = category_codes(_column(out, spec.strata), "strata")
+        n_strata = len(labels)
+    if spec.weights is not None:
+        w = _column(out, spec.weights).astype(np.float64)
+    elif spec.fpc is not None:  # N_h / n_h, as the in-memory design's weights
+        strata = reduce_cells(responses.lazy, spec, (), {}, []).strata
+        w = (strata.pop / strata.psu_per_stratum)[np.zeros(len(out), np.intp) if h is None else h]
+    else:
+        w = np.ones(len(out))
+    return (h if n_strata > 1 else None), w
