@@ -288,3 +288,11 @@ def test_a_second_calibration_is_refused(frame: Any) -> None:
         ps.rake({"province": PROVINCES})
     with pytest.raises(ServqualTypeError, match="needs the rows in memory"):
         ps.calibrated()
+
+
+def test_a_category_new_since_the_calibration_is_an_error(frame: Any) -> None:
+    ps = sq.Design(frame.lazy()).poststratify("channel", CHANNELS)
+    changed = frame.with_columns(pl.lit("mail").alias("channel")).lazy()
+    stale = CalibratedEngineDesign.of(sq.Design(changed), ps.calibration)
+    with pytest.raises(DesignError, match=r"calibration cell \('mail',\) of columns \['channel'\]"):
+        stale.mean("minutes")

@@ -79,7 +79,21 @@ class EngineCalibration:
     margins: tuple[Margin, ...]
 
     def cells_of(self, labels: list[tuple[Hashable, ...]]) -> IntArray:
-        """Position of each joint cell label (as the engine returns it)."""
+        """Position of each joint cell label (as the engine returns it).
+
+        Raises
+        ------
+        servqual.errors.DesignError
+            If a label was not in the data when the design was calibrated (the frame's
+            source changed since).
+        """
+        unknown = [label for label in labels if label not in self.index]
+        if unknown:
+            raise DesignError(
+                f"calibration cell {unknown[0]!r} of columns {list(self.columns)!r} was not in "
+                "the data when the design was calibrated (did the frame's source change?); "
+                "calibrate the design again"
+            )
         return np.array([self.index[label] for label in labels], dtype=np.intp)
 
 
@@ -147,6 +161,7 @@ def _margin_codes(
             )
 
         check_rules(lazy, [Rule(nw.col(col) == unknown[0], col, DesignError, message)])
+        raise DesignError(message("a row", unknown[0], 1))  # the engine found no such row
     present = {index[lab] for lab in cats}
     empty = [key for key in keys if index[key] not in present]
     if empty:
