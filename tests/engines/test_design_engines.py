@@ -229,10 +229,8 @@ def test_missing_value_fails_or_makes_a_domain(frame: Any) -> None:
 
 def test_row_level_operations_are_refused(frame: Any) -> None:
     d = sq.Design(frame.lazy(), weights="w")
-    with pytest.raises(
-        ServqualTypeError, match=r"poststratify needs the rows in memory; .* polars"
-    ):
-        d.poststratify("channel", {"desk": 1.0})
+    with pytest.raises(ServqualTypeError, match=r"calibrated needs the rows in memory; .* polars"):
+        d.calibrated(weights=None, steps=())  # poststratify and rake: test_calibration_engines
     with pytest.raises(ServqualTypeError, match=r"column\('w'\) needs the rows in memory"):
         d.column("w")
 

@@ -14,7 +14,7 @@ import pytest
 
 import servqual as sq
 from servqual.engines.responses import EngineResponses
-from servqual.errors import DataFormatError, ParameterError, ScaleError, ServqualTypeError
+from servqual.errors import DataFormatError, ScaleError, ServqualTypeError
 
 pl = pytest.importorskip("polars")
 duckdb = pytest.importorskip("duckdb")
@@ -115,10 +115,9 @@ def test_missing_item_column(frame: Any) -> None:
         sq.Responses.from_frame(frame.drop("U9").lazy(), SKM)
 
 
-def test_bootstrap_and_codes_are_refused(frame: Any) -> None:
+def test_codes_are_refused(frame: Any) -> None:
+    # method="bootstrap" runs from the engine's answer patterns: test_bootstrap_engines.py
     responses = sq.Responses.from_frame(frame.lazy(), SKM)
-    with pytest.raises(ParameterError, match=r"method 'bootstrap' resamples rows in memory"):
-        sq.skm_index(responses, method="bootstrap")
     with pytest.raises(ServqualTypeError, match=r"answer codes need the rows in memory"):
         _ = responses.codes
     assert responses.n == len(responses) == 4000
@@ -147,13 +146,6 @@ def test_nps_equals_in_memory(frame: Any, design: str, method: str) -> None:
                     )
                 )
                 assert (b.n, b.method, b.nps.deff) == (a.n, a.method, pytest.approx(a.nps.deff))
-
-
-def test_nps_bootstrap_is_refused(frame: Any) -> None:
-    nps_frame = frame.select(pl.col("nps").alias(NPS_ITEM))
-    responses = sq.Responses.from_frame(nps_frame.lazy(), sq.instruments.NPS)
-    with pytest.raises(ParameterError, match=r"method 'bootstrap' resamples rows in memory"):
-        sq.nps(responses, method="bootstrap")
 
 
 def test_attributes_and_id_column(frame: Any) -> None:

@@ -83,3 +83,26 @@ def test_paired_form_indices_in_local_spark(
     gaps_b = sq.servqual_gaps(*engine, importance_points=forms.points)
     _close(gaps_a.overall, gaps_b.overall)  # type: ignore[union-attr]
     _close(gaps_a.weighted, gaps_b.weighted)  # type: ignore[union-attr,arg-type]
+
+
+def test_calibration_and_bootstrap_in_local_spark(
+    spark: Any, make_survey: Callable[..., Any]
+) -> None:
+    """Post-stratified, raked and bootstrap estimates (see test_calibration_engines.py)."""
+    frame = make_survey(1500, 11)
+    sdf = spark.createDataFrame(frame.rows(), schema=frame.columns)
+    channels = {"desk": 50_000, "web": 30_000, "phone": 20_000}
+    provinces = {"Aceh": 10_000, "Bali": 40_000, "Jambi": 25_000, "Riau": 25_000}
+    want = sq.Design(frame, **KW).poststratify("channel", channels).by("unit").mean("minutes")
+    got = sq.Design(sdf, **KW).poststratify("channel", channels).by("unit").mean("minutes")
+    for key in want:
+        _close(want[key], got[key])
+    margins = {"channel": channels, "province": provinces}
+    a = sq.skm_index(sq.Responses.from_frame(frame, SKM, **KW).rake(margins))
+    b = sq.skm_index(sq.Responses.from_frame(sdf, SKM, **KW).rake(margins))
+    _close(a.index, b.index)
+    kw = {"weights": "w", "strata": "province"}
+    run = {"method": "bootstrap", "seed": 2, "n_resamples": 300}
+    a = sq.skm_index(sq.Responses.from_frame(frame, SKM, **kw), **run)
+    b = sq.skm_index(sq.Responses.from_frame(sdf, SKM, **kw), **run)
+    assert b.index.se == a.index.se

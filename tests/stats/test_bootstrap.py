@@ -381,6 +381,22 @@ def test_a_non_finite_estimate_gives_no_interval_with_a_warning() -> None:
     assert math.isnan(res.low)
 
 
+def test_counts_equal_repeating_the_rows_whatever_the_number_of_patterns() -> None:
+    # 40 integer patterns standing for 3,000 respondents: the counting path is chosen by
+    # the respondents (21³ values ≤ 4·3000 + 1024), as for the repeated rows, so an
+    # engine's aggregated answer patterns draw the resamples of the rows themselves
+    rng = np.random.default_rng(8)
+    patterns = np.column_stack([rng.integers(0, 21, 40) for _ in range(3)]).astype(float)
+    patterns[:, 0] = 0.0
+    patterns[[0, 1], 0] = 20.0  # each column spans 0–20
+    freq = rng.multinomial(3000, np.full(40, 1 / 40))
+    rows = np.repeat(patterns, freq, axis=0)
+    kw = {"statistic": lambda t: t[:, 1] / (1.0 + t[:, 2]), "n_resamples": 200, "seed": 2}
+    agg = bt.bootstrap_totals(patterns, counts=freq, **kw)  # type: ignore[arg-type]
+    full = bt.bootstrap_totals(rows, **kw)  # type: ignore[arg-type]
+    assert np.array_equal(agg.replicates, full.replicates)
+
+
 def test_counts_equal_repeating_the_rows() -> None:
     # aggregated data (one row per pattern with its frequency) = the repeated rows
     patterns = np.array([[4.0, 1], [3.0, 1], [2.0, 1], [0.0, 0], [1.0, 1]])

@@ -93,6 +93,13 @@ def _check_weight_in_cells(
         )
 
 
+def _in_engine(design: Design) -> bool:
+    """Whether the design's rows stay in an engine (its own calibration reduces there)."""
+    from servqual.engines.design import EngineDesign  # imports the design package
+
+    return isinstance(design, EngineDesign)
+
+
 def _calibrated(design: Design, weights: FloatArray, steps: tuple[Any, ...]) -> Design:
     return design.calibrated(weights=weights, steps=steps)
 
@@ -148,6 +155,8 @@ def poststratify(design: Design, col: str, population: Mapping[Any, float]) -> D
     >>> d.weights[:2].tolist()  # the original design is unchanged
     [1.0, 1.0]
     """
+    if _in_engine(design):
+        return design.poststratify(col, population)
     counts = _counts(population, "population")
     codes, targets = _cells(design, col, counts, "population")
     weights = design.arrays.weights
@@ -256,6 +265,8 @@ def rake(
     >>> round(float(w[:6].sum())), round(float(w[[0, 1, 2, 6, 7]].sum()))
     (1000, 1500)
     """
+    if _in_engine(design):
+        return design.rake(margins, max_iter=max_iter, tol=tol)
     counts = _check_rake_args(margins, max_iter, tol)
     weights = design.arrays.weights
     cells = []

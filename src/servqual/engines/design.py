@@ -208,15 +208,27 @@ class EngineDesign(Design):
         raise self._in_memory("proportions")
 
     def poststratify(self, col: str, population: Any) -> Design:
-        """Not available: calibration needs the rows."""
-        raise self._in_memory("poststratify")
+        """Post-stratified on ``col`` from the engine's weighted cell counts.
 
-    def rake(self, margins: Any, *, max_iter: int = 50, tol: float = 1e-7) -> Design:
-        """Not available: calibration needs the rows."""
-        raise self._in_memory("rake")
+        See :mod:`servqual.engines.calibrated`; the numbers are the in-memory
+        :meth:`servqual.Design.poststratify`'s.
+        """
+        from servqual.engines.calibrated import poststratify
+
+        return poststratify(self, col, population)
+
+    def rake(self, margins: Any, *, max_iter: int = 50, tol: float = 1e-10) -> Design:
+        """Raked to ``margins`` on the engine's table of joint weighted counts.
+
+        See :mod:`servqual.engines.calibrated`; the numbers are the in-memory
+        :meth:`servqual.Design.rake`'s.
+        """
+        from servqual.engines.calibrated import rake
+
+        return rake(self, margins, max_iter=max_iter, tol=tol)
 
     def calibrated(self, *args: Any, **kwargs: Any) -> Design:
-        """Not available: calibration needs the rows."""
+        """Not available: weights given row by row need the rows (use ``poststratify``/``rake``)."""
         raise self._in_memory("calibrated")
 
     def with_columns(self, columns: Any) -> Design:

@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from servqual.engines._reduce import Sum, by_columns, reduce_cells
+from servqual.engines._calibrated_variance import design_cell_variances, design_cells
+from servqual.engines._reduce import Sum, by_columns
 from servqual.engines._validate import missing
-from servqual.engines._variance import cell_variances
 from servqual.engines.responses import EngineResponses
 from servqual.engines.single import item_column
 from servqual.errors import InsufficientDataError
@@ -70,7 +70,7 @@ def engine_nps_parts(responses: EngineResponses, by: Any, item: str | None) -> E
         "n": Sum(flag(nw.lit(value=True)), 0),
     }
     by_cols = by_columns(responses.lazy, by)
-    cells = reduce_cells(responses.lazy, responses.design.spec, by_cols, sums, ["wy", "wx"])
+    cells = design_cells(responses.design, by_cols, sums, ["wy", "wx"])
     keys = ["all"] if cells.domains is None else list(cells.domains.keys)
     size = cells.total("wx")
     empty = np.flatnonzero(size <= 0)
@@ -78,7 +78,9 @@ def engine_nps_parts(responses: EngineResponses, by: Any, item: str | None) -> E
         name = item or responses.instrument.item_ids[0] if by is None else keys[int(empty[0])]
         raise InsufficientDataError(f"item {name!r} has no answers in this group: no mean")
     value = cells.total("wy") / size
-    variance = cell_variances(cells, ["wy", "wx"], np.column_stack([1.0 / size, -value / size]))
+    variance = design_cell_variances(
+        cells, ["wy", "wx"], np.column_stack([1.0 / size, -value / size])
+    )
     n = np.rint(cells.total("n")).astype(np.intp)
     return EngineNPSParts(
         keys,

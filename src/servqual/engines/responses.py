@@ -129,5 +129,12 @@ class EngineResponses(Responses):
     def __len__(self) -> int:
         return self.n
 
+    def _with(self, design: Any) -> Responses:
+        """The same answers over ``design`` (a calibrated engine design): still in the engine."""
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new.design = design
+        return new
+
     def __repr__(self) -> str:
         return f"EngineResponses(instrument={self.instrument.id!r}, engine={self.design.engine!r})"

@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from servqual.engines._reduce import Sum, by_columns, reduce_cells
+from servqual.engines._calibrated_variance import design_cell_variances, design_cells
+from servqual.engines._reduce import Sum, by_columns
 from servqual.engines._validate import missing
-from servqual.engines._variance import cell_variances
 from servqual.engines.responses import EngineResponses
 from servqual.errors import InsufficientDataError
 from servqual.indices._common import DomainMeans, chosen_item
@@ -51,7 +51,7 @@ def engine_mean_and_share(
         "n": Sum(nw.when(answered).then(1.0).otherwise(0.0), 0),
     }
     by_cols = by_columns(responses.lazy, by)
-    cells = reduce_cells(responses.lazy, responses.design.spec, by_cols, sums, ["wy", "wx", "wh"])
+    cells = design_cells(responses.design, by_cols, sums, ["wy", "wx", "wh"])
     size = cells.total("wx")
     if (size <= 0).any():
         raise InsufficientDataError("item 'mean' has no answers in this group: no mean")
@@ -60,6 +60,6 @@ def engine_mean_and_share(
     for name in ("wy", "wh"):
         value = cells.total(name) / size
         coef = np.column_stack([1.0 / size, -value / size])
-        out.append(DomainMeans(value, cell_variances(cells, [name, "wx"], coef), n))
+        out.append(DomainMeans(value, design_cell_variances(cells, [name, "wx"], coef), n))
     keys = ["all"] if cells.domains is None else list(cells.domains.keys)
     return keys, out[0], out[1], cells.df

@@ -80,8 +80,26 @@ def engine_skm_index(
     by: Any,
     weights: str,
     method: str,
+    n_resamples: int = 2000,
+    seed: Any = None,
 ) -> SKMResult | DomainResults[SKMResult]:
     """:func:`servqual.skm_index` of responses whose rows stay in an engine."""
+    if method in ("bootstrap", "bootstrap_bca"):  # from the engine's answer patterns
+        from servqual.engines.bootstrap import engine_skm_bootstrap
+
+        return engine_skm_bootstrap(
+            responses,
+            level=level,
+            by=by,
+            weights=weights,
+            method=method,
+            n_resamples=n_resamples,
+            seed=seed,
+        )
+    if hasattr(responses.design, "calibration"):  # post-stratified or raked
+        from servqual.engines._calibrated_skm import calibrated_skm_index
+
+        return calibrated_skm_index(responses, level=level, by=by, weights=weights, method=method)
     level = check_level(level)
     parts = _parts(responses, weights, method)
     inst = responses.instrument

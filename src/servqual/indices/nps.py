@@ -37,7 +37,7 @@ from servqual.models._base import FrozenModel
 from servqual.models.frames import DomainResults
 from servqual.models.results import Estimate, Interval
 from servqual.responses import Responses
-from servqual.stats.bootstrap import bootstrap_totals, check_resamplable
+from servqual.stats.bootstrap import BootstrapResult, bootstrap_totals, check_resamplable
 from servqual.stats.design_arrays import DesignArrays, linearized_variance
 from servqual.stats.quantiles import check_level
 from servqual.stats.trinomial import (
@@ -173,6 +173,10 @@ def _bootstrap(
         method="percentile",
         seed=seed,
     )
+    return _boot_estimate(res, lin, level)
+
+
+def _boot_estimate(res: BootstrapResult, lin: c.Lin, level: float) -> Estimate:
     ci = Interval(
         low=float(res.low), high=float(res.high), level=level, method="bootstrap_percentile"
     )
@@ -266,15 +270,17 @@ def nps(
     """
     level = check_level(level)
     method = _check_method(method)
+    boot = None
     if isinstance(scores, EngineResponses):  # the rows stay in their engine
-        if method == "bootstrap":
-            raise ParameterError(
-                "method 'bootstrap' resamples rows in memory; a frame reduced in "
-                f"{scores.design.engine} supports 'adjusted_wald' and 'wald'"
-            )
         from servqual.engines.nps import engine_nps_parts
 
         p = engine_nps_parts(scores, by, item)
+        if method == "bootstrap":  # from the engine's answer counts
+            from servqual.engines.bootstrap import engine_nps_bootstrap
+
+            boot = engine_nps_bootstrap(
+                scores, by, item, level=level, n_resamples=n_resamples, seed=seed
+            )
         keys, value, variance, counts, n_rows = p.keys, p.value, p.variance, p.n, p.n_rows
         pro, det = p.promoters, p.detractors
     else:
@@ -290,7 +296,9 @@ def nps(
     for j, label in enumerate(keys):  # loop over domains; rows only for the bootstrap
         lin = c.Lin(float(value[j]), np.empty(0), int(counts[j]))
         p_pro, p_det = float(pro[j]), float(det[j])
-        if method == "bootstrap":
+        if boot is not None:
+            est = _boot_estimate(boot[j], lin, level)
+        elif method == "bootstrap":
             mask = groups == j
             est = _bootstrap(y, arrays, mask, lin, level, n_resamples, seed)
         else:

@@ -207,7 +207,15 @@ def skm_index(
     if isinstance(responses, EngineResponses):  # the rows stay in their engine
         from servqual.engines.skm import engine_skm_index  # imports this module
 
-        return engine_skm_index(responses, level=level, by=by, weights=weights, method=method)
+        return engine_skm_index(
+            responses,
+            level=level,
+            by=by,
+            weights=weights,
+            method=method,
+            n_resamples=n_resamples,
+            seed=seed,
+        )
     spec = validate(responses, level, weights, method, n_resamples, seed)
     if by is None and spec.method == "linearization":  # packed column-major passes
         return whole_sample_index(spec)

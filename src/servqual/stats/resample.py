@@ -168,16 +168,20 @@ def _small_integer_rows(
     """Distinct rows by counting, when every column holds integers of a small range.
 
     Answers (and unit weights) are such columns: each row gets the mixed-radix number of
-    its values, counted by one ``numpy.bincount`` (no sort); ``None`` otherwise.
+    its values, counted by one ``numpy.bincount`` (no sort); ``None`` otherwise. The
+    choice depends on the number of respondents (``counts`` summed), not on the rows
+    given, so aggregated rows come out in the order of the rows they stand for (and the
+    same seed draws the same resamples).
     """
     n, m = v.shape
     if n == 0:
         return None
+    respondents = float(n if counts is None else np.sum(np.asarray(counts, dtype=np.float64)))
     columns = [np.ascontiguousarray(v[:, j]) for j in range(m)]  # fast 1-D reductions
     lo = np.array([c.min() for c in columns])
     hi = np.array([c.max() for c in columns])
     span = hi - lo + 1.0
-    if not np.isfinite(span).all() or float(np.prod(span)) > 4.0 * n + 1024.0:
+    if not np.isfinite(span).all() or float(np.prod(span)) > 4.0 * respondents + 1024.0:
         return None
     stride = np.cumprod(np.concatenate([[1.0], span[:-1]]))
     code = np.zeros(n)
