@@ -44,6 +44,25 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 
 
+def check_uncalibrated(responses: EngineResponses) -> None:
+    """Refuse a post-stratified or raked engine design (its cells need the calibration).
+
+    The paired-form indices reduce with the plain design's cells; estimating them on a
+    calibrated engine design would silently drop the calibration.
+
+    Raises
+    ------
+    servqual.errors.ServqualTypeError
+        The design is calibrated.
+    """
+    if getattr(responses.design, "calibration", None) is not None:
+        raise ServqualTypeError(
+            "csi, ipa, servqual_gaps and servperf do not run on a post-stratified or raked "
+            f"{responses.design.engine} design yet: collect the frame first "
+            "(e.g. frame.collect()) and calibrate in memory"
+        )
+
+
 def check_engine_pair(first: object, second: object, names: tuple[str, str]) -> None:
     """Two forms over one engine frame, with the same items and the same design.
 
@@ -72,6 +91,7 @@ def check_engine_pair(first: object, second: object, names: tuple[str, str]) -> 
             "from the same frame (map each form's items to its columns with items=)"
         )
     check_same_items(first, second, names)
+    check_uncalibrated(first)
     if first.lazy.to_native() is not second.lazy.to_native():
         raise RespondentError(
             f"{a} and {b} are over two different {first.design.engine} frames; a lazy frame "

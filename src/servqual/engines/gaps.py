@@ -31,6 +31,7 @@ import numpy.typing as npt
 from servqual.engines._items import (
     add_products,
     answered_any,
+    check_uncalibrated,
     combination_variance,
     item_means,
     item_sums,
@@ -166,6 +167,7 @@ def engine_profiles(
 
     The forms are checked by the caller; ``points`` maps each dimension to a column.
     """
+    check_uncalibrated(first)
     inst = first.instrument
     dims = dimension_columns(inst)
     k = len(inst.items)
