@@ -208,7 +208,7 @@ def test_property_engine_equals_memory(
         try:
             want = run(calibrate(sq.Design(frame, **kw)))
         except (ServqualError, Warning) as error:  # the engine must fail alike
-            with pytest.raises(type(error), match=re.escape(str(error))):
+            with pytest.raises(type(error), match=_same_message(str(error))):
                 run(calibrate(sq.Design(frame.lazy(), **kw)))
             continue
         got = run(calibrate(sq.Design(frame.lazy(), **kw)))
@@ -221,6 +221,14 @@ def test_property_engine_equals_memory(
 
 
 # --- errors: the in-memory ones (with the row where the engine keeps row order) ---
+
+
+def _same_message(message: str) -> str:
+    """The message as a pattern; a non-converged raking's last weight change is rounding
+    residue (about 1e-14), which the two summation orders need not share digit for digit."""
+    last = r"the weights changed by up to \S+ in the last iteration"
+    parts = re.split(last, message)
+    return last.join(re.escape(part) for part in parts)
 
 
 def _same_error(frame: Any, call: Callable[[Any], Any], *, design: dict[str, Any]) -> None:
