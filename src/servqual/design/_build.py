@@ -9,17 +9,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from servqual.errors import DesignError, InsufficientDataError, ServqualTypeError
-from servqual.stats.design_arrays import DesignArrays
-from servqual.stats.variance import LonelyPSU
+from servqual.errors import DesignError, ServqualTypeError
 
 __all__ = [
     "MAGNITUDE",
-    "build_arrays",
     "category_codes",
     "check_column_name",
     "factorize",
+    "factorize_counted",
     "group_codes",
+    "grouping",
     "missing_label_message",
     "missing_mask",
     "nonnegative",
@@ -66,15 +65,33 @@ def group_codes(
     servqual.errors.DesignError
         Naming ``field``, the rows and the value.
     """
-    missing = np.flatnonzero(missing_mask(values))
+    codes, labels, _ = grouping(values, field, where)
+    return codes, labels
+
+
+def grouping(
+    values: npt.NDArray[Any],
+    field: str,
+    where: Callable[[int], str] = lambda i: f"row {i}",
+) -> tuple[npt.NDArray[np.intp], list[Hashable], npt.NDArray[np.intp] | None]:
+    """:func:`group_codes` and the rows of each group, when coding counted them (else ``None``)."""
+    missing = _missing_rows(values)
     if missing.size:
         v = _plain(values[int(missing[0])])
         raise DesignError(missing_label_message(field, _where(missing, where), v, missing.size))
     try:
-        codes, uniq = factorize(values)
+        codes, uniq, counts = factorize_counted(values)
     except TypeError:
         raise DesignError(_mixed_message(values, field, where)) from None
-    return codes, python_labels(uniq)
+    return codes, python_labels(uniq), counts
+
+
+def _missing_rows(values: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
+    """Rows of :func:`missing_mask`, without a pass where no value can be missing."""
+    kind = values.dtype.kind
+    if kind not in "fO" or (kind == "f" and values.size and not np.isnan(values.min())):
+        return np.zeros(0, dtype=np.intp)  # a NaN would make the minimum NaN
+    return np.flatnonzero(missing_mask(values))
 
 
 def missing_label_message(field: str, place: str, value: object, n: int) -> str:
@@ -121,36 +138,48 @@ def factorize(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArr
     labels instead of a sort of every row). Other columns, and text with many distinct
     values, go through ``numpy.unique``. Missing values are not checked here.
     """
+    codes, uniq, _ = factorize_counted(values)
+    return codes, uniq
+
+
+def factorize_counted(
+    values: npt.NDArray[Any],
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[Any], npt.NDArray[np.intp] | None]:
+    """:func:`factorize` and the rows of each code when counting found them (else ``None``)."""
     if values.size and values.dtype.kind in "biu":
-        out = _count_codes(values)
-        if out is not None:
-            return out
+        counted = _count_codes(values)
+        if counted is not None:
+            return counted
     if values.size and (values.dtype.kind in "SU" or _text_objects(values)):
         out = _lookup_codes(values)
         if out is not None:
-            return out
+            return out[0], out[1], None
     uniq, codes = np.unique(values, return_inverse=True)
-    return codes.astype(np.intp).reshape(-1), uniq
+    return codes.astype(np.intp).reshape(-1), uniq, None
 
 
 def _count_codes(
     values: npt.NDArray[Any],
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[Any]] | None:
-    """Integer labels by counting over their range; ``None`` if the range is too wide."""
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[Any], npt.NDArray[np.intp]] | None:
+    """Integer labels by counting over their range; ``None`` if the range is too wide.
+
+    Also returns the rows of each code (the counts found on the way).
+    """
     ints = values.view(np.uint8) if values.dtype.kind == "b" else values
     lo, hi = int(ints.min()), int(ints.max())
     if hi - lo > 4 * values.size + 1024 or hi > np.iinfo(np.intp).max:
         return None
     shifted = np.subtract(ints, lo, dtype=np.intp) if lo else ints.astype(np.intp, copy=False)
-    present = np.bincount(shifted, minlength=hi - lo + 1) > 0
+    rows = np.bincount(shifted, minlength=hi - lo + 1).astype(np.intp, copy=False)
+    present = rows > 0
     uniq = (np.flatnonzero(present) + lo).astype(values.dtype)
     if present.all():  # every value lo … hi occurs: the shifted value is the code
         if shifted is ints:  # the column itself (0 … hi): a read-only view, not a copy
             shifted = shifted.view()
             shifted.flags.writeable = False
-        return shifted, uniq
+        return shifted, uniq, rows
     lookup = np.cumsum(present, dtype=np.intp) - 1
-    return lookup[shifted], uniq
+    return lookup[shifted], uniq, rows[present]
 
 
 _SAMPLE = 4096
@@ -207,11 +236,18 @@ MAGNITUDE_MIN = 1e-100
 
 
 def nonnegative(values: npt.NDArray[Any], field: str) -> npt.NDArray[np.float64]:
-    """A column of finite, non-negative numbers (weights, fpc) as float64."""
+    """A column of finite, non-negative numbers (weights, fpc) as float64.
+
+    A float64 column is not copied: a read-only view of it is returned. When its least
+    and largest values are within 1e-100 … 1e100 every row passes every check below (a
+    NaN makes both NaN), so two reductions replace the row-by-row checks.
+    """
     try:
-        w = values.astype(np.float64)
+        w = values.astype(np.float64, copy=False)
     except (TypeError, ValueError, OverflowError) as exc:
         raise DesignError(f"{field} must be numeric and within float64's range: {exc}") from None
+    if w.size and w.min() >= MAGNITUDE_MIN and w.max() <= MAGNITUDE:
+        return _unshared(w, values)
     bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
     if bad.size:
         i = int(bad[0])
@@ -226,7 +262,16 @@ def nonnegative(values: npt.NDArray[Any], field: str) -> npt.NDArray[np.float64]
             f"{field} must be 0 or between 1e-100 and 1e100 (products and sums of such "
             f"numbers stay within float64); row {i} has {_plain(values[i])!r}; rescale the column"
         )
-    return w
+    return _unshared(w, values)
+
+
+def _unshared(w: npt.NDArray[np.float64], values: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
+    """``w``, read-only if it is the caller's column itself (not copied, not to be written)."""
+    if w is not values:
+        return w
+    view: npt.NDArray[np.float64] = w.view()
+    view.flags.writeable = False
+    return view
 
 
 def fpc_per_stratum(
@@ -309,48 +354,6 @@ def attach_arrays(
         columns[name] = arr
         names[field] = name
     return names
-
-
-def build_arrays(
-    columns: dict[str, npt.NDArray[Any]],
-    *,
-    weights: str | None,
-    strata: str | None,
-    clusters: str | None,
-    fpc: str | None,
-    lonely_psu: LonelyPSU,
-) -> DesignArrays:
-    """Validate the design columns and turn them into :class:`DesignArrays`."""
-    n = len(next(iter(columns.values()))) if columns else 0
-    if n == 0:
-        raise InsufficientDataError("the design has no rows")
-    labels: list[Hashable]
-    if strata is not None:
-        s_codes, labels = category_codes(columns[strata], "strata")
-    else:
-        s_codes, labels = np.zeros(n, dtype=np.intp), [None]
-    psu_codes: npt.NDArray[np.intp] | None = None
-    psu_keys: tuple[Hashable, ...] | None = None
-    if clusters is not None:
-        c_codes, c_labels = category_codes(columns[clusters], "clusters")
-        pair = s_codes.astype(np.int64) * len(c_labels) + c_codes
-        psu_codes, uniq = factorize(pair)
-        psu_keys = tuple(
-            (labels[int(p) // len(c_labels)], c_labels[int(p) % len(c_labels)]) for p in uniq
-        )
-        n_psu_h = np.bincount(uniq // len(c_labels), minlength=len(labels))
-    else:
-        n_psu_h = np.bincount(s_codes, minlength=len(labels))
-    pop = np.full(len(labels), np.inf)
-    if fpc is not None:
-        pop = _population(nonnegative(columns[fpc], "fpc"), s_codes, labels, n_psu_h)
-    if weights is not None:
-        w = nonnegative(columns[weights], "weights")
-    elif fpc is not None:
-        w = (pop / n_psu_h)[s_codes]
-    else:
-        w = np.ones(n)
-    return DesignArrays(w, s_codes, tuple(labels), pop, psu_codes, psu_keys, lonely_psu)
 
 
 def check_column_name(name: object, field: str) -> None:

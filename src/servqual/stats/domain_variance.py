@@ -248,7 +248,10 @@ def domain_srs_variances(
         one = np.array([float(np.count_nonzero(w > 0))])
         with np.errstate(divide="ignore", invalid="ignore"):
             return srs_variance_from_sums(
-                one, np.array([w.sum()]), np.array([wz1.sum()]), np.array([np.dot(wz1, z)])
+                one,
+                np.array([w.sum()]),
+                np.array([wz1.sum()]),
+                np.array([np.einsum("i,i->", wz1, z)]),
             )
     inside = groups < n_groups
     everyone = bool(inside.all())  # no row outside every domain: no masking passes
