@@ -34,7 +34,14 @@ from servqual.stats import DesignArrays
 _POLICIES = ["fail", "adjust", "adjust_zero", "remove", "certainty", "average"]
 
 
+_LABELS = ["code", "int", "wide", "float", "str", "cat"]
+
+
 def _labels(codes: np.ndarray[Any, Any], kind: str) -> Any:
+    if kind == "code":  # already 0 … k-1 (the column itself is the code)
+        return codes
+    if kind == "wide":  # too wide a range to count
+        return codes * 10**12 - 5
     if kind == "int":
         return codes * 3 + 7
     if kind == "float":
@@ -53,18 +60,21 @@ def _designs(draw: st.DrawFn) -> dict[str, Any]:
     data: dict[str, Any] = {
         "y": np.round(rng.normal(3.0, 1.0, n), 2),
         "x": rng.uniform(0.5, 2.0, n),
-        "s": _labels(s, draw(st.sampled_from(["int", "float", "str", "cat"]))),
+        "s": _labels(s, draw(st.sampled_from(_LABELS))),
     }
     kwargs: dict[str, Any] = {"strata": "s" if n_strata > 1 or draw(st.booleans()) else None}
-    clusters = draw(st.sampled_from(["none", "nested", "crossed"]))
+    clusters = draw(st.sampled_from(["none", "nested", "dense", "crossed"]))
     n_psu = np.bincount(s, minlength=n_strata)
     if clusters != "none":
         k = rng.integers(0, draw(st.integers(1, 5)), n)
-        c = s * 10 + k if clusters == "nested" else k  # crossed: a label in several strata
-        data["c"] = _labels(c, draw(st.sampled_from(["int", "float", "str", "cat"])))
+        c = k if clusters == "crossed" else s * 10 + k  # crossed: a label in several strata
+        if clusters == "dense":  # 0 … k-1 in stratum order, or shuffled
+            c = np.unique(c, return_inverse=True)[1].reshape(-1)
+            if draw(st.booleans()):
+                c = rng.permutation(int(c.max()) + 1)[c]
+        data["c"] = _labels(c, draw(st.sampled_from(_LABELS)))
         kwargs["clusters"] = "c"
-        pairs = np.unique(s * 100 + k) if clusters == "crossed" else np.unique(c)
-        n_psu = np.bincount(pairs // (100 if clusters == "crossed" else 10), minlength=n_strata)
+        n_psu = np.bincount(np.unique(s * 1000 + c) // 1000, minlength=n_strata)
     if draw(st.booleans()):
         w = rng.uniform(0.5, 30.0, n)
         if draw(st.booleans()):

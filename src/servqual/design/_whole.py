@@ -4,7 +4,7 @@ The general front (:func:`~servqual.design._front.linear_estimates`) builds a do
 per row and goes through the domain kernel; for the whole design with every value
 present there is one domain holding every row, so none of that is needed. This path
 computes the same numbers (the same operations in the same order, see
-:mod:`servqual.stats.whole_sample`) with two float buffers and no per-row codes. Any
+:mod:`servqual.stats.whole_sample`) in one float buffer, with no per-row codes. Any
 other case (replicate, calibrated, multistage or PPS design, a missing or invalid value)
 returns ``None`` and takes the general path, which also raises the errors.
 """
@@ -63,7 +63,7 @@ def whole_sample(
     if y is None or (kind == "ratio" and x is None):
         return None
     w = arrays.weights
-    buf = np.multiply(w, y)  # the one float buffer besides w z
+    buf = np.multiply(w, y)  # the one float buffer: w y, then z, w z and its squares
     ty = np.array([buf.sum()])
     total_w = float(w.sum())
     tx: FloatArray | None = None
@@ -74,7 +74,7 @@ def whole_sample(
     check_denominator(kind, tx, _WHOLE)
     value = point_values(ty, tx, _WHOLE)
     z = _influence(y, x, value, tx, buf)
-    var, vsrs = whole_sample_variance(z, total_w, arrays, out=buf)
+    var, vsrs = whole_sample_variance(z, total_w, arrays)
     with np.errstate(divide="ignore", invalid="ignore"):
         deff = np.where(vsrs > 0, var / np.where(vsrs > 0, vsrs, 1.0), np.nan)
     return WholeSample(value, Variances(var, deff), arrays.n)
@@ -83,9 +83,10 @@ def whole_sample(
 def _influence(
     y: FloatArray, x: FloatArray | None, value: FloatArray, tx: FloatArray | None, buf: FloatArray
 ) -> FloatArray:
-    """Influence values in ``buf`` (a total: ``y`` itself), as ``RatioStatistic.influence``."""
-    if tx is None:
-        return y
+    """Influence values in ``buf``, as ``RatioStatistic.influence`` computes them."""
+    if tx is None:  # a total: y itself
+        np.copyto(buf, y)
+        return buf
     if x is None:
         np.subtract(y, value[0], out=buf)
     else:

@@ -14,7 +14,7 @@ with the variance from :func:`~servqual.stats.domain_variance.variances_from_sum
 simple-random-sampling variance (the design effect's denominator) from ``Σ w``,
 ``Σ w z`` and ``Σ w z²``. The sums are added in the same order as the domain kernel's,
 so the numbers are the same to the last bit; the difference is the passes over the rows
-(one float temporary besides ``w z``, no domain codes, no per-cell coding).
+(one float buffer for ``z``, ``w z`` and its squares; no domain codes, no per-cell coding).
 """
 
 from __future__ import annotations
@@ -30,21 +30,20 @@ __all__ = ["whole_sample_variance"]
 
 
 def whole_sample_variance(
-    z: FloatArray, total_weight: float, design: DesignArrays, *, out: FloatArray
+    z: FloatArray, total_weight: float, design: DesignArrays
 ) -> tuple[FloatArray, FloatArray]:
     """Design variance and simple-random-sampling variance of ``Σ w z`` (each shape (1,)).
 
     Parameters
     ----------
     z : (n,) float array
-        The influence values of every row (no row outside the estimate).
+        The influence values of every row (no row outside the estimate). Used as
+        scratch space: it holds ``w z`` and then its squares on return.
     total_weight : float
         ``Σ w`` (the caller of a mean already has it).
     design : DesignArrays
         A one-stage design without calibration steps (``design.stages`` and
         ``design.calibration`` empty): others go through the domain kernel.
-    out : (n,) float array
-        Scratch space; may be ``z`` itself, which is then overwritten once used.
 
     Returns
     -------
@@ -64,15 +63,15 @@ def whole_sample_variance(
     >>> import numpy as np
     >>> from servqual.stats import DesignArrays
     >>> d = DesignArrays(np.ones(4), np.array([0, 0, 1, 1]), ("a", "b"), np.full(2, np.inf))
-    >>> z = np.array([1.0, -1.0, 2.0, -2.0])
-    >>> var, vsrs = whole_sample_variance(z, 4.0, d, out=np.empty(4))
+    >>> var, vsrs = whole_sample_variance(np.array([1.0, -1.0, 2.0, -2.0]), 4.0, d)
     >>> float(var[0]), float(vsrs[0])
     (20.0, 13.333333333333334)
     """
     if design.stages is not None or design.calibration:
         raise ValueError("whole_sample_variance needs a one-stage design without calibration")
     w = design.weights
-    wz = np.multiply(z, w)
+    sum_wzz = np.einsum("i,i,i->", w, z, z)  # Σ w z², before z becomes w z; not BLAS
+    wz = np.multiply(z, w, out=z)
     top = max(float(wz.max()), -float(wz.min()))  # = max |w z|, without an |.| temporary
     if not top <= np.sqrt(np.finfo(np.float64).max / (4.0 * max(design.n, 1))):
         design.check_magnitude(wz)  # raises, naming the value
@@ -82,13 +81,12 @@ def whole_sample_variance(
             np.array([float(positive)]),
             np.array([total_weight]),
             np.array([wz.sum()]),
-            np.array([np.einsum("i,i->", wz, z)]),  # not BLAS: deterministic, no thread stall
+            np.array([sum_wzz]),
         )
-    squares = np.multiply(wz, wz, out=out)  # z is no longer needed
     n_h = len(design.strata)
     if design.psu_codes is None:  # each row its own PSU: t = w z
         s = _sums(design.stratum_codes, wz, n_h)
-        q = _sums(design.stratum_codes, squares, n_h)
+        q = _sums(design.stratum_codes, np.multiply(wz, wz, out=wz), n_h)
         occupied = design.stratum_rows > 0
     else:
         t = _sums(design.psu_codes, wz, design.n_psu)
