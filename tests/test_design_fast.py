@@ -278,3 +278,32 @@ def test_the_whole_sample_path_is_taken_where_it_applies() -> None:
     assert whole_sample(d.poststratify("s", {0: 10.0, 1: 20.0}), "mean", ("y",), "fail") is None
     d_missing = sq.Design({**data, "y": [1.0, np.nan, 4.0, 3.0]}, strata="s", weights="w")
     assert whole_sample(d_missing, "mean", ("y",), "domain") is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(1, 300),
+    dtype=st.sampled_from([np.float64, np.float32]),
+    low=st.integers(-50, 50),
+    span=st.sampled_from([0, 1, 7, 500, 10**6]),
+    halves=st.booleans(),
+    negative_zero=st.booleans(),
+)
+def test_float_labels_by_counting_match_unique(
+    seed: int, n: int, dtype: Any, low: int, span: int, halves: bool, negative_zero: bool
+) -> None:
+    from servqual.design._build import factorize
+
+    rng = np.random.default_rng(seed)
+    values = (low + rng.integers(0, span + 1, n)).astype(dtype)
+    if halves:
+        values[rng.random(n) < 0.1] += dtype(0.5)  # a fraction: numpy.unique decides
+    if negative_zero:
+        values[rng.random(n) < 0.2] = dtype(-0.0)
+    codes, uniq = factorize(values)
+    ref_uniq, ref_codes = np.unique(values, return_inverse=True)
+    np.testing.assert_array_equal(uniq, ref_uniq)
+    assert uniq.dtype == ref_uniq.dtype
+    assert np.signbit(uniq).tolist() == np.signbit(ref_uniq).tolist()
+    np.testing.assert_array_equal(codes, ref_codes.reshape(-1))

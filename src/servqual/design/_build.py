@@ -150,12 +150,40 @@ def factorize_counted(
         counted = _count_codes(values)
         if counted is not None:
             return counted
+    if values.size and values.dtype.kind == "f":
+        counted = _whole_float_codes(values)
+        if counted is not None:
+            return counted
     if values.size and (values.dtype.kind in "SU" or _text_objects(values)):
         out = _lookup_codes(values)
         if out is not None:
             return out[0], out[1], None
     uniq, codes = np.unique(values, return_inverse=True)
     return codes.astype(np.intp).reshape(-1), uniq, None
+
+
+def _whole_float_codes(
+    values: npt.NDArray[Any],
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[Any], npt.NDArray[np.intp]] | None:
+    """Whole-number float labels in a compact range, coded by counting; else ``None``.
+
+    Integer labels often arrive as floats (pandas stores an integer column with gaps so).
+    A NaN or infinity, a fraction, a range too wide to count, and a negative zero (whose
+    label ``numpy.unique`` picks by the sort) go through ``numpy.unique``.
+    """
+    lo, hi = float(values.min()), float(values.max())
+    if not (lo >= -(2.0**52) and hi <= 2.0**52) or hi - lo > 4 * values.size + 1024:
+        return None  # NaN fails both comparisons
+    if lo <= 0.0 <= hi and np.signbit(values[values == 0]).any():
+        return None
+    ints = values.astype(np.int64)
+    if not np.array_equal(ints, values):  # a fraction was cut off
+        return None
+    counted = _count_codes(ints)
+    if counted is None:  # pragma: no cover - the range was checked above
+        return None
+    codes, uniq, rows = counted
+    return codes, uniq.astype(values.dtype), rows
 
 
 def _count_codes(
