@@ -27,6 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import servqual as sq
+import servqual.design._build as design_build
 import servqual.design._front as front
 from servqual.errors import DesignError, ServqualError, ValidationError
 from servqual.stats import DesignArrays
@@ -306,4 +307,37 @@ def test_float_labels_by_counting_match_unique(
     np.testing.assert_array_equal(uniq, ref_uniq)
     assert uniq.dtype == ref_uniq.dtype
     assert np.signbit(uniq).tolist() == np.signbit(ref_uniq).tolist()
+    np.testing.assert_array_equal(codes, ref_codes.reshape(-1))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(2, 3000),
+    n_labels=st.sampled_from([1, 3, 200, 2000]),
+    intruder=st.sampled_from([None, 7, 2.5]),
+)
+def test_many_text_labels_by_hashing_match_unique(
+    seed: int, n: int, n_labels: int, intruder: Any
+) -> None:
+    from servqual.design._build import factorize
+
+    rng = np.random.default_rng(seed)
+    labels = np.array([f"v{rng.integers(0, 10**6)}" for _ in range(n_labels)], dtype=object)
+    values = labels[rng.integers(0, n_labels, n)]
+    if intruder is not None:  # a number among text: numpy.unique refuses to order them
+        values[rng.integers(1, n)] = intruder  # row 0 keeps its text
+        with pytest.raises(TypeError):
+            np.unique(values)
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(design_build, "_SAMPLE", 16)
+            with pytest.raises(TypeError):
+                factorize(values)
+        return
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(design_build, "_SAMPLE", 16)  # a small sample misses most labels
+        codes, uniq = factorize(values)
+    ref_uniq, ref_codes = np.unique(values, return_inverse=True)
+    assert uniq.dtype == ref_uniq.dtype == np.dtype(object)
+    assert uniq.tolist() == ref_uniq.tolist()
     np.testing.assert_array_equal(codes, ref_codes.reshape(-1))

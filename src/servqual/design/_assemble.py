@@ -15,7 +15,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from servqual.design._build import _population, factorize, grouping, nonnegative
+from servqual.design._build import factorize, grouping
+from servqual.design._checks import _population, nonnegative
 from servqual.errors import InsufficientDataError
 from servqual.stats.design_arrays import DesignArrays
 from servqual.stats.variance import LonelyPSU

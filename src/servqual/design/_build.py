@@ -9,14 +9,24 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from servqual.design._checks import (
+    MAGNITUDE,
+    MAGNITUDE_MIN,
+    _plain,
+    fpc_per_stratum,
+    nonnegative,
+)
+from servqual.design._checks import _population as _population  # imported from here too
 from servqual.errors import DesignError, ServqualTypeError
 
 __all__ = [
     "MAGNITUDE",
+    "MAGNITUDE_MIN",
     "category_codes",
     "check_column_name",
     "factorize",
     "factorize_counted",
+    "fpc_per_stratum",
     "group_codes",
     "grouping",
     "missing_label_message",
@@ -35,11 +45,6 @@ def missing_mask(values: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
         none = np.array(None, dtype=object)
         return np.asarray(np.equal(values, none) | np.not_equal(values, values), dtype=np.bool_)
     return np.zeros(values.shape[0], dtype=bool)
-
-
-def _plain(v: object) -> object:
-    item = getattr(v, "item", None)
-    return item() if callable(item) else v
 
 
 def _where(rows: npt.NDArray[np.intp], where: Callable[[int], str]) -> str:
@@ -247,77 +252,32 @@ def _lookup_codes(
         miss = np.flatnonzero(uniq[codes] != values)
     if miss.size == 0:
         return codes.astype(np.intp, copy=False), uniq
-    if miss.size > n // 8:  # many labels the sample missed: a sort is cheaper
-        return None
+    if miss.size > n // 8:  # many labels the sample missed: hash every row, or sort
+        return _hashed_codes(values) if values.dtype.kind == "O" else None
     merged = np.union1d(uniq, values[miss])
     codes = np.searchsorted(merged, uniq)[codes]  # old positions → merged positions
     codes[miss] = np.searchsorted(merged, values[miss])
     return codes.astype(np.intp, copy=False), merged
 
 
-MAGNITUDE = 1e100
-"""Largest magnitude of a weight, fpc or analysed value: their products, sums and the
-squares in a variance then stay far inside float64 (an overflow would be a silent NaN)."""
+def _hashed_codes(
+    values: npt.NDArray[Any],
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[Any]] | None:
+    """Python strings coded through a dict of every distinct label; ``None`` if not all text.
 
-MAGNITUDE_MIN = 1e-100
-"""Smallest positive weight or fpc (its reciprocal stays inside float64)."""
-
-
-def nonnegative(values: npt.NDArray[Any], field: str) -> npt.NDArray[np.float64]:
-    """A column of finite, non-negative numbers (weights, fpc) as float64.
-
-    A float64 column is not copied: a read-only view of it is returned. When its least
-    and largest values are within 1e-100 … 1e100 every row passes every check below (a
-    NaN makes both NaN), so two reductions replace the row-by-row checks.
+    One hash per row and a sort of the distinct labels only, where ``numpy.unique`` sorts
+    every row by Python comparisons (2,000,000 rows, 5,000 labels: 0.4 s against 5 s).
     """
-    try:
-        w = values.astype(np.float64, copy=False)
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise DesignError(f"{field} must be numeric and within float64's range: {exc}") from None
-    if w.size and w.min() >= MAGNITUDE_MIN and w.max() <= MAGNITUDE:
-        return _unshared(w, values)
-    bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
-    if bad.size:
-        i = int(bad[0])
-        raise DesignError(
-            f"{field} must be finite and non-negative; row {i} has {_plain(values[i])!r}"
-            + (f" ({bad.size} rows in all)" if bad.size > 1 else "")
-        )
-    extreme = np.flatnonzero((w > 0) & ((w < MAGNITUDE_MIN) | (w > MAGNITUDE)))
-    if extreme.size:
-        i = int(extreme[0])
-        raise DesignError(
-            f"{field} must be 0 or between 1e-100 and 1e100 (products and sums of such "
-            f"numbers stay within float64); row {i} has {_plain(values[i])!r}; rescale the column"
-        )
-    return _unshared(w, values)
-
-
-def _unshared(w: npt.NDArray[np.float64], values: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
-    """``w``, read-only if it is the caller's column itself (not copied, not to be written)."""
-    if w is not values:
-        return w
-    view: npt.NDArray[np.float64] = w.view()
-    view.flags.writeable = False
-    return view
-
-
-def fpc_per_stratum(
-    f: npt.NDArray[np.float64], s_codes: npt.NDArray[np.intp], strata: list[Hashable]
-) -> npt.NDArray[np.float64]:
-    """The fpc value of each stratum; it must be the same on every row of the stratum."""
-    lo = np.full(len(strata), np.inf)
-    hi = np.full(len(strata), -np.inf)
-    np.minimum.at(lo, s_codes, f)
-    np.maximum.at(hi, s_codes, f)
-    diff = np.flatnonzero(lo != hi)
-    if diff.size:
-        h = int(diff[0])
-        raise DesignError(
-            f"fpc must be constant within a stratum; stratum {strata[h]!r} has "
-            f"values from {lo[h]!r} to {hi[h]!r}"
-        )
-    return lo
+    items = values.tolist()
+    distinct = dict.fromkeys(items)  # first-seen order; equal labels merge
+    if not all(isinstance(label, str) for label in distinct):
+        return None  # numpy.unique then orders them, or refuses a mix it cannot order
+    labels = sorted(distinct)
+    index = {label: i for i, label in enumerate(labels)}
+    codes = np.fromiter(map(index.__getitem__, items), dtype=np.intp, count=len(items))
+    uniq = np.empty(len(labels), dtype=object)
+    uniq[:] = labels
+    return codes, uniq
 
 
 def domain_codes(
@@ -325,25 +285,6 @@ def domain_codes(
 ) -> tuple[npt.NDArray[np.intp], list[Hashable]]:
     """Codes and sorted labels of a ``by`` column (see :func:`group_codes`)."""
     return group_codes(values, f"by column {by!r}", where)
-
-
-def _population(
-    f: npt.NDArray[np.float64],
-    s_codes: npt.NDArray[np.intp],
-    strata: list[Hashable],
-    n_psu_h: npt.NDArray[np.intp],
-) -> npt.NDArray[np.float64]:
-    lo = fpc_per_stratum(f, s_codes, strata)
-    if np.all((lo > 0) & (lo <= 1)):
-        return np.asarray(n_psu_h / lo, dtype=np.float64)  # sampling fractions
-    small = np.flatnonzero(lo < n_psu_h)
-    if small.size:
-        h = int(small[0])
-        raise DesignError(
-            f"fpc {lo[h]:g} in stratum {strata[h]!r} is smaller than the "
-            f"{int(n_psu_h[h])} sampled units there"
-        )
-    return lo
 
 
 ARRAY_COLUMNS = {"weights": "_weight", "strata": "_stratum", "clusters": "_cluster", "fpc": "_fpc"}
