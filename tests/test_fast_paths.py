@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import servqual as sq
@@ -235,6 +235,9 @@ def test_design_effect_sums_match_srs_variance(case: dict[str, Any], zero_weight
     data = dict(case["data"])
     if zero_weights:
         data["w"] = np.where(np.arange(data["w"].size) % 5 == 0, 0.0, data["w"])
+    post = data["post"]
+    # a post-stratum whose rows all got weight 0 cannot be calibrated (a DesignError)
+    assume(case["kind"] != "calibrated" or all(data["w"][post == v].sum() > 0 for v in (0, 1)))
     arrays = _design_of(data, case["kind"]).arrays
     n_groups = int(data["g"].max()) + 1
     groups = data["g"].astype(np.intp).copy()

@@ -9,17 +9,26 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from servqual.errors import DesignError, InsufficientDataError, ServqualTypeError
-from servqual.stats.design_arrays import DesignArrays
-from servqual.stats.variance import LonelyPSU
+from servqual.design._checks import (
+    MAGNITUDE,
+    MAGNITUDE_MIN,
+    _plain,
+    fpc_per_stratum,
+    nonnegative,
+)
+from servqual.design._checks import _population as _population  # imported from here too
+from servqual.errors import DesignError, ServqualTypeError
 
 __all__ = [
     "MAGNITUDE",
-    "build_arrays",
+    "MAGNITUDE_MIN",
     "category_codes",
     "check_column_name",
     "factorize",
+    "factorize_counted",
+    "fpc_per_stratum",
     "group_codes",
+    "grouping",
     "missing_label_message",
     "missing_mask",
     "nonnegative",
@@ -36,11 +45,6 @@ def missing_mask(values: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
         none = np.array(None, dtype=object)
         return np.asarray(np.equal(values, none) | np.not_equal(values, values), dtype=np.bool_)
     return np.zeros(values.shape[0], dtype=bool)
-
-
-def _plain(v: object) -> object:
-    item = getattr(v, "item", None)
-    return item() if callable(item) else v
 
 
 def _where(rows: npt.NDArray[np.intp], where: Callable[[int], str]) -> str:
@@ -66,15 +70,33 @@ def group_codes(
     servqual.errors.DesignError
         Naming ``field``, the rows and the value.
     """
-    missing = np.flatnonzero(missing_mask(values))
+    codes, labels, _ = grouping(values, field, where)
+    return codes, labels
+
+
+def grouping(
+    values: npt.NDArray[Any],
+    field: str,
+    where: Callable[[int], str] = lambda i: f"row {i}",
+) -> tuple[npt.NDArray[np.intp], list[Hashable], npt.NDArray[np.intp] | None]:
+    """:func:`group_codes` and the rows of each group, when coding counted them (else ``None``)."""
+    missing = _missing_rows(values)
     if missing.size:
         v = _plain(values[int(missing[0])])
         raise DesignError(missing_label_message(field, _where(missing, where), v, missing.size))
     try:
-        codes, uniq = factorize(values)
+        codes, uniq, counts = factorize_counted(values)
     except TypeError:
         raise DesignError(_mixed_message(values, field, where)) from None
-    return codes, python_labels(uniq)
+    return codes, python_labels(uniq), counts
+
+
+def _missing_rows(values: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
+    """Rows of :func:`missing_mask`, without a pass where no value can be missing."""
+    kind = values.dtype.kind
+    if kind not in "fO" or (kind == "f" and values.size and not np.isnan(values.min())):
+        return np.zeros(0, dtype=np.intp)  # a NaN would make the minimum NaN
+    return np.flatnonzero(missing_mask(values))
 
 
 def missing_label_message(field: str, place: str, value: object, n: int) -> str:
@@ -121,36 +143,76 @@ def factorize(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArr
     labels instead of a sort of every row). Other columns, and text with many distinct
     values, go through ``numpy.unique``. Missing values are not checked here.
     """
+    codes, uniq, _ = factorize_counted(values)
+    return codes, uniq
+
+
+def factorize_counted(
+    values: npt.NDArray[Any],
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[Any], npt.NDArray[np.intp] | None]:
+    """:func:`factorize` and the rows of each code when counting found them (else ``None``)."""
     if values.size and values.dtype.kind in "biu":
-        out = _count_codes(values)
-        if out is not None:
-            return out
+        counted = _count_codes(values)
+        if counted is not None:
+            return counted
+    if values.size and values.dtype.kind == "f":
+        counted = _whole_float_codes(values)
+        if counted is not None:
+            return counted
     if values.size and (values.dtype.kind in "SU" or _text_objects(values)):
         out = _lookup_codes(values)
         if out is not None:
-            return out
+            return out[0], out[1], None
     uniq, codes = np.unique(values, return_inverse=True)
-    return codes.astype(np.intp).reshape(-1), uniq
+    return codes.astype(np.intp).reshape(-1), uniq, None
+
+
+def _whole_float_codes(
+    values: npt.NDArray[Any],
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[Any], npt.NDArray[np.intp]] | None:
+    """Whole-number float labels in a compact range, coded by counting; else ``None``.
+
+    Integer labels often arrive as floats (pandas stores an integer column with gaps so).
+    A NaN or infinity, a fraction, a range too wide to count, and a negative zero (whose
+    label ``numpy.unique`` picks by the sort) go through ``numpy.unique``.
+    """
+    lo, hi = float(values.min()), float(values.max())
+    if not (lo >= -(2.0**52) and hi <= 2.0**52) or hi - lo > 4 * values.size + 1024:
+        return None  # NaN fails both comparisons
+    if lo <= 0.0 <= hi and np.signbit(values[values == 0]).any():
+        return None
+    ints = values.astype(np.int64)
+    if not np.array_equal(ints, values):  # a fraction was cut off
+        return None
+    counted = _count_codes(ints)
+    if counted is None:  # pragma: no cover - the range was checked above
+        return None
+    codes, uniq, rows = counted
+    return codes, uniq.astype(values.dtype), rows
 
 
 def _count_codes(
     values: npt.NDArray[Any],
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[Any]] | None:
-    """Integer labels by counting over their range; ``None`` if the range is too wide."""
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[Any], npt.NDArray[np.intp]] | None:
+    """Integer labels by counting over their range; ``None`` if the range is too wide.
+
+    Also returns the rows of each code (the counts found on the way).
+    """
     ints = values.view(np.uint8) if values.dtype.kind == "b" else values
     lo, hi = int(ints.min()), int(ints.max())
     if hi - lo > 4 * values.size + 1024 or hi > np.iinfo(np.intp).max:
         return None
     shifted = np.subtract(ints, lo, dtype=np.intp) if lo else ints.astype(np.intp, copy=False)
-    present = np.bincount(shifted, minlength=hi - lo + 1) > 0
+    rows = np.bincount(shifted, minlength=hi - lo + 1).astype(np.intp, copy=False)
+    present = rows > 0
     uniq = (np.flatnonzero(present) + lo).astype(values.dtype)
     if present.all():  # every value lo … hi occurs: the shifted value is the code
         if shifted is ints:  # the column itself (0 … hi): a read-only view, not a copy
             shifted = shifted.view()
             shifted.flags.writeable = False
-        return shifted, uniq
+        return shifted, uniq, rows
     lookup = np.cumsum(present, dtype=np.intp) - 1
-    return lookup[shifted], uniq
+    return lookup[shifted], uniq, rows[present]
 
 
 _SAMPLE = 4096
@@ -190,61 +252,32 @@ def _lookup_codes(
         miss = np.flatnonzero(uniq[codes] != values)
     if miss.size == 0:
         return codes.astype(np.intp, copy=False), uniq
-    if miss.size > n // 8:  # many labels the sample missed: a sort is cheaper
-        return None
+    if miss.size > n // 8:  # many labels the sample missed: hash every row, or sort
+        return _hashed_codes(values) if values.dtype.kind == "O" else None
     merged = np.union1d(uniq, values[miss])
     codes = np.searchsorted(merged, uniq)[codes]  # old positions → merged positions
     codes[miss] = np.searchsorted(merged, values[miss])
     return codes.astype(np.intp, copy=False), merged
 
 
-MAGNITUDE = 1e100
-"""Largest magnitude of a weight, fpc or analysed value: their products, sums and the
-squares in a variance then stay far inside float64 (an overflow would be a silent NaN)."""
+def _hashed_codes(
+    values: npt.NDArray[Any],
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[Any]] | None:
+    """Python strings coded through a dict of every distinct label; ``None`` if not all text.
 
-MAGNITUDE_MIN = 1e-100
-"""Smallest positive weight or fpc (its reciprocal stays inside float64)."""
-
-
-def nonnegative(values: npt.NDArray[Any], field: str) -> npt.NDArray[np.float64]:
-    """A column of finite, non-negative numbers (weights, fpc) as float64."""
-    try:
-        w = values.astype(np.float64)
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise DesignError(f"{field} must be numeric and within float64's range: {exc}") from None
-    bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
-    if bad.size:
-        i = int(bad[0])
-        raise DesignError(
-            f"{field} must be finite and non-negative; row {i} has {_plain(values[i])!r}"
-            + (f" ({bad.size} rows in all)" if bad.size > 1 else "")
-        )
-    extreme = np.flatnonzero((w > 0) & ((w < MAGNITUDE_MIN) | (w > MAGNITUDE)))
-    if extreme.size:
-        i = int(extreme[0])
-        raise DesignError(
-            f"{field} must be 0 or between 1e-100 and 1e100 (products and sums of such "
-            f"numbers stay within float64); row {i} has {_plain(values[i])!r}; rescale the column"
-        )
-    return w
-
-
-def fpc_per_stratum(
-    f: npt.NDArray[np.float64], s_codes: npt.NDArray[np.intp], strata: list[Hashable]
-) -> npt.NDArray[np.float64]:
-    """The fpc value of each stratum; it must be the same on every row of the stratum."""
-    lo = np.full(len(strata), np.inf)
-    hi = np.full(len(strata), -np.inf)
-    np.minimum.at(lo, s_codes, f)
-    np.maximum.at(hi, s_codes, f)
-    diff = np.flatnonzero(lo != hi)
-    if diff.size:
-        h = int(diff[0])
-        raise DesignError(
-            f"fpc must be constant within a stratum; stratum {strata[h]!r} has "
-            f"values from {lo[h]!r} to {hi[h]!r}"
-        )
-    return lo
+    One hash per row and a sort of the distinct labels only, where ``numpy.unique`` sorts
+    every row by Python comparisons (2,000,000 rows, 5,000 labels: 0.4 s against 5 s).
+    """
+    items = values.tolist()
+    distinct = dict.fromkeys(items)  # first-seen order; equal labels merge
+    if not all(isinstance(label, str) for label in distinct):
+        return None  # numpy.unique then orders them, or refuses a mix it cannot order
+    labels = sorted(distinct)
+    index = {label: i for i, label in enumerate(labels)}
+    codes = np.fromiter(map(index.__getitem__, items), dtype=np.intp, count=len(items))
+    uniq = np.empty(len(labels), dtype=object)
+    uniq[:] = labels
+    return codes, uniq
 
 
 def domain_codes(
@@ -252,25 +285,6 @@ def domain_codes(
 ) -> tuple[npt.NDArray[np.intp], list[Hashable]]:
     """Codes and sorted labels of a ``by`` column (see :func:`group_codes`)."""
     return group_codes(values, f"by column {by!r}", where)
-
-
-def _population(
-    f: npt.NDArray[np.float64],
-    s_codes: npt.NDArray[np.intp],
-    strata: list[Hashable],
-    n_psu_h: npt.NDArray[np.intp],
-) -> npt.NDArray[np.float64]:
-    lo = fpc_per_stratum(f, s_codes, strata)
-    if np.all((lo > 0) & (lo <= 1)):
-        return np.asarray(n_psu_h / lo, dtype=np.float64)  # sampling fractions
-    small = np.flatnonzero(lo < n_psu_h)
-    if small.size:
-        h = int(small[0])
-        raise DesignError(
-            f"fpc {lo[h]:g} in stratum {strata[h]!r} is smaller than the "
-            f"{int(n_psu_h[h])} sampled units there"
-        )
-    return lo
 
 
 ARRAY_COLUMNS = {"weights": "_weight", "strata": "_stratum", "clusters": "_cluster", "fpc": "_fpc"}
@@ -309,48 +323,6 @@ def attach_arrays(
         columns[name] = arr
         names[field] = name
     return names
-
-
-def build_arrays(
-    columns: dict[str, npt.NDArray[Any]],
-    *,
-    weights: str | None,
-    strata: str | None,
-    clusters: str | None,
-    fpc: str | None,
-    lonely_psu: LonelyPSU,
-) -> DesignArrays:
-    """Validate the design columns and turn them into :class:`DesignArrays`."""
-    n = len(next(iter(columns.values()))) if columns else 0
-    if n == 0:
-        raise InsufficientDataError("the design has no rows")
-    labels: list[Hashable]
-    if strata is not None:
-        s_codes, labels = category_codes(columns[strata], "strata")
-    else:
-        s_codes, labels = np.zeros(n, dtype=np.intp), [None]
-    psu_codes: npt.NDArray[np.intp] | None = None
-    psu_keys: tuple[Hashable, ...] | None = None
-    if clusters is not None:
-        c_codes, c_labels = category_codes(columns[clusters], "clusters")
-        pair = s_codes.astype(np.int64) * len(c_labels) + c_codes
-        psu_codes, uniq = factorize(pair)
-        psu_keys = tuple(
-            (labels[int(p) // len(c_labels)], c_labels[int(p) % len(c_labels)]) for p in uniq
-        )
-        n_psu_h = np.bincount(uniq // len(c_labels), minlength=len(labels))
-    else:
-        n_psu_h = np.bincount(s_codes, minlength=len(labels))
-    pop = np.full(len(labels), np.inf)
-    if fpc is not None:
-        pop = _population(nonnegative(columns[fpc], "fpc"), s_codes, labels, n_psu_h)
-    if weights is not None:
-        w = nonnegative(columns[weights], "weights")
-    elif fpc is not None:
-        w = (pop / n_psu_h)[s_codes]
-    else:
-        w = np.ones(n)
-    return DesignArrays(w, s_codes, tuple(labels), pop, psu_codes, psu_keys, lonely_psu)
 
 
 def check_column_name(name: object, field: str) -> None:

@@ -40,10 +40,13 @@ __all__ = [
     "Kind",
     "NaPolicy",
     "RatioStatistic",
+    "check_denominator",
+    "complete_values",
     "estimate_from_variance",
     "estimates_from_variances",
     "indicator",
     "numeric_values",
+    "point_values",
     "symmetric_columns",
 ]
 
@@ -144,10 +147,12 @@ def numeric_values(
         raise ValidationError(
             f"column {name!r} holds an integer beyond float64's range (about 1.8e308)"
         ) from None
+    if _within_magnitude(y):  # the common case: no copy, two reductions
+        return y, np.ones(y.shape[0], dtype=bool)
     bad = ~np.isfinite(y)
     if not bad.any():
         _check_magnitude(y, raw, name)
-        return y, ~bad  # the common case: no copy
+        return y, ~bad
     infinite = np.flatnonzero(np.isinf(y))
     i = int(infinite[0]) if policy == "domain" and infinite.size else int(np.flatnonzero(bad)[0])
     if policy == "fail" or infinite.size:
@@ -158,6 +163,28 @@ def numeric_values(
     y = np.where(bad, 0.0, y)
     _check_magnitude(y, raw, name)
     return y, ~bad
+
+
+def complete_values(raw: npt.NDArray[Any], name: str, na: str) -> FloatArray | None:
+    """A numeric column as float64 when every value is present, finite and within ±1e100.
+
+    ``None`` otherwise (a missing, infinite or huge value, or a non-numeric column):
+    :func:`numeric_values` then decides, raising the error that names the row. Checked
+    by the column's least and largest values (a NaN makes both NaN): two reductions.
+    """
+    check_na(na)
+    if raw.dtype.kind not in "biuf" or raw.size == 0:
+        return None
+    try:
+        y = np.asarray(raw, dtype=np.float64)
+    except OverflowError:  # an integer beyond float64's range: numeric_values names it
+        return None
+    return y if _within_magnitude(y) else None
+
+
+def _within_magnitude(y: FloatArray) -> bool:
+    """Whether every value is finite and within ±1e100 (NaN fails both comparisons)."""
+    return bool(y.size) and y.min() >= -MAGNITUDE and y.max() <= MAGNITUDE
 
 
 def _check_magnitude(y: FloatArray, raw: npt.NDArray[Any], name: str) -> None:
@@ -260,42 +287,11 @@ class RatioStatistic:
 
     def check(self, tx: FloatArray | None) -> None:
         """Refuse a domain whose denominator total is zero (no mean, no ratio)."""
-        if tx is None:
-            return
-        zero = np.flatnonzero(tx <= 0) if self.kind == "mean" else np.flatnonzero(tx == 0)
-        if zero.size == 0:
-            return
-        label = self.labels[int(zero[0])]
-        where = "the design" if label is None else f"domain {label!r}"
-        if self.kind == "ratio":
-            raise InsufficientDataError(
-                f"the estimated denominator total is zero in {where}: no ratio"
-            )
-        raise InsufficientDataError(
-            f"{where} has no rows with a value and a positive weight: no mean can be estimated"
-        )
+        check_denominator(self.kind, tx, self.labels)
 
     def value(self, ty: FloatArray, tx: FloatArray | None) -> FloatArray:
-        """The point value of every domain from its totals.
-
-        Raises
-        ------
-        servqual.errors.EstimationError
-            If a ratio overflows float64 (a tiny denominator total against its numerator).
-        """
-        if tx is None:
-            return ty
-        with np.errstate(over="ignore"):
-            value = ty / tx
-        huge = np.flatnonzero(~np.isfinite(value) & np.isfinite(ty))
-        if huge.size:
-            label = self.labels[int(huge[0])]
-            where = "" if label is None else f" in domain {label!r}"
-            raise EstimationError(
-                f"the ratio{where} overflows float64 (the denominator total {tx[huge[0]]:g} is "
-                "tiny against the numerator's): rescale the columns"
-            )
-        return value
+        """The point value of every domain from its totals (see :func:`point_values`)."""
+        return point_values(ty, tx, self.labels)
 
     def influence(self, value: FloatArray, tx: FloatArray | None) -> FloatArray:
         """Each row's influence value for its own domain (0 outside every domain).
@@ -323,3 +319,42 @@ class RatioStatistic:
         if self.whole:
             return np.array([self.groups.shape[0]], dtype=np.intp)
         return np.bincount(self.groups, minlength=self.n_groups + 1)[: self.n_groups]
+
+
+def check_denominator(kind: Kind, tx: FloatArray | None, labels: Sequence[Hashable]) -> None:
+    """Refuse a domain whose denominator total is zero (no mean, no ratio)."""
+    if tx is None:
+        return
+    zero = np.flatnonzero(tx <= 0) if kind == "mean" else np.flatnonzero(tx == 0)
+    if zero.size == 0:
+        return
+    label = labels[int(zero[0])]
+    where = "the design" if label is None else f"domain {label!r}"
+    if kind == "ratio":
+        raise InsufficientDataError(f"the estimated denominator total is zero in {where}: no ratio")
+    raise InsufficientDataError(
+        f"{where} has no rows with a value and a positive weight: no mean can be estimated"
+    )
+
+
+def point_values(ty: FloatArray, tx: FloatArray | None, labels: Sequence[Hashable]) -> FloatArray:
+    """The point value of every domain from its totals (a total: ``ty`` itself).
+
+    Raises
+    ------
+    servqual.errors.EstimationError
+        If a ratio overflows float64 (a tiny denominator total against its numerator).
+    """
+    if tx is None:
+        return ty
+    with np.errstate(over="ignore"):
+        value = ty / tx
+    huge = np.flatnonzero(~np.isfinite(value) & np.isfinite(ty))
+    if huge.size:
+        label = labels[int(huge[0])]
+        where = "" if label is None else f" in domain {label!r}"
+        raise EstimationError(
+            f"the ratio{where} overflows float64 (the denominator total {tx[huge[0]]:g} is "
+            "tiny against the numerator's): rescale the columns"
+        )
+    return value

@@ -29,6 +29,7 @@ from servqual.design._estimators import (
     indicator,
     numeric_values,
 )
+from servqual.design._whole import whole_sample
 from servqual.design.ciprop import likelihood_bounds, subset_df
 from servqual.errors import DegenerateDataWarning, ParameterError
 from servqual.models.results import Estimate, Interval, many_estimates
@@ -113,10 +114,14 @@ def linear_estimates(
     level = check_level(level)
     if interval not in ("t", "normal"):
         raise ParameterError(f"interval must be one of ['t', 'normal'], got {interval!r}")
+    df = design.backend.df if interval == "t" else None
+    whole = whole_sample(design, kind, cols, na) if domains is None else None
+    if whole is not None:  # the whole design, every value present: no domain codes
+        n = np.array([whole.n], dtype=np.intp)
+        return domain_estimates(design.backend, whole.value, whole.variances, n, df, level)
     parsed = [numeric_values(design.column(col), col, na) for col in cols]
     stat = statistic(kind, parsed, domains)
     value, _, var = evaluate(design, stat)
-    df = design.backend.df if interval == "t" else None
     return domain_estimates(
         design.backend, value, var, stat.counts(), df, level, several=domains is not None
     )

@@ -16,8 +16,9 @@ import numpy.typing as npt
 
 from servqual._frames import to_columns
 from servqual.design import calibration
+from servqual.design._assemble import build_arrays
 from servqual.design._backends import Linearization
-from servqual.design._build import build_arrays, check_column_name
+from servqual.design._build import check_column_name
 from servqual.design._estimators import (
     NaPolicy,
     estimate_from_variance,

@@ -244,11 +244,11 @@ def domain_srs_variances(
     """
     w = design.weights
     if whole_sample(groups, n_groups):  # sums, no bincounts
-        wz1 = w * z
         one = np.array([float(np.count_nonzero(w > 0))])
+        sum_wzz = np.einsum("i,i,i->", w, z, z)  # not BLAS: the same bits on any thread count
         with np.errstate(divide="ignore", invalid="ignore"):
             return srs_variance_from_sums(
-                one, np.array([w.sum()]), np.array([wz1.sum()]), np.array([np.dot(wz1, z)])
+                one, np.array([w.sum()]), np.array([(w * z).sum()]), np.array([sum_wzz])
             )
     inside = groups < n_groups
     everyone = bool(inside.all())  # no row outside every domain: no masking passes
