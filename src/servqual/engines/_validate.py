@@ -147,14 +147,16 @@ def range_screen(
     return Screen(aggs if finite else aggs[:3], clears)
 
 
-def check_rules(lazy: Any, rules: list[Rule]) -> None:
+def check_rules(lazy: Any, rules: list[Rule]) -> list[list[float | None] | None]:
     """Clear every rule in one query (screens and unscreened counts); raise the first bad one.
 
     A screened rule that is not cleared is counted row by row in a second query, so the
     count in the message is exact; the rules are raised in their order either way.
+    Returns each rule's screen values as numbers (None for a rule without a screen), so a
+    caller can reuse what the engine counted (e.g. a column's nulls).
     """
     if not rules:
-        return
+        return []
     import narwhals as nw
 
     exprs = []
@@ -166,10 +168,15 @@ def check_rules(lazy: Any, rules: list[Rule]) -> None:
     out = lazy.select(*exprs).collect()
     counts: dict[int, int] = {}
     doubtful = []
+    screens: list[list[float | None] | None] = []
     for i, rule in enumerate(rules):
         if rule.screen is None:
             counts[i] = int(_number(out[f"r{i}"][0]) or 0)
-        elif not rule.screen.clears([out[f"s{i}_{k}"][0] for k in range(len(rule.screen.aggs))]):
+            screens.append(None)
+            continue
+        values = [out[f"s{i}_{k}"][0] for k in range(len(rule.screen.aggs))]
+        screens.append([_number(v) for v in values])
+        if not rule.screen.clears(values):
             doubtful.append(i)
     if doubtful:
         exact = lazy.select(
@@ -184,6 +191,7 @@ def check_rules(lazy: Any, rules: list[Rule]) -> None:
         if n:
             place, value = _first(lazy, rule)
             raise rule.error(rule.message(place, value, n))
+    return screens
 
 
 def _first(lazy: Any, rule: Rule) -> tuple[str, object]:
@@ -195,6 +203,8 @@ def _first(lazy: Any, rule: Rule) -> tuple[str, object]:
     cols = [rule.column, _ROW] if numbered else [rule.column]
     hit = frame.filter(rule.bad.fill_null(value=False)).select(*cols).head(1).collect()
     value = hit[rule.column][0]
+    if hasattr(value, "item") and not isinstance(value, str):  # a numpy scalar (Dask, pandas)
+        value = value.item()
     if numbered:
         return f"row {int(hit[_ROW][0])}", value
     name = str(lazy.implementation).rsplit(".", 1)[-1].lower()

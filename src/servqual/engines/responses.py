@@ -61,9 +61,13 @@ class EngineResponses(Responses):
         The design over the same frame.
     item_columns : dict of str to str
         The frame column of each item, in the instrument's order.
+    complete_columns : frozenset of str
+        The integer item columns with no missing answer when they were validated (the
+        index then sums fewer variables; a later change of the data is caught).
     """
 
     design: EngineDesign
+    complete_columns: frozenset[str] = frozenset()
 
     def __init__(
         self,
@@ -106,10 +110,13 @@ class EngineResponses(Responses):
         self.id_column = id_column  # estimates need no ids: not read, not checked for duplicates
         lazy = self.design.lazy
         # one query clears the design columns and the answers (the design's errors first)
-        check_rules(
-            lazy,
-            design_rules(lazy, self.design.spec)
-            + answer_rules(lazy, self.item_columns, instrument.scale),
+        first = design_rules(lazy, self.design.spec)
+        answers = answer_rules(lazy, self.item_columns, instrument.scale)
+        screened = check_rules(lazy, first + answers)[len(first) :]
+        self.complete_columns = frozenset(
+            col
+            for col, values in zip(self.item_columns.values(), screened, strict=True)
+            if values is not None and values[0] == 0
         )
 
     @property
