@@ -3,7 +3,7 @@
 Dask's own group-by aggregates plain columns only, so every summed variable would first
 be a column of every partition (28 float columns for the SKM index, 224 MB per 1,000,000
 rows). Here each partition is reduced where it lives (``map_partitions``): its rows are
-coded once by cell, and the variables are evaluated a few at a time with the same
+coded once by cell, and the variables are evaluated two at a time with the same
 narwhals expressions and summed by ``np.bincount``, so a worker holds its partition, one
 cell code per row and a small batch of variables. The per-partition cell tables (one row
 per non-empty cell) are then merged by Dask's group-by sum, a tree reduction; the client
@@ -18,7 +18,7 @@ import numpy as np
 
 __all__ = ["dask_cells"]
 
-BATCH = 4  # variables evaluated at once per partition: 4 float64 columns of its rows
+BATCH = 2  # variables evaluated at once per partition: 2 float64 columns of its rows
 
 
 def _partition_cells(
@@ -30,7 +30,8 @@ def _partition_cells(
 
     frame = nw.from_native(part, eager_only=True)
     if keys:  # the cell of each row (null keys kept: the caller reports them)
-        codes = part.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+        grouped_rows = part.groupby(keys, sort=False, dropna=False, observed=True)
+        codes = grouped_rows.ngroup().to_numpy()
         n_cells = int(codes.max()) + 1 if len(codes) else 0
         first = np.unique(codes, return_index=True)[1]
         out = part[keys].iloc[first].reset_index(drop=True)
@@ -44,7 +45,8 @@ def _partition_cells(
         values = frame.select(**{name: exprs[name] for name in chunk})
         for name in chunk:
             column = np.asarray(values[name].to_numpy(), dtype=np.float64)
-            cols[name] = np.bincount(codes, weights=np.nan_to_num(column), minlength=n_cells)
+            column = np.nan_to_num(column)  # a null sums as nothing (to_numpy may be read-only)
+            cols[name] = np.bincount(codes, weights=column, minlength=n_cells)
     if fpc is not None:
         bound = pd.Series(np.asarray(frame.select(fpc)["__sq_fpc"].to_numpy(), np.float64))
         grouped = bound.groupby(codes)
@@ -74,6 +76,7 @@ def dask_cells(lazy: Any, keys: list[str], sums: dict[str, Any], fpc: Any) -> An
     if fpc is not None:
         how |= {"__fpc_lo": "min", "__fpc_hi": "max"}
     if keys:
-        return cells.groupby(keys, dropna=False).agg(how).reset_index().compute()
+        merged = cells.groupby(keys, dropna=False, observed=True).agg(how)
+        return merged.reset_index().compute()
     # no keys: one row per partition comes back, merged here
     return cells.compute().agg(how).to_frame().T.reset_index(drop=True)

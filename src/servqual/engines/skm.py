@@ -99,6 +99,9 @@ def _plan(responses: EngineResponses, complete: frozenset[str]) -> _Plan:
             sums[f"k{j}"] = Sum(y, 0, count=True)
             if col in complete:
                 done.append(j)
+            elif spec.weights is None and spec.clusters is not None:
+                # unit weights, no cross-products: Σ w·a is the count (scaled by an fpc)
+                sums[f"a{j}"] = Sum(y, 1, count=True)
             else:
                 sums[f"a{j}"] = Sum(nw.when(~y.is_null()).then(w), 1)
         else:
