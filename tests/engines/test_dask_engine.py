@@ -23,6 +23,8 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:Dask support is moving out of Narwhals:FutureWarning"),
     # the cluster's own shutdown notices
     pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    # another cluster on the machine holds the default HTTP port: this one takes another
+    pytest.mark.filterwarnings("ignore:Port 8787 is already in use:UserWarning"),
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),
 ]
 
@@ -93,3 +95,32 @@ def test_paired_form_indices_on_two_workers(
     gaps_b = sq.servqual_gaps(*engine, importance_points=forms.points)
     _close(gaps_a.overall, gaps_b.overall)  # type: ignore[union-attr]
     _close(gaps_a.weighted, gaps_b.weighted)  # type: ignore[union-attr,arg-type]
+
+
+def test_partition_reduce_without_keys_with_fpc_and_errors(
+    client: Any, make_survey: Callable[..., Any]
+) -> None:
+    # each partition is reduced to its cells where it lives; the merge is Dask's group-by
+    import polars as pl
+
+    from servqual.errors import DesignError, ScaleError
+
+    frame = make_survey(900, 3).with_columns(N=pl.lit(2000.0))
+    ddf = dd.from_pandas(frame.to_pandas(), npartitions=3)
+    _close(sq.Design(frame).mean("minutes"), sq.Design(ddf).mean("minutes"))
+    fpc = {"strata": "province", "clusters": "village", "fpc": "N"}
+    a = sq.skm_index(sq.Responses.from_frame(frame, SKM, **fpc), by="unit")
+    b = sq.skm_index(sq.Responses.from_frame(ddf, SKM, **fpc), by="unit")
+    for key in a:
+        _close(a[key].index, b[key].index)
+    hit = pl.int_range(pl.len()) == 7
+    no_unit = frame.with_columns(pl.when(hit).then(None).otherwise(pl.col("unit")).alias("unit"))
+    responses = sq.Responses.from_frame(dd.from_pandas(no_unit.to_pandas(), npartitions=3), SKM)
+    with pytest.raises(DesignError, match=r"by column 'unit' is missing in a row \(a dask frame"):
+        sq.skm_index(responses, by="unit")
+    bad = frame.with_columns(pl.when(hit).then(-1.0).otherwise(pl.col("w")).alias("w"))
+    with pytest.raises(DesignError, match=r"weights must be .*; a row \(a dask frame .* -1\.0"):
+        sq.Design(dd.from_pandas(bad.to_pandas(), npartitions=3), weights="w")
+    off = frame.with_columns(pl.when(hit).then(7).otherwise(pl.col("U2")).alias("U2"))
+    with pytest.raises(ScaleError, match=r"answer to item 'U2' in a row \(a dask frame .* is 7"):
+        sq.Responses.from_frame(dd.from_pandas(off.to_pandas(), npartitions=3), SKM)

@@ -18,7 +18,15 @@ from servqual.design._backends import Linearization, Variances
 from servqual.design._estimators import IntervalKind, Kind, RatioStatistic, check_na
 from servqual.design._front import domain_estimates
 from servqual.engines._reduce import Cells, EngineDesignSpec, Sum, by_columns, reduce_cells
-from servqual.engines._validate import Rule, check_rules, missing, not_finite, require_numeric
+from servqual.engines._validate import (
+    Rule,
+    check_rules,
+    missing,
+    no_missing_screen,
+    not_finite,
+    range_screen,
+    require_numeric,
+)
 from servqual.engines._variance import cell_variances
 from servqual.errors import ParameterError, ValidationError
 from servqual.models.results import Estimate
@@ -51,9 +59,13 @@ def _value_rules(lazy: Any, cols: tuple[str, ...], na: str, numeric: bool) -> li
     for col in cols:
         if na == "fail":
             bad = not_finite(col) if numeric else missing(lazy, col)
+            screen = (
+                range_screen(lazy, col, finite=True) if numeric else no_missing_screen(lazy, col)
+            )
             hint = _HINT
         elif numeric:
             bad = nw.col(col).cast(nw.Float64).abs() == float("inf")
+            screen = range_screen(lazy, col, nulls=True, finite=True)
             hint = ""
         else:
             continue
@@ -63,7 +75,7 @@ def _value_rules(lazy: Any, cols: tuple[str, ...], na: str, numeric: bool) -> li
                 hint if value is None or value != value else ""
             )
 
-        rules.append(Rule(bad, col, ValidationError, message))
+        rules.append(Rule(bad, col, ValidationError, message, screen))
     return rules
 
 

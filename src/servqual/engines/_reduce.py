@@ -57,10 +57,22 @@ class EngineDesignSpec:
 
 @dataclass(frozen=True)
 class Sum:
-    """One summed variable: its engine expression and its power of the weights."""
+    """One summed variable: its engine expression and its power of the weights.
+
+    ``count=True``: the cell value is the number of non-null values of ``expr`` (the
+    engine's own ``count``, cheaper than summing a 0/1 variable); such a sum has no
+    cross-products.
+    """
 
     expr: Any
     power: int
+    count: bool = False
+
+    def agg(self) -> Any:
+        """The aggregation of the cell (a float sum, or the count of non-null values)."""
+        import narwhals as nw
+
+        return self.expr.count() if self.count else self.expr.cast(nw.Float64).sum()
 
 
 @dataclass(frozen=True)
@@ -155,21 +167,19 @@ def reduce_cells(
             for b in cross[i:]:
                 power = sums[a].power + sums[b].power
                 aggs[f"{a}*{b}"] = Sum(sums[a].expr * sums[b].expr, power)
-    exprs = [nw.len().alias("__rows")]
     fpc = None if spec.fpc is None else nw.col(spec.fpc).cast(nw.Float64)
     if lazy.implementation == nw.Implementation.DASK:
-        # Dask aggregates only plain columns: compute the row variables first
-        row = {f"__sq{i}": s.expr.cast(nw.Float64) for i, s in enumerate(aggs.values())}
-        if fpc is not None:
-            row["__sq_fpc"], fpc = fpc, nw.col("__sq_fpc")
-        lazy = lazy.select(*keys, **row)
-        exprs += [nw.col(f"__sq{i}").sum().alias(name) for i, name in enumerate(aggs)]
+        # Dask aggregates only plain columns: reduce each partition where it lives
+        from servqual.engines._dask import dask_cells
+
+        row = {n: (~s.expr.is_null() if s.count else s.expr) for n, s in aggs.items()}
+        out = dask_cells(lazy, keys, row, fpc)
     else:  # the engine fuses the expressions into its aggregation
-        exprs += [s.expr.cast(nw.Float64).sum().alias(name) for name, s in aggs.items()]
-    if fpc is not None:
-        exprs += [fpc.min().alias("__fpc_lo"), fpc.max().alias("__fpc_hi")]
-    query = lazy.group_by(*keys).agg(*exprs) if keys else lazy.select(*exprs)
-    out = query.collect()
+        exprs = [nw.len().alias("__rows"), *[s.agg().alias(name) for name, s in aggs.items()]]
+        if fpc is not None:
+            exprs += [fpc.min().alias("__fpc_lo"), fpc.max().alias("__fpc_hi")]
+        query = lazy.group_by(*keys).agg(*exprs) if keys else lazy.select(*exprs)
+        out = query.collect()
     _check_by_labels(lazy, out, by, by_field)
     return _code_cells(out, spec, by, aggs)
 

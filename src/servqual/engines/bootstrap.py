@@ -24,7 +24,7 @@ from servqual.design._build import category_codes, domain_codes, missing_mask
 from servqual.design._by import code_domains, key_text
 from servqual.engines._reduce import by_columns, reduce_cells
 from servqual.engines.responses import EngineResponses
-from servqual.engines.skm import _parts, _sums
+from servqual.engines.skm import _parts, _reduce
 from servqual.errors import DesignError, InsufficientDataError, ParameterError
 from servqual.indices._skm_results import IndexColumns, ResultParts, check_every_domain, finish
 from servqual.indices.skm_bootstrap import index_statistic, weighted_values
@@ -111,14 +111,13 @@ def _elements(
     reverse = np.array([item.reverse for item in inst.items])
     offset = np.where(reverse, float(inst.scale.max), float(inst.scale.min))
     sign = np.where(reverse, -1.0, 1.0)
-    sums, _ = _sums(responses)
-    cells = reduce_cells(
-        responses.lazy, responses.design.spec, by_columns(responses.lazy, by), sums, []
-    )
+    plan, cells = _reduce(responses, by_columns(responses.lazy, by))
     k = len(inst.items)
-    code_tot = np.column_stack([cells.total(f"c{j}") for j in range(k)])
-    answered_tot = np.column_stack([cells.total(f"a{j}") for j in range(k)])
-    counts = np.column_stack([cells.total(f"k{j}") for j in range(k)])
+    answered_tot = np.column_stack([cells.total(plan.a[j]) for j in range(k)])
+    # Σ w·(y − min) over the answered rows: the engine sums Σ w·y and Σ w
+    low = float(inst.scale.min)
+    code_tot = np.column_stack([cells.total(plan.s[j]) for j in range(k)]) - low * answered_tot
+    counts = np.column_stack([cells.total(plan.k[j]) for j in range(k)])
     name = None if by is None else (by if isinstance(by, str) else ", ".join(by))
     keys: list[Any] = [None] if cells.domains is None else list(cells.domains.keys)
     labels: list[str | None] = [None if key is None else key_text(key) for key in keys]

@@ -18,7 +18,15 @@ from servqual.design.multistage import PPSMethod, PPSVariance
 from servqual.engines._linear import EngineBackend, linear
 from servqual.engines._native import check_columns, engine_of, narwhals_frame
 from servqual.engines._reduce import Cells, EngineDesignSpec, reduce_cells
-from servqual.engines._validate import Rule, check_rules, missing, not_finite, require_numeric
+from servqual.engines._validate import (
+    Rule,
+    check_rules,
+    missing,
+    no_missing_screen,
+    not_finite,
+    range_screen,
+    require_numeric,
+)
 from servqual.errors import DesignError, ParameterError, ServqualTypeError
 from servqual.models.frames import DomainResults
 from servqual.models.results import Estimate
@@ -50,10 +58,19 @@ def design_rules(lazy: Any, spec: EngineDesignSpec) -> list[Rule]:
             require_numeric(lazy, col, DesignError, field)
     if spec.weights is not None:
         bad = not_finite(spec.weights) | (nw.col(spec.weights).cast(nw.Float64) < 0)
-        rules.append(Rule(bad, spec.weights, DesignError, _weight_message))
+        screen = range_screen(lazy, spec.weights, low=0.0, finite=True)
+        rules.append(Rule(bad, spec.weights, DesignError, _weight_message, screen))
     for field, col in (("strata", spec.strata), ("clusters", spec.clusters)):
         if col is not None:
-            rules.append(Rule(missing(lazy, col), col, DesignError, _missing_label(field)))
+            rules.append(
+                Rule(
+                    missing(lazy, col),
+                    col,
+                    DesignError,
+                    _missing_label(field),
+                    no_missing_screen(lazy, col),
+                )
+            )
     if spec.fpc is not None:
         bad = not_finite(spec.fpc) | (nw.col(spec.fpc).cast(nw.Float64) <= 0)
         rules.append(
@@ -62,6 +79,7 @@ def design_rules(lazy: Any, spec: EngineDesignSpec) -> list[Rule]:
                 spec.fpc,
                 DesignError,
                 lambda p, v, n: f"fpc must be finite and positive; {p} has {v!r}",
+                range_screen(lazy, spec.fpc, low=0.0, low_open=True, finite=True),
             )
         )
     return rules
@@ -134,6 +152,7 @@ class EngineDesign(Design):
         pps: PPSMethod | None = None,
         pps_variance: PPSVariance = "HT",
         pps_p2bar: float | None = None,
+        check: bool = True,
     ) -> None:
         self.engine = engine_of(data)
         roles = {"weights": weights, "strata": strata, "clusters": clusters, "fpc": fpc}
@@ -145,7 +164,8 @@ class EngineDesign(Design):
         self.clusters_column = clusters
         self.fpc_column = fpc
         self.spec = EngineDesignSpec(weights, strata, clusters, fpc, check_lonely_psu(lonely_psu))
-        check_rules(self.lazy, design_rules(self.lazy, self.spec))
+        if check:  # EngineResponses checks the design and the answers in one query
+            check_rules(self.lazy, design_rules(self.lazy, self.spec))
 
     def _in_memory(self, what: str) -> ServqualTypeError:
         return ServqualTypeError(

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from servqual._answers import error_message
-from servqual.engines._validate import Rule, check_rules, missing, require_numeric
-from servqual.engines.design import EngineDesign
+from servqual.engines._validate import Rule, check_rules, missing, range_screen, require_numeric
+from servqual.engines.design import EngineDesign, design_rules
 from servqual.errors import DataFormatError, ScaleError, ServqualTypeError
 from servqual.models.instrument import Instrument, Scale
 from servqual.responses import Responses
@@ -31,14 +31,22 @@ def _scale_message(item: str, scale: Scale) -> Any:
 
 
 def answer_rules(lazy: Any, columns: Mapping[str, str], scale: Scale) -> list[Rule]:
-    """One rule per item: an answer (not missing) outside the scale, or not an integer."""
+    """One rule per item: an answer (not missing) outside the scale, or not an integer.
+
+    An integer column is cleared by its min and max; a float one (which may hold 2.5 or
+    NaN) is checked row by row.
+    """
     import narwhals as nw
 
     rules = []
+    schema = lazy.collect_schema()
     for item, col in columns.items():
         x = nw.col(col).cast(nw.Float64)
         bad = ~missing(lazy, col) & ((x < scale.min) | (x > scale.max) | (x != x.floor()))
-        rules.append(Rule(bad, col, ScaleError, _scale_message(item, scale)))
+        screen = None
+        if schema[col].is_integer():
+            screen = range_screen(lazy, col, low=scale.min, high=scale.max, nulls=True)
+        rules.append(Rule(bad, col, ScaleError, _scale_message(item, scale), screen))
     return rules
 
 
@@ -53,9 +61,13 @@ class EngineResponses(Responses):
         The design over the same frame.
     item_columns : dict of str to str
         The frame column of each item, in the instrument's order.
+    complete_columns : frozenset of str
+        The integer item columns with no missing answer when they were validated (the
+        index then sums fewer variables; a later change of the data is caught).
     """
 
     design: EngineDesign
+    complete_columns: frozenset[str] = frozenset()
 
     def __init__(
         self,
@@ -72,7 +84,13 @@ class EngineResponses(Responses):
     ) -> None:
         self.instrument = instrument
         self.design = EngineDesign(
-            frame, weights=weights, strata=strata, clusters=clusters, fpc=fpc, lonely_psu=lonely_psu
+            frame,
+            weights=weights,
+            strata=strata,
+            clusters=clusters,
+            fpc=fpc,
+            lonely_psu=lonely_psu,
+            check=False,
         )
         mapping = dict(items or {})
         self.item_columns = {item.id: mapping.get(item.id, item.id) for item in instrument.items}
@@ -90,8 +108,15 @@ class EngineResponses(Responses):
                 f"id_column column {id_column!r} is not in the frame; columns: {names}"
             )
         self.id_column = id_column  # estimates need no ids: not read, not checked for duplicates
-        check_rules(
-            self.design.lazy, answer_rules(self.design.lazy, self.item_columns, instrument.scale)
+        lazy = self.design.lazy
+        # one query clears the design columns and the answers (the design's errors first)
+        first = design_rules(lazy, self.design.spec)
+        answers = answer_rules(lazy, self.item_columns, instrument.scale)
+        screened = check_rules(lazy, first + answers)[len(first) :]
+        self.complete_columns = frozenset(
+            col
+            for col, values in zip(self.item_columns.values(), screened, strict=True)
+            if values is not None and values[0] == 0
         )
 
     @property

@@ -1,12 +1,14 @@
 r"""The SKM index of answers that stay in an engine (the engine half of ``sq.skm_index``).
 
 Per (stratum, PSU, domain) cell the engine sums, for each element ``j``,
-``w a_j c_j`` (``c`` the answer code ``y − 1``, ``a`` answered) and ``w a_j``, and counts
-the answers; the PSU total of the index's influence values in a cell is then
+``w a_j y_j`` (``y`` the answer, ``a`` answered) and ``w a_j``, and counts the answers
+(an integer column: ``Σ w·y`` and ``count``, which skip its nulls; an element with no
+missing answer: ``Σ w`` serves every such element); the PSU total of the index's
+influence values in a cell is then
 
 .. math::
 
-    t = \sum_j \frac{25 \omega_j s_j}{\hat T_{aj}} \left(C_j - \bar c_j A_j\right),
+    t = \sum_j \frac{25 \omega_j s_j}{\hat T_{aj}} \left(S_j - \bar y_j A_j\right),
 
 computed on the client, and the variance, the interval, the grades and the per-element
 results come from the functions :func:`servqual.skm_index` uses in memory.
@@ -14,12 +16,14 @@ results come from the functions :func:`servqual.skm_index` uses in memory.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from servqual.design._by import key_text
-from servqual.engines._reduce import Sum, by_columns, reduce_cells
+from servqual.engines._reduce import Cells, Sum, by_columns, reduce_cells
 from servqual.engines._validate import missing
 from servqual.engines._variance import cell_variances
 from servqual.engines.responses import EngineResponses
@@ -38,6 +42,8 @@ from servqual.stats.quantiles import check_level
 
 __all__ = ["engine_skm_index"]
 
+FloatArray = npt.NDArray[np.float64]
+
 
 def _parts(responses: EngineResponses, weights: str, method: str) -> ResultParts:
     """The checked arguments' per-element constants (as ``_skm_inputs.validate``)."""
@@ -54,23 +60,78 @@ def _parts(responses: EngineResponses, weights: str, method: str) -> ResultParts
     return ResultParts.of(responses.instrument, weights)  # type: ignore[arg-type]  # checked above
 
 
-def _sums(responses: EngineResponses) -> tuple[dict[str, Sum], list[str]]:
-    """``w a c`` and ``w a`` per element (the variables of the influence values), and counts."""
+@dataclass(frozen=True)
+class _Plan:
+    """The cell sums of the index: per element, which sum holds each total.
+
+    ``s[j]`` is Σ w·y over the answered rows, ``a[j]`` Σ w over them (``"w"``, the
+    cell's weight, when element ``j`` has no missing answer) and ``k[j]`` the answers.
+    """
+
+    sums: dict[str, Sum]
+    s: list[str]
+    a: list[str]
+    k: list[str]
+    complete: tuple[int, ...]
+
+
+def _plan(responses: EngineResponses, complete: frozenset[str]) -> _Plan:
+    """The fewest sums that give every element's totals.
+
+    An integer column's null is its only missing value, so Σ w·y skips it by itself and
+    the engine's ``count`` gives the answers; a float column (NaN) needs the answered
+    flag. An element ``complete`` (no null, known from the validation) has Σ w·a = Σ w.
+    """
     import narwhals as nw
 
-    lazy, low = responses.lazy, float(responses.instrument.scale.min)
-    w = responses.design.spec.weight_expr()
-    sums: dict[str, Sum] = {}
+    lazy = responses.lazy
+    schema = lazy.collect_schema()
+    spec = responses.design.spec
+    w = spec.weight_expr()
+    if spec.weights is None:  # a constant weight is no column to sum: count instead
+        complete = frozenset()
+    sums: dict[str, Sum] = {"w": Sum(w, 1)} if complete else {}
+    s, a, k, done = [], [], [], []
     for j, col in enumerate(responses.item_columns.values()):
-        answered = (~missing(lazy, col)).cast(nw.Float64)  # 1.0 / 0.0
-        code = (nw.col(col).cast(nw.Float64) - low).fill_null(0.0)
-        if lazy.collect_schema()[col].is_float():
-            code = code.fill_nan(0.0)
-        sums[f"c{j}"] = Sum(w * code, 1)
-        sums[f"a{j}"] = Sum(w * answered, 1)
-        sums[f"k{j}"] = Sum(answered, 0)
-    k = len(responses.item_columns)
-    return sums, [f"c{j}" for j in range(k)] + [f"a{j}" for j in range(k)]
+        y = nw.col(col)
+        if schema[col].is_integer():
+            sums[f"s{j}"] = Sum(w * y, 1)
+            sums[f"k{j}"] = Sum(y, 0, count=True)
+            if col in complete:
+                done.append(j)
+            elif spec.weights is None and spec.clusters is not None:
+                # unit weights, no cross-products: Σ w·a is the count (scaled by an fpc)
+                sums[f"a{j}"] = Sum(y, 1, count=True)
+            else:
+                sums[f"a{j}"] = Sum(nw.when(~y.is_null()).then(w), 1)
+        else:
+            answered = ~missing(lazy, col)
+            sums[f"s{j}"] = Sum(w * nw.when(answered).then(y.cast(nw.Float64)).otherwise(0.0), 1)
+            sums[f"a{j}"] = Sum(w * answered.cast(nw.Float64), 1)
+            sums[f"k{j}"] = Sum(answered.cast(nw.Float64), 0)
+        s.append(f"s{j}")
+        a.append("w" if j in done else f"a{j}")
+        k.append(f"k{j}")
+    return _Plan(sums, s, a, k, tuple(done))
+
+
+def _reduce(responses: EngineResponses, by_cols: tuple[str, ...]) -> tuple[_Plan, Cells]:
+    """The cells; if an element taken as complete has a missing answer now, sum it again.
+
+    The completeness comes from the validation query; a frame whose data changed since
+    (a table under a DuckDB relation) is caught by the answer counts, which are summed
+    either way.
+    """
+    spec = responses.design.spec
+    plan = _plan(responses, responses.complete_columns)
+    cross = list(dict.fromkeys(plan.s + plan.a))
+    cells = reduce_cells(responses.lazy, spec, by_cols, plan.sums, cross)
+    stale = any((cells.sums[plan.k[j]] != cells.rows).any() for j in plan.complete)
+    if stale:
+        plan = _plan(responses, frozenset())
+        cross = list(dict.fromkeys(plan.s + plan.a))
+        cells = reduce_cells(responses.lazy, spec, by_cols, plan.sums, cross)
+    return plan, cells
 
 
 def engine_skm_index(
@@ -106,13 +167,10 @@ def engine_skm_index(
     reverse = np.array([item.reverse for item in inst.items])
     offset = np.where(reverse, float(inst.scale.max), float(inst.scale.min))
     sign = np.where(reverse, -1.0, 1.0)
-    by_cols = by_columns(responses.lazy, by)
-    sums, names = _sums(responses)
-    cells = reduce_cells(responses.lazy, responses.design.spec, by_cols, sums, names)
-    k = len(inst.items)
-    code_tot = np.column_stack([cells.total(f"c{j}") for j in range(k)])
-    answered_tot = np.column_stack([cells.total(f"a{j}") for j in range(k)])
-    counts = np.column_stack([cells.total(f"k{j}") for j in range(k)])
+    plan, cells = _reduce(responses, by_columns(responses.lazy, by))
+    value_tot = np.column_stack([cells.total(name) for name in plan.s])
+    answered_tot = np.column_stack([cells.total(name) for name in plan.a])
+    counts = np.column_stack([cells.total(name) for name in plan.k])
     sizes = cells.domain_rows()
     name = None if by is None else (by if isinstance(by, str) else ", ".join(by))
     keys = None if cells.domains is None else cells.domains.keys
@@ -123,11 +181,10 @@ def engine_skm_index(
             "can be computed with one respondent"
         )
     check_every_domain(parts, counts, answered_tot, name, labels)
-    mean_codes = code_tot / answered_tot
-    nrr = offset + sign * mean_codes
+    mean_y = value_tot / answered_tot
+    nrr = offset + sign * (mean_y - float(inst.scale.min))
     values = 25.0 * (nrr @ parts.omega)
-    coef = 25.0 * parts.omega * sign / answered_tot  # (G, k)
-    variances = cell_variances(cells, names, np.hstack([coef, -coef * mean_codes]))
+    variances = cell_variances(cells, *_influence(plan, parts.omega * sign, answered_tot, mean_y))
     index = IndexColumns.linearized(
         values, variances, sizes, df=cells.df, level=level, bounds=parts.range
     )
@@ -135,3 +192,22 @@ def engine_skm_index(
     if keys is None:
         return results[0]
     return DomainResults(zip(keys, results, strict=True), by=by)
+
+
+def _influence(
+    plan: _Plan, signed_omega: FloatArray, answered_tot: FloatArray, mean_y: FloatArray
+) -> tuple[list[str], FloatArray]:
+    r"""The summed variables of the influence values and their per-domain coefficients.
+
+    Element ``j`` adds :math:`b_j (S_j - \bar y_j A_j)` with
+    :math:`b_j = 25 \omega_j s_j / \hat T_{aj}` (equal to :math:`b_j (C_j - \bar c_j A_j)`
+    with the codes ``c = y − min``); a sum shared by several elements (``"w"``) gets the
+    sum of their coefficients.
+    """
+    coef = 25.0 * signed_omega / answered_tot  # (G, k)
+    names = list(dict.fromkeys(plan.s + plan.a))
+    out = np.zeros((coef.shape[0], len(names)))
+    for j, (s, a) in enumerate(zip(plan.s, plan.a, strict=True)):
+        out[:, names.index(s)] += coef[:, j]
+        out[:, names.index(a)] -= coef[:, j] * mean_y[:, j]
+    return names, out
