@@ -7,6 +7,9 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
+import numpy.typing as npt
+
 from servqual.errors import DegenerateDataWarning, ServqualTypeError
 from servqual.indices.ipa import IPAResult
 from servqual.indices.skm import skm_index
@@ -226,12 +229,19 @@ def _with_element_intervals(
     """
     ids = responses.instrument.item_ids
     values = responses.values()
-    cols = {f"_element_{i}": values[:, j] for j, i in enumerate(ids)}
-    design = responses.design.with_columns(cols)
+    elements = [f"_element_{i}" for i in ids] if by else []
+    design = responses.design.with_columns({c: values[:, j] for j, c in enumerate(elements)})
     with warnings.catch_warnings():  # a constant element has a zero-width interval: fine here
         warnings.simplefilter("ignore", DegenerateDataWarning)
-        overall = design.mean(list(cols), level=level, na="domain")
-        per_group = {c: design.by(by).mean(c, level=level, na="domain") for c in cols} if by else {}
+        overall = {
+            f"_element_{i}": _answered_mean(responses, values[:, j], level)
+            for j, i in enumerate(ids)
+        }
+        per_group = (
+            {}
+            if by is None
+            else {c: design.by(by).mean(c, level=level, na="domain") for c in elements}
+        )
 
     def rows(section: IndexSection, ests: Mapping[str, Estimate]) -> IndexSection:
         new = tuple(
@@ -243,9 +253,21 @@ def _with_element_intervals(
         return section.model_copy(update={"elements": new})
 
     groups = tuple(
-        rows(sec, {c: per_group[c][str(sec.group)] for c in cols}) for sec in report.groups
+        rows(sec, {c: per_group[c][str(sec.group)] for c in elements}) for sec in report.groups
     )
     return report.model_copy(update={"overall": rows(report.overall, overall), "groups": groups})
+
+
+def _answered_mean(responses: Responses, y: npt.NDArray[np.float64], level: float) -> Estimate:
+    """The design mean of ``y`` over the rows that have it (``NaN``: not answered).
+
+    As the ratio Σ w·y·a / Σ w·a (``a`` = answered), whose influence values are the
+    subset mean's (R: ``svymean`` on the subset equals ``svyratio``), so the whole-design
+    path computes it; two columns at a time, so memory stays at one element's worth.
+    """
+    answered = ~np.isnan(y)
+    cols = {"_answered": answered.astype(float), "_total": np.where(answered, y, 0.0)}
+    return responses.design.with_columns(cols).ratio("_total", "_answered", level=level)
 
 
 def _scaled(ci: Interval) -> Interval:
