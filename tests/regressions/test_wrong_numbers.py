@@ -332,3 +332,23 @@ def test_replicate_ratio_over_a_vanishing_denominator_is_a_named_error() -> None
     d = sq.ReplicateDesign(big, weights="w", replicate_weights=["r0", "r1"], type="bootstrap")
     with pytest.raises(EstimationError, match=r"overflow|beyond"):
         d.ratio("y", "x")
+
+
+def test_negative_horvitz_thompson_variance_is_nan_with_a_warning_as_in_r() -> None:
+    # Overton's approximate joint inclusion probabilities can make the HT variance
+    # negative; it was clipped to a standard error 0 (a zero-width interval claiming
+    # perfect precision). R survey 4.1.1 on the same data:
+    #   d <- svydesign(id=~id, fpc=~p, pps="overton", data=data.frame(
+    #          y=c(3.71, 0.07, 87.29), id=1:3, p=c(0.189, 0.583, 0.958)))
+    #   svytotal(~y, d)  # total 110.8666, vcov -105.5934, SE NaN
+    data = {"y": [3.71, 0.07, 87.29], "id": [1, 2, 3], "p": [0.189, 0.583, 0.958]}
+    d = sq.Design(data, clusters="id", fpc="p", pps="overton")
+    with pytest.warns(sq.errors.DegenerateDataWarning, match=r"negative \(-105\.593\)"):
+        est = d.total("y")
+    assert est.value == pytest.approx(110.8666, abs=5e-5)
+    assert math.isnan(est.se)
+    assert math.isnan(est.ci.low)
+    assert math.isnan(est.ci.high)
+    # within rounding of 0 it stays a zero variance: a constant column
+    flat = sq.Design(dict(data, y=[2.0, 2.0, 2.0]), clusters="id", fpc="p", pps="overton")
+    assert flat.mean("y").se == 0.0  # and no warning (the suite turns warnings into errors)

@@ -122,9 +122,35 @@ class StagedVariance:
             totals = _group_sum(stage.units, stage.sampled.shape[0], wz)
             if number == 1 and self.joint is not None:
                 out += _joint_variance(self.joint, stage, totals, diagonal)
+                size = np.einsum("ij,ij->j", totals, totals)  # Σ x², the terms' magnitude
             else:
                 out += _stage_variance(stage, totals, number, lonely_psu, diagonal)
+        if self.joint is not None:
+            _negative_to_nan(out, size)
         return out
+
+
+def _negative_to_nan(cov: FloatArray, size: FloatArray) -> None:
+    """A negative variance of the joint-inclusion form becomes NaN, with a warning (in place).
+
+    The Horvitz–Thompson (or Yates–Grundy) form with approximate joint inclusion
+    probabilities is not a sum of squares and can be negative; R then gives a NaN standard
+    error. A value within rounding of 0 (``64 eps Σ x²``) is a zero variance instead.
+    """
+    var = np.diagonal(cov).copy()
+    tiny = 64.0 * np.finfo(np.float64).eps * size
+    negative = var < -tiny
+    var[(var < 0) & ~negative] = 0.0
+    if negative.any():
+        warnings.warn(
+            f"the Horvitz–Thompson variance estimate is negative ({float(var[negative][0]):.6g}); "
+            "with approximate joint inclusion probabilities it can be: the standard error "
+            "and interval are NaN, as in R",
+            DegenerateDataWarning,
+            stacklevel=6,
+        )
+        var[negative] = np.nan
+    np.fill_diagonal(cov, var)
 
 
 def _stage_variance(
