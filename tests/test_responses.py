@@ -479,3 +479,18 @@ def test_codes_are_private_to_the_responses() -> None:
     assert r.columns.tolist() == [[1, 2, 3, 2]] * 9
     assert sq.skm_index(r).index == before
     assert before.value == 25.0 * (1.0 + 2.0)  # mean code 2 → mean score 3
+
+
+def test_unknown_column_lists_only_the_users_columns() -> None:
+    from servqual._build import ID_COLUMN
+    from servqual.design._shared import _RESPONDENT_ID
+
+    assert ID_COLUMN == _RESPONDENT_ID
+    r = sq.Responses.from_frame(
+        {f"U{j}": [4, 3, 3] for j in range(1, 10)} | {"desk": ["A", "B", "A"]},
+        sq.instruments.SKM_2017,
+    )
+    with pytest.raises(
+        sq.errors.ValidationError, match=r"'unit' is not in the data; columns: \['desk'\]$"
+    ):
+        sq.skm_index(r, by="unit")

@@ -63,6 +63,11 @@ def _names_not_values(value: object, columns: dict[str, npt.NDArray[Any]], n: in
     return not hasattr(value, "__len__") and not hasattr(value, "__array__")
 
 
+_RESPONDENT_ID = "_respondent_id"
+"""The column ``Responses`` adds for its ids (``servqual._build.ID_COLUMN``; that module
+imports this one): internal, so not listed to the user as one of the data's columns."""
+
+
 class DesignBase:
     """Data columns and the estimators of a survey design; subclasses give the backend."""
 
@@ -84,9 +89,8 @@ class DesignBase:
         """One data column as a numpy array."""
         check_column_name(name, "column")
         if name not in self._columns:
-            raise ValidationError(
-                f"column {name!r} is not in the data; columns: {sorted(self._columns)}"
-            )
+            shown = sorted(c for c in self._columns if c != _RESPONDENT_ID)
+            raise ValidationError(f"column {name!r} is not in the data; columns: {shown}")
         return self._columns[name]
 
     def _estimate(
