@@ -13,20 +13,23 @@ import numpy as np
 import numpy.typing as npt
 
 from servqual.design._backends import Variances
-from servqual.design._estimators import IntervalKind, Kind, RatioStatistic, check_na
+from servqual.design._estimators import IntervalKind, Kind, RatioStatistic
 from servqual.design._front import domain_estimates
 from servqual.engines._calibrated_variance import (
     calibrated_reduce,
     calibrated_variances,
     merged,
 )
-from servqual.engines._linear import EngineBackend, _value_rules, subset_df
+from servqual.engines._linear import (
+    EngineBackend,
+    check_arguments,
+    row_values,
+    subset_df,
+    variables,
+)
 from servqual.engines._reduce import Cells, EngineDesignSpec, Sum, by_columns
-from servqual.engines._validate import check_rules, missing, require_numeric
 from servqual.engines.calibration import EngineCalibration, row_weight
-from servqual.errors import ParameterError, ValidationError
 from servqual.models.results import Estimate
-from servqual.stats.quantiles import check_level
 from servqual.stats.variance import srs_variance_from_sums
 
 __all__ = ["calibrated_linear"]
@@ -35,7 +38,7 @@ FloatArray = npt.NDArray[np.float64]
 
 
 def _variables(lazy: Any, kind: Kind, cols: tuple[str, ...], success: object, w: Any) -> Any:
-    """The sums of :func:`servqual.engines._linear._variables`, and those the residuals need.
+    """The sums of :func:`servqual.engines._linear.variables`, and those the residuals need.
 
     ``wall``: every row's weight (a residual is non-zero on every row of its cell);
     ``y0``, ``x0``, ``posall``: unweighted sums and counts over positive weights (the
@@ -43,61 +46,15 @@ def _variables(lazy: Any, kind: Kind, cols: tuple[str, ...], success: object, w:
     """
     import narwhals as nw
 
-    present = ~missing(lazy, cols[0])
-    for col in cols[1:]:
-        present = present & ~missing(lazy, col)
-    if success is not None:
-        y = nw.when(present & (nw.col(cols[0]) == success)).then(1.0).otherwise(0.0)
-    else:
-        y = nw.when(present).then(nw.col(cols[0]).cast(nw.Float64)).otherwise(0.0)
-    p = nw.when(present).then(1.0).otherwise(0.0)
-    x = (
-        nw.when(present).then(nw.col(cols[1]).cast(nw.Float64)).otherwise(0.0)
-        if kind == "ratio"
-        else p
-    )
+    y, x, _, _ = row_values(lazy, kind, cols, success)
     positive = nw.when(w > 0).then(1.0).otherwise(0.0)
-    return {
-        "wy": Sum(w * y, 1),
-        "wx": Sum(w * x, 1),
+    extra = {
         "wall": Sum(w, 1),
-        "w": Sum(w * p, 1),
-        "pos": Sum(nw.when(present & (w > 0)).then(1.0).otherwise(0.0), 0),
-        "rows": Sum(p, 0),
-        "wyy": Sum(w * y * y, 1),
-        "wxy": Sum(w * x * y, 1),
-        "wxx": Sum(w * x * x, 1),
         "y0": Sum(y * positive, 0),
         "x0": Sum(x * positive, 0),
         "posall": Sum(positive, 0),
     }
-
-
-def _check_args(
-    lazy: Any,
-    cols: tuple[str, ...],
-    level: float,
-    na: str,
-    interval: str,
-    df_rule: str,
-    success: object,
-) -> float:
-    """The checks of :func:`servqual.engines._linear.linear`, in its order; the level."""
-    level = check_level(level)
-    check_na(na)
-    if interval not in ("t", "normal"):
-        raise ParameterError(f"interval must be one of ['t', 'normal'], got {interval!r}")
-    if df_rule not in ("domain", "design"):
-        raise ParameterError(f"df must be one of ['domain', 'design'], got {df_rule!r}")
-    names = set(lazy.collect_schema().names())
-    for col in cols:
-        if col not in names:
-            raise ValidationError(f"column {col!r} is not in the data; columns: {sorted(names)}")
-    if success is None:
-        for col in cols:
-            require_numeric(lazy, col, ValidationError, f"column {col!r}")
-    check_rules(lazy, _value_rules(lazy, cols, na, numeric=success is None))
-    return level
+    return variables(lazy, kind, cols, success, w) | extra
 
 
 def calibrated_linear(
@@ -116,7 +73,7 @@ def calibrated_linear(
     df_rule: str = "design",
 ) -> tuple[list[Estimate], Cells]:
     """As :func:`servqual.engines._linear.linear`, on the calibrated design."""
-    level = _check_args(lazy, cols, level, na, interval, df_rule, success)
+    level = check_arguments(lazy, cols, level, na, interval, df_rule, success)
     by_cols = by_columns(lazy, by)
     sums = _variables(lazy, kind, cols, success, row_weight(spec, cols[0]))
     cc = calibrated_reduce(

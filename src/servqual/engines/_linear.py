@@ -79,10 +79,8 @@ def _value_rules(lazy: Any, cols: tuple[str, ...], na: str, numeric: bool) -> li
     return rules
 
 
-def _variables(
-    lazy: Any, kind: Kind, cols: tuple[str, ...], success: object, w: Any
-) -> dict[str, Sum]:
-    """The per-row sums of the estimator: ``w y``, ``w x`` and the srs (design effect) sums."""
+def row_values(lazy: Any, kind: Kind, cols: tuple[str, ...], success: object) -> tuple[Any, ...]:
+    """Per-row ``y``, ``x`` and the presence flag ``p`` (0 where a column is missing)."""
     import narwhals as nw
 
     present = ~missing(lazy, cols[0])
@@ -98,6 +96,16 @@ def _variables(
         if kind == "ratio"
         else p
     )
+    return y, x, p, present
+
+
+def variables(
+    lazy: Any, kind: Kind, cols: tuple[str, ...], success: object, w: Any
+) -> dict[str, Sum]:
+    """The per-row sums of the estimator: ``w y``, ``w x`` and the srs (design effect) sums."""
+    import narwhals as nw
+
+    y, x, p, present = row_values(lazy, kind, cols, success)
     return {
         "wy": Sum(w * y, 1),
         "wx": Sum(w * x, 1),
@@ -108,6 +116,33 @@ def _variables(
         "wxy": Sum(w * x * y, 1),
         "wxx": Sum(w * x * x, 1),
     }
+
+
+def check_arguments(
+    lazy: Any,
+    cols: tuple[str, ...],
+    level: float,
+    na: str,
+    interval: str,
+    df_rule: str,
+    success: object,
+) -> float:
+    """The argument and value checks of :func:`linear`, in its order; the level."""
+    level = check_level(level)
+    check_na(na)
+    if interval not in ("t", "normal"):
+        raise ParameterError(f"interval must be one of ['t', 'normal'], got {interval!r}")
+    if df_rule not in ("domain", "design"):
+        raise ParameterError(f"df must be one of ['domain', 'design'], got {df_rule!r}")
+    names = set(lazy.collect_schema().names())
+    for col in cols:
+        if col not in names:
+            raise ValidationError(f"column {col!r} is not in the data; columns: {sorted(names)}")
+    if success is None:
+        for col in cols:
+            require_numeric(lazy, col, ValidationError, f"column {col!r}")
+    check_rules(lazy, _value_rules(lazy, cols, na, numeric=success is None))
+    return level
 
 
 def linear(
@@ -129,22 +164,9 @@ def linear(
     ``df_rule="domain"``: a share's interval uses each domain's subset-design df, as
     :func:`servqual.design._front.proportion_estimates` does.
     """
-    level = check_level(level)
-    check_na(na)
-    if interval not in ("t", "normal"):
-        raise ParameterError(f"interval must be one of ['t', 'normal'], got {interval!r}")
-    if df_rule not in ("domain", "design"):
-        raise ParameterError(f"df must be one of ['domain', 'design'], got {df_rule!r}")
-    names = set(lazy.collect_schema().names())
-    for col in cols:
-        if col not in names:
-            raise ValidationError(f"column {col!r} is not in the data; columns: {sorted(names)}")
-    if success is None:
-        for col in cols:
-            require_numeric(lazy, col, ValidationError, f"column {col!r}")
-    check_rules(lazy, _value_rules(lazy, cols, na, numeric=success is None))
+    level = check_arguments(lazy, cols, level, na, interval, df_rule, success)
     by_cols = by_columns(lazy, by)
-    sums = _variables(lazy, kind, cols, success, spec.weight_expr())
+    sums = variables(lazy, kind, cols, success, spec.weight_expr())
     cells = reduce_cells(lazy, spec, by_cols, sums, ["wy", "wx"], by_field="domain column")
     ty, tx = cells.total("wy"), cells.total("wx")
     labels = [None] if cells.domains is None else cells.domains.labels
