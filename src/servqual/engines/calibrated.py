@@ -11,16 +11,15 @@ reduced by the engine (:mod:`servqual.engines._calibrated`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
-from servqual.design._estimators import IntervalKind, Kind, NaPolicy
+from servqual.design._estimators import Kind
 from servqual.design.design import Design
 from servqual.engines._calibrated import calibrated_linear
+from servqual.engines._reduce import Cells
 from servqual.engines.calibration import EngineCalibration, poststratify_cells, rake_cells
-from servqual.engines.design import EngineDesign, EngineDomainEstimator, _check_method
-from servqual.models.frames import DomainResults
+from servqual.engines.design import EngineDesign, EngineDomainEstimator
 from servqual.models.results import Estimate
-from servqual.stats.svyciprop import SvyProportionMethod
 
 __all__ = ["CalibratedEngineDesign", "poststratify", "rake"]
 
@@ -89,37 +88,11 @@ class CalibratedEngineDesign(EngineDesign):
             f"{self.calibration.kind}={list(self.calibration.columns)!r})"
         )
 
-    def _estimate(
-        self, kind: Kind, cols: tuple[str, ...], level: float, na: NaPolicy, interval: IntervalKind
-    ) -> Estimate:
-        return calibrated_linear(
-            self.lazy,
-            self.spec,
-            self.calibration,
-            kind,
-            cols,
-            None,
-            level=level,
-            na=na,
-            interval=interval,
-        )[0][0]
-
-    def _proportion(
-        self, col: str, value: object, level: float, method: str, na: NaPolicy
-    ) -> Estimate:
-        _check_method(self, method)
-        return calibrated_linear(
-            self.lazy,
-            self.spec,
-            self.calibration,
-            "mean",
-            (col,),
-            None,
-            level=level,
-            na=na,
-            success=value,
-            method=method,
-        )[0][0]
+    def _linear(
+        self, kind: Kind, cols: tuple[str, ...], by: Any, **options: Any
+    ) -> tuple[list[Estimate], Cells]:
+        """As :meth:`EngineDesign._linear`, on the calibrated weights."""
+        return calibrated_linear(self.lazy, self.spec, self.calibration, kind, cols, by, **options)
 
     def by(self, col: str | Sequence[str]) -> Any:
         """Domain estimators on the calibrated weights (see :class:`CalibratedDomainEstimator`)."""
@@ -145,48 +118,3 @@ class CalibratedDomainEstimator(EngineDomainEstimator):
     """
 
     design: CalibratedEngineDesign
-
-    def _run(
-        self, kind: Kind, cols: tuple[str, ...], level: float, na: str, interval: IntervalKind
-    ) -> DomainResults[Estimate]:
-        d = self.design
-        ests, cells = calibrated_linear(
-            d.lazy,
-            d.spec,
-            d.calibration,
-            kind,
-            cols,
-            self.by,
-            level=level,
-            na=na,
-            interval=interval,
-        )
-        return self._keyed(ests, cells)
-
-    def proportion(
-        self,
-        col: str,
-        value: object,
-        *,
-        level: float = 0.95,
-        method: SvyProportionMethod = "logit",
-        na: NaPolicy = "fail",
-        df: Literal["domain", "design"] = "domain",
-    ) -> DomainResults[Estimate]:
-        """Domain shares of ``col == value`` on the calibrated weights (see the base class)."""
-        d = self.design
-        _check_method(d, method)
-        ests, cells = calibrated_linear(
-            d.lazy,
-            d.spec,
-            d.calibration,
-            "mean",
-            (col,),
-            self.by,
-            level=level,
-            na=na,
-            success=value,
-            method=method,
-            df_rule=df,
-        )
-        return self._keyed(ests, cells)

@@ -207,12 +207,19 @@ class EngineDesign(Design):
     def __repr__(self) -> str:
         return f"EngineDesign(engine={self.engine!r}, columns={len(self._names)})"
 
+    def _linear(
+        self, kind: Kind, cols: tuple[str, ...], by: Any, **options: Any
+    ) -> tuple[list[Estimate], Cells]:
+        """The engine's estimates of every domain (one without ``by``) and its cells.
+
+        The one place the estimators reach the engine: a calibrated design overrides it.
+        """
+        return linear(self.lazy, self.spec, kind, cols, by, **options)
+
     def _estimate(
         self, kind: Kind, cols: tuple[str, ...], level: float, na: NaPolicy, interval: IntervalKind
     ) -> Estimate:
-        return linear(
-            self.lazy, self.spec, kind, cols, None, level=level, na=na, interval=interval
-        )[0][0]
+        return self._linear(kind, cols, None, level=level, na=na, interval=interval)[0][0]
 
     def _proportion(
         self, col: str, value: object, level: float, method: str, na: NaPolicy
@@ -268,17 +275,7 @@ def _share(
     design: EngineDesign, col: str, value: object, by: Any, level: float, method: str, na: str
 ) -> list[Estimate]:
     _check_method(design, method)
-    return linear(
-        design.lazy,
-        design.spec,
-        "mean",
-        (col,),
-        by,
-        level=level,
-        na=na,
-        success=value,
-        method=method,
-    )[0]
+    return design._linear("mean", (col,), by, level=level, na=na, success=value, method=method)[0]
 
 
 class EngineDomainEstimator:
@@ -309,9 +306,8 @@ class EngineDomainEstimator:
     def _run(
         self, kind: Kind, cols: tuple[str, ...], level: float, na: str, interval: IntervalKind
     ) -> DomainResults[Estimate]:
-        d = self.design
-        ests, cells = linear(
-            d.lazy, d.spec, kind, cols, self.by, level=level, na=na, interval=interval
+        ests, cells = self.design._linear(
+            kind, cols, self.by, level=level, na=na, interval=interval
         )
         return self._keyed(ests, cells)
 
@@ -354,18 +350,8 @@ class EngineDomainEstimator:
         ``df`` as in :meth:`servqual.design.DomainEstimator.proportion`: by default each
         domain's interval uses the df of its subset design, counted from the engine's cells.
         """
-        d = self.design
-        _check_method(d, method)
-        ests, cells = linear(
-            d.lazy,
-            d.spec,
-            "mean",
-            (col,),
-            self.by,
-            level=level,
-            na=na,
-            success=value,
-            method=method,
-            df_rule=df,
+        _check_method(self.design, method)
+        ests, cells = self.design._linear(
+            "mean", (col,), self.by, level=level, na=na, success=value, method=method, df_rule=df
         )
         return self._keyed(ests, cells)
