@@ -219,3 +219,23 @@ def answered_any(answered: Sequence[Any]) -> Any:
     for a in answered[1:]:
         anyone = anyone | a
     return nw.when(anyone).then(1.0).otherwise(0.0)
+
+
+def paired_item_sums(
+    performance: object, importance: object
+) -> tuple[EngineResponses, dict[str, Sum]]:
+    """The checked pair's first form and the item sums of both (prefixes ``p``, ``i``).
+
+    Also ``n``: the rows answering at least one item of either form. Raises as
+    :func:`check_engine_pair`.
+    """
+    check_engine_pair(performance, importance, ("performance", "importance"))
+    perf: EngineResponses = performance  # type: ignore[assignment]  # checked just above
+    imp: EngineResponses = importance  # type: ignore[assignment]
+    k = len(perf.instrument.items)
+    p_vals = [scored(perf, j) for j in range(k)]
+    i_vals = [scored(imp, j) for j in range(k)]
+    w = perf.design.spec.weight_expr()
+    sums = item_sums("p", p_vals, w) | item_sums("i", i_vals, w)
+    sums["n"] = Sum(answered_any([a for _, a in p_vals + i_vals]), 0)
+    return perf, sums

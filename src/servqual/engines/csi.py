@@ -24,16 +24,12 @@ import numpy as np
 
 from servqual.engines._items import (
     add_products,
-    answered_any,
-    check_engine_pair,
     combination_variance,
     item_means,
-    item_sums,
     item_variances,
-    scored,
+    paired_item_sums,
 )
-from servqual.engines._reduce import Sum, by_columns, reduce_cells
-from servqual.engines.responses import EngineResponses
+from servqual.engines._reduce import by_columns, reduce_cells
 from servqual.indices.csi import CSIParts, csi_weights
 
 __all__ = ["engine_csi_parts"]
@@ -52,15 +48,8 @@ def engine_csi_parts(
     servqual.errors.InsufficientDataError
         An item unanswered in a domain, or every mean importance zero.
     """
-    check_engine_pair(performance, importance, ("performance", "importance"))
-    perf: EngineResponses = performance
-    imp: EngineResponses = importance
+    perf, sums = paired_item_sums(performance, importance)
     k = len(perf.instrument.items)
-    p_vals = [scored(perf, j) for j in range(k)]
-    i_vals = [scored(imp, j) for j in range(k)]
-    w = perf.design.spec.weight_expr()
-    sums = item_sums("p", p_vals, w) | item_sums("i", i_vals, w)
-    sums["n"] = Sum(answered_any([a for _, a in p_vals + i_vals]), 0)
     names = [f"{f}{v}{j}" for f in "pi" for v in "ya" for j in range(k)]
     add_products(sums, [names], perf.design.spec.clusters is not None)
     cells = reduce_cells(perf.lazy, perf.design.spec, by_columns(perf.lazy, by), sums, [])
