@@ -13,15 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from servqual.design._by import key_text
 from servqual.engines._calibrated_variance import calibrated_reduce, calibrated_variances
 from servqual.engines._reduce import Sum, by_columns
 from servqual.engines._validate import missing
 from servqual.engines.calibration import row_weight
 from servqual.engines.responses import EngineResponses
-from servqual.engines.skm import _parts
-from servqual.errors import InsufficientDataError
-from servqual.indices._skm_results import IndexColumns, check_every_domain, finish
+from servqual.engines.skm import _parts, checked_domains, orientation
+from servqual.indices._skm_results import IndexColumns, finish
 from servqual.indices.skm_result import SKMResult
 from servqual.models.frames import DomainResults
 from servqual.stats.quantiles import check_level
@@ -60,9 +58,7 @@ def calibrated_skm_index(
     level = check_level(level)
     parts = _parts(responses, weights, method)
     inst = responses.instrument
-    reverse = np.array([item.reverse for item in inst.items])
-    offset = np.where(reverse, float(inst.scale.max), float(inst.scale.min))
-    sign = np.where(reverse, -1.0, 1.0)
+    offset, sign = orientation(inst)
     by_cols = by_columns(responses.lazy, by)
     sums, names, plain = _sums(responses)
     design = responses.design
@@ -73,16 +69,7 @@ def calibrated_skm_index(
     code_tot = np.column_stack([cells.total(f"c{j}") for j in range(k)])
     answered_tot = np.column_stack([cells.total(f"a{j}") for j in range(k)])
     counts = np.column_stack([cells.total(f"k{j}") for j in range(k)])
-    sizes = cells.domain_rows()
-    name = None if by is None else (by if isinstance(by, str) else ", ".join(by))
-    keys = None if cells.domains is None else cells.domains.keys
-    labels: list[str | None] = [None] if keys is None else [key_text(key) for key in keys]
-    if keys is None and sizes[0] < 2:
-        raise InsufficientDataError(
-            f"the SKM index needs at least 2 respondents, got {int(sizes[0])}: no interval "
-            "can be computed with one respondent"
-        )
-    check_every_domain(parts, counts, answered_tot, name, labels)
+    sizes, keys, labels, name = checked_domains(parts, cells, counts, answered_tot, by)
     mean_codes = code_tot / answered_tot
     nrr = offset + sign * mean_codes
     values = 25.0 * (nrr @ parts.omega)

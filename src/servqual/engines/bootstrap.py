@@ -24,7 +24,7 @@ from servqual.design._build import category_codes, domain_codes, missing_mask
 from servqual.design._by import code_domains, key_text
 from servqual.engines._reduce import by_columns, reduce_cells
 from servqual.engines.responses import EngineResponses
-from servqual.engines.skm import _parts, _reduce
+from servqual.engines.skm import _parts, _reduce, orientation
 from servqual.errors import DesignError, InsufficientDataError, ParameterError
 from servqual.indices._skm_results import IndexColumns, ResultParts, check_every_domain, finish
 from servqual.indices.skm_bootstrap import index_statistic, weighted_values
@@ -108,9 +108,7 @@ def _elements(
     (``[None]`` without ``by``), labels and ``by`` name; the in-memory checks on the way.
     """
     inst = responses.instrument
-    reverse = np.array([item.reverse for item in inst.items])
-    offset = np.where(reverse, float(inst.scale.max), float(inst.scale.min))
-    sign = np.where(reverse, -1.0, 1.0)
+    offset, sign = orientation(inst)
     plan, cells = _reduce(responses, by_columns(responses.lazy, by))
     k = len(inst.items)
     answered_tot = np.column_stack([cells.total(plan.a[j]) for j in range(k)])

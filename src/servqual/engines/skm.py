@@ -134,6 +134,34 @@ def _reduce(responses: EngineResponses, by_cols: tuple[str, ...]) -> tuple[_Plan
     return plan, cells
 
 
+def orientation(instrument: Any) -> tuple[FloatArray, FloatArray]:
+    """Per element, the ``offset`` and ``sign`` turning a mean code into its NRR."""
+    reverse = np.array([item.reverse for item in instrument.items])
+    offset = np.where(reverse, float(instrument.scale.max), float(instrument.scale.min))
+    return offset, np.where(reverse, -1.0, 1.0)
+
+
+def checked_domains(
+    parts: ResultParts, cells: Cells, counts: FloatArray, answered: FloatArray, by: Any
+) -> tuple[Any, Any, list[str | None], str | None]:
+    """Domain sizes, keys (``None`` without ``by``), labels and ``by`` name of the cells.
+
+    With the in-memory checks: at least 2 respondents without ``by``, every element
+    answered (with positive weight) in every domain.
+    """
+    sizes = cells.domain_rows()
+    name = None if by is None else (by if isinstance(by, str) else ", ".join(by))
+    keys = None if cells.domains is None else cells.domains.keys
+    labels: list[str | None] = [None] if keys is None else [key_text(key) for key in keys]
+    if keys is None and sizes[0] < 2:
+        raise InsufficientDataError(
+            f"the SKM index needs at least 2 respondents, got {int(sizes[0])}: no interval "
+            "can be computed with one respondent"
+        )
+    check_every_domain(parts, counts, answered, name, labels)
+    return sizes, keys, labels, name
+
+
 def engine_skm_index(
     responses: EngineResponses,
     *,
@@ -164,23 +192,12 @@ def engine_skm_index(
     level = check_level(level)
     parts = _parts(responses, weights, method)
     inst = responses.instrument
-    reverse = np.array([item.reverse for item in inst.items])
-    offset = np.where(reverse, float(inst.scale.max), float(inst.scale.min))
-    sign = np.where(reverse, -1.0, 1.0)
+    offset, sign = orientation(inst)
     plan, cells = _reduce(responses, by_columns(responses.lazy, by))
     value_tot = np.column_stack([cells.total(name) for name in plan.s])
     answered_tot = np.column_stack([cells.total(name) for name in plan.a])
     counts = np.column_stack([cells.total(name) for name in plan.k])
-    sizes = cells.domain_rows()
-    name = None if by is None else (by if isinstance(by, str) else ", ".join(by))
-    keys = None if cells.domains is None else cells.domains.keys
-    labels: list[str | None] = [None] if keys is None else [key_text(key) for key in keys]
-    if keys is None and sizes[0] < 2:
-        raise InsufficientDataError(
-            f"the SKM index needs at least 2 respondents, got {int(sizes[0])}: no interval "
-            "can be computed with one respondent"
-        )
-    check_every_domain(parts, counts, answered_tot, name, labels)
+    sizes, keys, labels, name = checked_domains(parts, cells, counts, answered_tot, by)
     mean_y = value_tot / answered_tot
     nrr = offset + sign * (mean_y - float(inst.scale.min))
     values = 25.0 * (nrr @ parts.omega)
