@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _survey_parquet import answers, write_survey
 
 ITEMS = [f"U{j}" for j in range(1, 10)]
 KW = {"weights": "w", "strata": "province", "clusters": "village"}
@@ -39,34 +40,16 @@ SEXES = {"L": 0.48, "P": 0.52}
 
 
 def write_parquet(path: Path, n: int, seed: int = 3) -> None:
-    """The survey, written 1,000,000 rows (one row group) at a time."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    """The survey (see ``_survey_parquet``) with a channel, a sex and the nine answers."""
 
-    rng = np.random.default_rng(seed)
-    writer = None
-    for start in range(0, n, 1_000_000):
-        m = min(1_000_000, n - start)
-        province = rng.integers(0, 4, m).astype(np.int8)
+    def more(rng: np.random.Generator, m: int) -> dict[str, Any]:
         cols: dict[str, Any] = {
-            "province": province,
-            "village": (province * 12 + rng.integers(0, 12, m)).astype(np.int16),
-            "unit": rng.integers(0, 1000, m).astype(np.int32),
-            "w": rng.uniform(5.0, 40.0, m),
             "channel": rng.integers(0, 3, m).astype(np.int8),
             "sex": np.array(["L", "P"])[rng.integers(0, 2, m)],
         }
-        base = rng.normal(3.0, 0.6, m)[:, None]
-        answers = np.clip(np.rint(base + rng.normal(0.0, 0.7, (m, 9))), 1, 4).astype(np.int8)
-        skipped = rng.random((m, 9)) < 0.02
-        for j, item in enumerate(ITEMS):
-            cols[item] = pa.array(answers[:, j], mask=skipped[:, j])
-        table = pa.table(cols)
-        if writer is None:
-            writer = pq.ParquetWriter(path, table.schema)
-        writer.write_table(table)
-    assert writer is not None
-    writer.close()
+        return cols | answers(rng, m, ITEMS)
+
+    write_survey(path, n, seed, more)
 
 
 def cases(path: Path) -> dict[str, Callable[[], Any]]:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _survey_parquet import answers, write_survey
 
 KW = {"weights": "w", "strata": "province", "clusters": "village"}
 REPEATS = 3
@@ -31,37 +32,15 @@ IMP = [f"I{j}" for j in range(1, 10)]
 
 
 def write_parquet(path: Path, n: int, seed: int = 1) -> None:
-    """The survey, written 1,000,000 rows (one row group) at a time."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    """The survey (see ``_survey_parquet``) with both forms and 100 importance points."""
 
-    rng = np.random.default_rng(seed)
-    writer = None
-    for start in range(0, n, 1_000_000):
-        m = min(1_000_000, n - start)
-        province = rng.integers(0, 4, m).astype(np.int8)
-        cols: dict[str, Any] = {
-            "province": province,
-            "village": (province * 12 + rng.integers(0, 12, m)).astype(np.int16),
-            "unit": rng.integers(0, 1000, m).astype(np.int32),
-            "w": rng.uniform(5.0, 40.0, m),
-        }
-        for names in (PERF, IMP):
-            base = rng.normal(3.0, 0.6, m)[:, None]
-            answers = np.clip(np.rint(base + rng.normal(0.0, 0.7, (m, 9))), 1, 4).astype(np.int8)
-            skipped = rng.random((m, 9)) < 0.02
-            for j, name in enumerate(names):
-                cols[name] = pa.array(answers[:, j], mask=skipped[:, j])
+    def more(rng: np.random.Generator, m: int) -> dict[str, Any]:
+        cols = answers(rng, m, PERF) | answers(rng, m, IMP)
         points = rng.dirichlet([2.0, 2.0, 2.0], m) * 100.0
         points[:, 2] = 100.0 - points[:, 0] - points[:, 1]
-        for d, name in enumerate(("pa", "pb", "pc")):
-            cols[name] = points[:, d]
-        table = pa.table(cols)
-        if writer is None:
-            writer = pq.ParquetWriter(str(path), table.schema)
-        writer.write_table(table, row_group_size=1_000_000)
-    assert writer is not None
-    writer.close()
+        return cols | {name: points[:, d] for d, name in enumerate(("pa", "pb", "pc"))}
+
+    write_survey(path, n, seed, more)
 
 
 def _instrument() -> Any:

@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+from _survey_parquet import answers, write_survey
 
 ITEMS = [f"U{j}" for j in range(1, 10)]
 KW = {"weights": "w", "strata": "province", "clusters": "village"}
@@ -48,32 +48,8 @@ REPEATS = 3
 
 
 def write_parquet(path: Path, n: int, seed: int = 1) -> None:
-    """The survey, written 1,000,000 rows (one row group) at a time."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    rng = np.random.default_rng(seed)
-    writer = None
-    for start in range(0, n, 1_000_000):
-        m = min(1_000_000, n - start)
-        province = rng.integers(0, 4, m).astype(np.int8)
-        cols: dict[str, Any] = {
-            "province": province,
-            "village": (province * 12 + rng.integers(0, 12, m)).astype(np.int16),
-            "unit": rng.integers(0, 1000, m).astype(np.int32),
-            "w": rng.uniform(5.0, 40.0, m),
-        }
-        base = rng.normal(3.0, 0.6, m)[:, None]
-        answers = np.clip(np.rint(base + rng.normal(0.0, 0.7, (m, 9))), 1, 4).astype(np.int8)
-        skipped = rng.random((m, 9)) < 0.02
-        for j, item in enumerate(ITEMS):
-            cols[item] = pa.array(answers[:, j], mask=skipped[:, j])
-        table = pa.table(cols)
-        if writer is None:
-            writer = pq.ParquetWriter(path, table.schema)
-        writer.write_table(table)
-    assert writer is not None
-    writer.close()
+    """The survey (see ``_survey_parquet``) with the nine SKM answers."""
+    write_survey(path, n, seed, lambda rng, m: answers(rng, m, ITEMS))
 
 
 def _polars_floor(path: str) -> Any:
