@@ -61,7 +61,44 @@ def design_domains(design: Estimable, by: str | Sequence[str]) -> Domains:
     return code_domains(design.column, by, coder)
 
 
-class DomainEstimator(Generic[K]):
+class LinearDomainMethods:
+    """``mean``, ``total`` and ``ratio`` per domain, for any estimator with ``_linear``.
+
+    Shared by the in-memory :class:`DomainEstimator` and the engines' domain estimators:
+    they differ only in how ``_linear`` reaches the data.
+    """
+
+    def _linear(
+        self, kind: Kind, cols: tuple[str, ...], level: float, na: NaPolicy, interval: IntervalKind
+    ) -> DomainResults[Estimate]:
+        raise NotImplementedError  # pragma: no cover - every subclass defines it
+
+    def mean(
+        self, col: str, *, level: float = 0.95, na: NaPolicy = "fail", interval: IntervalKind = "t"
+    ) -> DomainResults[Estimate]:
+        """Domain means (R ``svyby(~col, ~by, design, svymean)``); arguments as ``Design.mean``."""
+        return self._linear("mean", (col,), level, na, interval)
+
+    def total(
+        self, col: str, *, level: float = 0.95, na: NaPolicy = "fail", interval: IntervalKind = "t"
+    ) -> DomainResults[Estimate]:
+        """Domain totals (R ``svyby(~col, ~by, design, svytotal)``)."""
+        return self._linear("total", (col,), level, na, interval)
+
+    def ratio(
+        self,
+        num: str,
+        den: str,
+        *,
+        level: float = 0.95,
+        na: NaPolicy = "fail",
+        interval: IntervalKind = "t",
+    ) -> DomainResults[Estimate]:
+        """Domain ratios of totals (R ``svyby(~num, ~by, design, svyratio, denominator=~den)``)."""
+        return self._linear("ratio", (num, den), level, na, interval)
+
+
+class DomainEstimator(LinearDomainMethods, Generic[K]):
     """Estimators per domain of a design, each returning a :class:`~servqual.DomainResults`.
 
     A ``DomainResults`` is a ``dict`` of :class:`~servqual.Estimate` keyed by domain, with
@@ -127,30 +164,6 @@ class DomainEstimator(Generic[K]):
                 self.design, kind, cols, self.domains, level=level, na=na, interval=interval
             )
         )
-
-    def mean(
-        self, col: str, *, level: float = 0.95, na: NaPolicy = "fail", interval: IntervalKind = "t"
-    ) -> DomainResults[Estimate]:
-        """Domain means (R ``svyby(~col, ~by, design, svymean)``); arguments as ``Design.mean``."""
-        return self._linear("mean", (col,), level, na, interval)
-
-    def total(
-        self, col: str, *, level: float = 0.95, na: NaPolicy = "fail", interval: IntervalKind = "t"
-    ) -> DomainResults[Estimate]:
-        """Domain totals (R ``svyby(~col, ~by, design, svytotal)``)."""
-        return self._linear("total", (col,), level, na, interval)
-
-    def ratio(
-        self,
-        num: str,
-        den: str,
-        *,
-        level: float = 0.95,
-        na: NaPolicy = "fail",
-        interval: IntervalKind = "t",
-    ) -> DomainResults[Estimate]:
-        """Domain ratios of totals (R ``svyby(~num, ~by, design, svyratio, denominator=~den)``)."""
-        return self._linear("ratio", (num, den), level, na, interval)
 
     def proportion(
         self,

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from servqual.design._build import missing_label_message
 from servqual.design._estimators import IntervalKind, Kind, NaPolicy
 from servqual.design.design import Design
+from servqual.design.domains import LinearDomainMethods
 from servqual.design.multistage import PPSMethod, PPSVariance
 from servqual.engines._linear import EngineBackend, linear
 from servqual.engines._native import check_columns, engine_of, narwhals_frame
@@ -278,7 +279,7 @@ def _share(
     return design._linear("mean", (col,), by, level=level, na=na, success=value, method=method)[0]
 
 
-class EngineDomainEstimator:
+class EngineDomainEstimator(LinearDomainMethods):
     """Domain estimators of an :class:`EngineDesign` (as ``Design.by``), keyed alike.
 
     Each returns a :class:`~servqual.DomainResults`, as the in-memory
@@ -303,37 +304,13 @@ class EngineDomainEstimator:
         keys = cells.domains.keys
         return DomainResults(zip(keys, ests, strict=True), by=by[0] if len(by) == 1 else by)
 
-    def _run(
+    def _linear(
         self, kind: Kind, cols: tuple[str, ...], level: float, na: str, interval: IntervalKind
     ) -> DomainResults[Estimate]:
         ests, cells = self.design._linear(
             kind, cols, self.by, level=level, na=na, interval=interval
         )
         return self._keyed(ests, cells)
-
-    def mean(
-        self, col: str, *, level: float = 0.95, na: NaPolicy = "fail", interval: IntervalKind = "t"
-    ) -> DomainResults[Estimate]:
-        """Domain means (R ``svyby(~col, ~by, design, svymean)``)."""
-        return self._run("mean", (col,), level, na, interval)
-
-    def total(
-        self, col: str, *, level: float = 0.95, na: NaPolicy = "fail", interval: IntervalKind = "t"
-    ) -> DomainResults[Estimate]:
-        """Domain totals (R ``svyby(~col, ~by, design, svytotal)``)."""
-        return self._run("total", (col,), level, na, interval)
-
-    def ratio(
-        self,
-        num: str,
-        den: str,
-        *,
-        level: float = 0.95,
-        na: NaPolicy = "fail",
-        interval: IntervalKind = "t",
-    ) -> DomainResults[Estimate]:
-        """Domain ratios of totals (R ``svyby(~num, ~by, design, svyratio, denominator=~den)``)."""
-        return self._run("ratio", (num, den), level, na, interval)
 
     def proportion(
         self,
