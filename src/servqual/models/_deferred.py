@@ -86,7 +86,21 @@ class DeferredDict(dict[Any, T]):
         return self._source
 
     def built(self) -> DeferredDict[T]:
-        """Build every value not built yet (one vectorized call); returns ``self``."""
+        """Build every value not built yet (one vectorized call); returns ``self``.
+
+        Call it before handing the results to code that reads the ``dict`` storage
+        directly (pydantic-core's serializers); everything else builds on use.
+
+        Examples
+        --------
+        >>> import servqual as sq
+        >>> r = sq.Responses.from_frame(
+        ...     {f"U{j}": [4, 3, 3, 2] for j in range(1, 10)} | {"desk": list("ABAB")},
+        ...     sq.instruments.SKM_2017)
+        >>> res = sq.skm_index(r, by="desk")
+        >>> res.built() is res, [v.index.n for v in dict.values(res)]
+        (True, [2, 2])
+        """
         if self._source is None:
             return self
         pending = [k for k, v in dict.items(self) if v is _PENDING]

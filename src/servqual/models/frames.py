@@ -164,6 +164,20 @@ class DomainResults(DeferredDict[T]):  # keys: str, or a tuple of str for severa
         ``res.get(k)``); :meth:`~servqual.models._deferred.DeferredDict.built` (and
         everything that uses the values as a whole) builds all that are left at once.
         The table (:meth:`to_rows`, :meth:`to_frame`) is read from ``source.columns()``.
+
+        Examples
+        --------
+        ``skm_index(..., by=)`` returns its results this way:
+
+        >>> import servqual as sq
+        >>> r = sq.Responses.from_frame(
+        ...     {f"U{j}": [4, 3, 3, 2, 4, 3] for j in range(1, 10)} | {"desk": list("AABBAB")},
+        ...     sq.instruments.SKM_2017)
+        >>> res = sq.skm_index(r, by="desk")
+        >>> list(res), res["A"].index.n  # the keys at once; "A" built on this lookup
+        (['A', 'B'], 3)
+        >>> res.to_frame()["estimate"].round(2).tolist()  # read from the arrays
+        [91.67, 66.67]
         """
         out: DomainResults[T] = cls(by=by, key=key)
         out._defer(keys, source)
